@@ -1,0 +1,29 @@
+"""The installed console scripts answer --version and --help."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tui import __version__
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which(args[0])
+    assert exe is not None, f"{args[0]} is not installed in this environment"
+    return subprocess.run([exe, *args[1:]], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_version_prints_the_package_version() -> None:
+    result = _run("credits-tui", "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"credits-tui {__version__}"
+
+
+@pytest.mark.parametrize("command", ["credits-tui", "credits-server"])
+def test_help_describes_the_command(command: str) -> None:
+    result = _run(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: {command}" in result.stdout
