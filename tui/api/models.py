@@ -1,0 +1,216 @@
+"""Typed payloads of the credits API (see docs/CONTRACT.md). Amounts are integer minor units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+Role = Literal["owner", "member"]
+TransactionKind = Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
+TopupStatus = Literal["succeeded", "failed", "requires_action", "processing"]
+RechargeMode = Literal["add", "top_up_to"]
+UsageKind = Literal["call", "sms", "other"]
+
+T = TypeVar("T")
+
+
+class Model(BaseModel):
+    """Answers from the server: frozen, and tolerant of fields a newer server adds."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Page(Model, Generic[T]):
+    data: list[T]
+    next_cursor: str | None = None
+
+
+class DemoCredentials(Model):
+    email: str
+    password: str
+
+
+class ServerInfo(Model):
+    version: str
+    demo: DemoCredentials | None = None
+
+
+class User(Model):
+    id: str
+    email: str
+    role: Role
+    account_id: str
+
+
+class Session(Model):
+    token: SecretStr
+    expires_at: datetime
+    user: User
+
+
+class Account(Model):
+    id: str
+    name: str
+    currency: str
+    balance: int
+    low_balance: bool
+    low_balance_level: int
+
+
+class Transaction(Model):
+    id: str
+    kind: TransactionKind
+    amount: int
+    balance_after: int
+    created_at: datetime
+    description: str
+
+
+class TopupOptions(Model):
+    currency: str
+    presets: list[int]
+    min: int
+    max: int
+
+
+class PaymentMethod(Model):
+    id: str | None
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    name: str = ""
+    is_default: bool = False
+    created_at: datetime | None = None
+
+
+class CardInput(BaseModel):
+    """A card as typed. Sent once to the server; never stored, logged or shown again."""
+
+    model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
+
+    number: SecretStr
+    exp_month: int
+    exp_year: int
+    cvc: SecretStr
+    name: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "number": self.number.get_secret_value(),
+            "exp_month": self.exp_month,
+            "exp_year": self.exp_year,
+            "cvc": self.cvc.get_secret_value(),
+            "name": self.name,
+        }
+
+
+class Topup(Model):
+    id: str
+    amount: int
+    currency: str
+    status: TopupStatus
+    failure_code: str | None = None
+    failure_message: str | None = None
+    action_url: str | None = None
+    payment_method: PaymentMethod | None = None
+    balance_after: int | None = None
+    created_at: datetime
+
+
+class AutoRechargeBounds(Model):
+    threshold_min: int
+    threshold_max: int
+    amount_min: int
+    amount_max: int
+    step: int
+
+
+class AutoRechargeAttempt(Model):
+    status: str
+    failure_code: str | None = None
+    at: datetime
+
+
+class AutoRechargeUpdate(BaseModel):
+    """The writable part of the auto-recharge settings; also the screen's unsaved draft."""
+
+    model_config = ConfigDict(frozen=True)
+
+    enabled: bool
+    mode: RechargeMode = "add"
+    threshold: int
+    amount: int
+    target: int | None = None
+    payment_method_id: str | None = None
+    backup_payment_method_id: str | None = None
+    daily_limit: int | None = None
+    monthly_cap: int | None = None
+
+
+class AutoRecharge(Model):
+    enabled: bool
+    mode: RechargeMode = "add"
+    threshold: int
+    amount: int
+    target: int | None = None
+    payment_method_id: str | None = None
+    backup_payment_method_id: str | None = None
+    daily_limit: int | None = None
+    monthly_cap: int | None = None
+    disabled_reason: str | None = None
+    last_attempt: AutoRechargeAttempt | None = None
+    bounds: AutoRechargeBounds
+
+    def as_update(self) -> AutoRechargeUpdate:
+        return AutoRechargeUpdate(
+            enabled=self.enabled,
+            mode=self.mode,
+            threshold=self.threshold,
+            amount=self.amount,
+            target=self.target,
+            payment_method_id=self.payment_method_id,
+            backup_payment_method_id=self.backup_payment_method_id,
+            daily_limit=self.daily_limit,
+            monthly_cap=self.monthly_cap,
+        )
+
+
+class SupportRequest(Model):
+    id: str
+    reference: str
+    amount: int
+    currency: str
+    message: str
+    contact: str
+    status: Literal["open", "closed"]
+    created_at: datetime
+
+
+class Event(Model):
+    """One server-sent event; `id` orders events of one account and resumes the stream."""
+
+    id: int
+    type: str
+    created_at: datetime
+    data: dict[str, object]
+
+
+class FieldError(Model):
+    field: str
+    code: str
+    message: str
+
+
+class Problem(Model):
+    """An RFC 9457 problem document as the server sends it."""
+
+    type: str = "about:blank"
+    title: str = ""
+    status: int
+    detail: str | None = None
+    code: str = "error"
+    errors: list[FieldError] = []
+    request_id: str | None = None
