@@ -34,7 +34,7 @@ def test_parse_money(text: str, minor: int) -> None:
     [
         ("", "Enter an amount."),
         ("-5", "more than zero"),
-        ("10.001", "no smaller unit than $0.01"),
+        ("10.001", r"no smaller unit than \$0\.01"),
         ("1e309", "digits only"),
         ("\u0665\u0660", "digits only"),
         ("ten", "digits only"),
@@ -46,6 +46,6 @@ def test_parse_money_refuses_with_a_reason(text: str, message: str) -> None:
         parse_money(text, "USD")
 
 
-@given(st.integers(min_value=0, max_value=10**11))
+@given(st.integers(min_value=0, max_value=10**11 - 1))
 def test_format_then_parse_is_exact(minor: int) -> None:
     assert parse_money(format_money(minor, "USD"), "USD") == minor
