@@ -1,0 +1,90 @@
+"""A throwaway OpenSSH server on 127.0.0.1, for testing the app the way people use it: over SSH."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class SshServer:
+    """sshd with its own host key and a user key for the current user, in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+        if not Path(sshd).exists():
+            raise RuntimeError("openssh-server is missing: run the tests through scripts/test")
+        self.directory = directory
+        self.port = free_port()
+        self.user_key = directory / "user_key"
+        for key in (directory / "host_key", self.user_key):
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True
+            )
+        authorized = directory / "authorized_keys"
+        authorized.write_text((directory / "user_key.pub").read_text())
+        authorized.chmod(0o600)
+        config = directory / "sshd_config"
+        config.write_text(
+            "\n".join(
+                [
+                    f"Port {self.port}",
+                    "ListenAddress 127.0.0.1",
+                    f"HostKey {directory / 'host_key'}",
+                    f"PidFile {directory / 'sshd.pid'}",
+                    f"AuthorizedKeysFile {authorized}",
+                    "StrictModes no",
+                    "UsePAM no",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "PermitRootLogin prohibit-password",
+                    "LogLevel ERROR",
+                    "",
+                ]
+            )
+        )
+        Path("/run/sshd").mkdir(parents=True, exist_ok=True)  # sshd's privilege-separation dir
+        self._process = subprocess.Popen(
+            [sshd, "-D", "-f", str(config), "-E", str(directory / "sshd.log")]
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"sshd did not start: {(directory / 'sshd.log').read_text()}")
+
+    def ssh_command(self, remote_command: str) -> list[str]:
+        """The client command line that logs in with a terminal and runs `remote_command`."""
+        return [
+            "ssh",
+            "-tt",
+            "-p",
+            str(self.port),
+            "-i",
+            str(self.user_key),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "BatchMode=yes",
+            "127.0.0.1",
+            remote_command,
+        ]
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)

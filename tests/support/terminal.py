@@ -1,0 +1,106 @@
+"""A real terminal for end-to-end tests: tmux runs the program; keys go in, the screen comes out."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+# How long a test waits for text to appear before it fails; generous, as CI machines are shared.
+DEFAULT_TIMEOUT = 30.0
+
+
+class TerminalTimeout(AssertionError):
+    """The text a test waited for never appeared; the message holds the screen as it was."""
+
+
+class TmuxTerminal:
+    """One tmux server (its own socket), one window of `width` x `height` running `command`."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        width: int = 80,
+        height: int = 24,
+        cwd: Path | None = None,
+    ) -> None:
+        tmux = shutil.which("tmux")
+        if tmux is None:
+            raise RuntimeError("tmux is not installed: run the tests through scripts/test")
+        self._tmux = tmux
+        self.socket = f"credits-e2e-{uuid.uuid4().hex[:12]}"
+        assignments = [f"{key}={value}" for key, value in (env or {}).items()]
+        shell_command = shlex.join(["env", *assignments, *command])
+        self._run(
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            *(["-c", str(cwd)] if cwd else []),
+            shell_command,
+        )
+        # Keep the pane after the program exits, so a test can read its last words.
+        self._run("set-option", "-t", "main", "remain-on-exit", "on")
+
+    def _run(self, *args: str) -> str:
+        result = subprocess.run(
+            [self._tmux, "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        """The visible screen, as plain text."""
+        return self._run("capture-pane", "-p", "-t", "main")
+
+    def type(self, text: str) -> None:
+        """Type literal text."""
+        self._run("send-keys", "-t", "main", "-l", text)
+
+    def press(self, *keys: str) -> None:
+        """Press named keys, in tmux's names: Enter, Tab, Left, Right, C-s, Escape, ..."""
+        self._run("send-keys", "-t", "main", *keys)
+
+    def wait_for(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Wait until `text` is on the screen; return the screen."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.05)  # a poll interval while waiting for a condition, not synchronisation
+        raise TerminalTimeout(f"{text!r} never appeared. The screen was:\n{screen}")
+
+    def wait_until_gone(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text not in screen:
+                return screen
+            time.sleep(0.05)
+        raise TerminalTimeout(f"{text!r} never went away. The screen was:\n{screen}")
+
+    def pane_dead(self) -> bool:
+        return self._run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
+
+    def close(self) -> None:
+        subprocess.run(
+            [self._tmux, "-L", self.socket, "kill-server"], capture_output=True, check=False
+        )
