@@ -1,3 +1,5 @@
 """Reusable Textual widgets of credits-tui, one per module."""
 
-__all__: list[str] = []
+from widgets.slider import Slider
+
+__all__: list[str] = ["Slider"]
