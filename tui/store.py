@@ -1,0 +1,285 @@
+"""The one account store: the single source of truth the screens read (see docs/CONTRACT.md).
+
+Plain Python and asyncio (no Textual): it holds a frozen `AccountState`, replaces it whole on every
+change and calls its subscribers; the app bridges that into a Textual reactive. Screens ask it to
+act; it calls the client, updates the state, and applies the server's events as they arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import stamina
+
+from tui.api.client import CreditsClient, ssl_verify
+from tui.api.errors import ApiError, Conflict, ServerUnreachable, SessionExpired
+from tui.api.models import AutoRecharge, AutoRechargeUpdate, CardInput, SupportRequest, Topup
+from tui.session_file import RememberedSession
+from tui.store_core import PAGE_SIZE, PendingPayment, StoreCore, ok, raise_first
+from tui.store_events import with_balance
+
+if TYPE_CHECKING:
+    from tui.config import Settings
+
+__all__ = ["AccountStore"]
+
+
+class AccountStore(StoreCore):
+    """State and actions of one signed-in person; every public coroutine may raise the typed errors
+    of `tui.api.errors` (ApiError and subclasses, ServerUnreachable)."""
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, base_url: str | None = None, uds: str | None = None
+    ) -> AccountStore:
+        """The store for `settings`; `base_url`/`uds` name the embedded server (api_url "")."""
+        url = base_url if base_url is not None else settings.api_url
+        client = CreditsClient(
+            url,
+            uds=uds,
+            timeout=settings.timeout,
+            verify=ssl_verify(settings.verify, settings.ca_bundle),
+        )
+        return cls(
+            client,
+            server_key=settings.api_url or "embedded",
+            api_url=settings.api_url or "local server",
+        )
+
+    # --- connecting and signing in -------------------------------------------------------------
+    async def connect(self) -> None:
+        """Wait for the server (it may still be starting), then resume a remembered session.
+
+        Never raises ServerUnreachable: after `connect_timeout` the state says "offline" and a
+        background probe keeps trying, switching to "online" when the server answers.
+        """
+        with self._busy("connect"):
+            self._set(connection="connecting")
+            try:
+                async for attempt in stamina.retry_context(
+                    on=ServerUnreachable,
+                    attempts=None,
+                    timeout=self._connect_timeout,
+                    wait_initial=0.1,
+                    wait_max=1.0,
+                    wait_jitter=0.1,
+                ):
+                    with attempt:
+                        info = await self.client.server_info()
+            except ServerUnreachable:
+                self._set(connection="offline")
+                self._start_probe()
+                return
+            self._set(server=info, connection="online")
+            await self._resume_session()
+
+    async def _resume_session(self) -> None:
+        remembered = self._session_file.load(self._server_key)
+        if remembered is None or self.state.user is not None:
+            return
+        self.client.set_token(remembered.token)
+        self._set(user=remembered.user, session_expired=False)
+        try:
+            await self.refresh()
+        except SessionExpired:
+            self._session_file.forget()
+            self.client.set_token(None)
+            self._set(**self._signed_out())
+            return
+        except ServerUnreachable:
+            pass
+        self._start_events()
+
+    async def login(self, email: str, password: str, *, remember: bool) -> None:
+        """Sign in. After a session expired, the same account keeps everything (drafts included)."""
+        with self._busy("login"):
+            session = await self._net(self.client.login(email, password))
+            previous = self.state.user
+            self.client.set_token(session.token)
+            if previous is not None and previous.account_id == session.user.account_id:
+                self._set(user=session.user, session_expired=False)
+            else:
+                self._stop_events()
+                self._pending_payment = None
+                self._set(**self._signed_out(), user=session.user)
+            if remember:
+                self._session_file.save(
+                    RememberedSession(
+                        self._server_key, session.token, session.expires_at, session.user
+                    )
+                )
+            else:
+                self._session_file.forget()
+        with contextlib.suppress(ServerUnreachable):
+            await self.refresh()
+        self._start_events()
+
+    async def logout(self) -> None:
+        """Sign out here and on the server (best effort) and forget any remembered session."""
+        with self._busy("logout"):
+            self._stop_events()
+            if self.client.has_token:
+                with contextlib.suppress(ApiError, ServerUnreachable):
+                    await self.client.logout()
+            self.client.set_token(None)
+            self._session_file.forget()
+            self._pending_payment = None
+            self._set(**self._signed_out())
+
+    # --- reading -------------------------------------------------------------------------------
+    async def refresh(self) -> None:
+        """Reload account, top-up options, cards, auto-recharge, support requests, first page."""
+        with self._busy("refresh"):
+            kind = self.state.transactions_kind
+            results = await asyncio.gather(
+                self._net(self.client.account()),
+                self._net(self.client.topup_options()),
+                self._net(self.client.payment_methods()),
+                self._optional(self.client.auto_recharge()),
+                self._net(self.client.transactions(limit=PAGE_SIZE, kind=kind)),
+                self._optional(self.client.support_requests()),
+                return_exceptions=True,
+            )
+            raise_first(list(results))
+            methods, page, support = ok(results[2]), ok(results[4]), ok(results[5])
+            recharge = ok(results[3])
+            changes: dict[str, Any] = {
+                "account": ok(results[0]),
+                "topup_options": ok(results[1]),
+                "payment_methods": tuple(methods.data),
+                "transactions": tuple(page.data),
+                "transactions_cursor": page.next_cursor,
+                "transactions_complete": page.next_cursor is None,
+                "support_requests": tuple(support.data) if support is not None else (),
+            }
+            if recharge is not None:
+                changes.update(auto_recharge=recharge[0], auto_recharge_etag=recharge[1])
+            self._set(**changes)
+
+    async def load_more_transactions(self, kind: str | None = None) -> None:
+        """Next page of history; a different `kind` (None = all) starts over with that filter."""
+        with self._busy("history"):
+            state = self.state
+            fresh = kind != state.transactions_kind
+            if not fresh and state.transactions_complete:
+                return
+            cursor = None if fresh else state.transactions_cursor
+            page = await self._net(
+                self.client.transactions(limit=PAGE_SIZE, cursor=cursor, kind=kind)
+            )
+            known = set() if fresh else {t.id for t in self.state.transactions}
+            kept = () if fresh else self.state.transactions
+            self._set(
+                transactions=kept + tuple(t for t in page.data if t.id not in known),
+                transactions_cursor=page.next_cursor,
+                transactions_complete=page.next_cursor is None,
+                transactions_kind=kind,
+            )
+
+    # --- paying --------------------------------------------------------------------------------
+    async def top_up(
+        self,
+        amount: int,
+        *,
+        payment_method_id: str | None = None,
+        card: CardInput | None = None,
+        save_card: bool = False,
+    ) -> Topup:
+        """Pay. A decline is a Topup with status "failed", not an error.
+
+        One idempotency key per payment attempt, kept until the outcome is known: pressing Pay
+        again after a lost answer (ServerUnreachable) replays the same charge instead of a new one.
+        """
+        fingerprint = _fingerprint(amount, payment_method_id, card, save_card)
+        pending = self._pending_payment
+        if pending is None or pending.fingerprint != fingerprint:
+            pending = PendingPayment(str(uuid.uuid4()), fingerprint)
+            self._pending_payment = pending
+        with self._busy("top_up"):
+            try:
+                topup = await self._net(
+                    self.client.create_topup(
+                        amount,
+                        idempotency_key=pending.key,
+                        payment_method_id=payment_method_id,
+                        card=card,
+                        save_card=save_card,
+                    )
+                )
+            except SessionExpired:
+                raise  # not processed; the same attempt continues after signing in again
+            except ApiError:
+                self._pending_payment = None  # refused: the outcome is known
+                raise
+            self._pending_payment = None
+            await self._after_payment(topup, cards_changed=save_card)
+        return topup
+
+    async def wait_for_topup(self, topup_id: str) -> Topup:
+        """Poll a top-up that needs 3-D Secure (or is processing) until it succeeds or fails."""
+        with self._busy("top_up"):
+            while True:
+                topup = await self._net(self.client.topup(topup_id))
+                if topup.status not in ("requires_action", "processing"):
+                    break
+                await asyncio.sleep(self._poll_interval)
+            await self._after_payment(topup, cards_changed=True)
+        return topup
+
+    async def _after_payment(self, topup: Topup, *, cards_changed: bool) -> None:
+        if topup.status != "succeeded":
+            return
+        account = self.state.account
+        if account is not None and topup.balance_after is not None:
+            self._set(account=with_balance(account, topup.balance_after))
+        with contextlib.suppress(ServerUnreachable):
+            await self._reload_after_money_moved(cards_changed=cards_changed)
+
+    # --- auto-recharge -------------------------------------------------------------------------
+    def edit_auto_recharge(self, update: AutoRechargeUpdate | None) -> None:
+        """Keep (or with None, drop) the unsaved edit; it survives a 401 and a reload."""
+        self._set(auto_recharge_draft=update)
+
+    async def save_auto_recharge(self, update: AutoRechargeUpdate) -> AutoRecharge:
+        """Save with the ETag read last. On Conflict the server's values are loaded, then raised."""
+        with self._busy("save_auto_recharge"):
+            self._set(auto_recharge_draft=update)
+            etag = self.state.auto_recharge_etag or ""
+            if not etag:
+                _, etag = await self._net(self.client.auto_recharge())
+            try:
+                saved, etag = await self._net(self.client.update_auto_recharge(update, etag=etag))
+            except Conflict:
+                current, latest = await self._net(self.client.auto_recharge())
+                if current.as_update() == update:
+                    # Our own save, retried after its answer was lost: it did land.
+                    saved, etag = current, latest
+                else:
+                    self._set(
+                        auto_recharge=current, auto_recharge_etag=latest, auto_recharge_draft=None
+                    )
+                    raise
+            self._set(auto_recharge=saved, auto_recharge_etag=etag, auto_recharge_draft=None)
+            with contextlib.suppress(ServerUnreachable):  # low_balance_level follows the threshold
+                self._set(account=await self._net(self.client.account()))
+        return saved
+
+    # --- support -------------------------------------------------------------------------------
+    async def request_support(self, amount: int, message: str, contact: str) -> SupportRequest:
+        with self._busy("support"):
+            request = await self._net(self.client.create_support_request(amount, message, contact))
+            self._set(support_requests=(request, *self.state.support_requests))
+        return request
+
+
+def _fingerprint(
+    amount: int, method_id: str | None, card: CardInput | None, save_card: bool
+) -> tuple[object, ...]:
+    # Identifies "the same payment" without keeping the card number or CVC.
+    card_id = None
+    if card is not None:
+        card_id = (card.number.get_secret_value()[-4:], card.exp_month, card.exp_year)
+    return (amount, method_id, card_id, save_card)

@@ -1,0 +1,266 @@
+"""The plumbing under AccountStore: state and subscribers, operations in flight, connection state,
+the live event stream and background reloads. See tui/store.py for the actions screens call."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
+
+import stamina
+
+from tui.api.client import CreditsClient
+from tui.api.errors import ApiError, ServerUnreachable, SessionExpired
+from tui.api.models import Event
+from tui.session_file import SessionFile
+from tui.state import AccountState, Operation
+from tui.store_events import apply_event, needs_reload
+
+log = logging.getLogger("tui.store")
+T = TypeVar("T")
+Unsubscribe = Callable[[], None]
+_SIGNED_OUT_FIELDS = [
+    "user",
+    "account",
+    "topup_options",
+    "payment_methods",
+    "auto_recharge",
+    "auto_recharge_etag",
+    "auto_recharge_draft",
+    "transactions",
+    "transactions_cursor",
+    "transactions_complete",
+    "transactions_kind",
+    "support_requests",
+    "last_event_id",
+    "session_expired",
+]
+PAGE_SIZE = 50
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PendingPayment:
+    """One payment attempt whose outcome is not known yet, and the key that makes it one charge."""
+
+    key: str
+    fingerprint: tuple[object, ...]
+
+
+class StoreCore:
+    """State, subscribers and background work; AccountStore adds the actions."""
+
+    def __init__(
+        self,
+        client: CreditsClient,
+        *,
+        server_key: str,
+        api_url: str = "",
+        session_file: SessionFile | None = None,
+        connect_timeout: float = 30.0,
+        poll_interval: float = 1.0,
+        reconnect_delay: float = 1.0,
+    ) -> None:
+        self.client = client
+        self.state = AccountState(api_url=api_url)
+        self._server_key = server_key
+        self._session_file = session_file or SessionFile()
+        self._connect_timeout = connect_timeout
+        self._poll_interval = poll_interval
+        self._reconnect_delay = reconnect_delay
+        self._subscribers: list[Callable[[AccountState], None]] = []
+        self._event_subscribers: list[Callable[[Event], None]] = []
+        self._operations: Counter[Operation] = Counter()
+        self._pending_payment: PendingPayment | None = None
+        self._events_task: asyncio.Task[None] | None = None
+        self._probe_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    # --- observing -----------------------------------------------------------------------------
+    def subscribe(self, callback: Callable[[AccountState], None]) -> Unsubscribe:
+        """Call `callback(state)` after every change; returns the function that stops it."""
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def subscribe_events(self, callback: Callable[[Event], None]) -> Unsubscribe:
+        """Call `callback(event)` for each server event, after the state has absorbed it."""
+        self._event_subscribers.append(callback)
+        return lambda: (
+            self._event_subscribers.remove(callback)
+            if callback in self._event_subscribers
+            else None
+        )
+
+    def _set(self, **changes: Any) -> None:
+        self.state = dataclasses.replace(self.state, **changes)
+        for callback in list(self._subscribers):
+            try:
+                callback(self.state)
+            except Exception:
+                log.exception("a state subscriber failed")
+
+    @contextlib.contextmanager
+    def _busy(self, operation: Operation) -> Iterator[None]:
+        self._operations[operation] += 1
+        self._set(in_flight=frozenset(+self._operations))
+        try:
+            yield
+        finally:
+            self._operations[operation] -= 1
+            self._set(in_flight=frozenset(+self._operations))
+
+    async def _net(self, call: Awaitable[T]) -> T:
+        """Await a client call, keeping the connection state and the session flag true."""
+        try:
+            result = await call
+        except ServerUnreachable:
+            if self.state.connection == "online":
+                self._set(connection="offline")
+            self._start_probe()
+            raise
+        except SessionExpired:
+            if self.state.user is not None:
+                self._session_lost()
+            raise
+        if self.state.connection != "online":
+            self._set(connection="online")
+        return result
+
+    def _signed_out(self) -> dict[str, Any]:
+        blank = AccountState()
+        return {name: getattr(blank, name) for name in _SIGNED_OUT_FIELDS}
+
+    def _session_lost(self) -> None:
+        # Keep everything (the draft above all); the sign-in screen asks for the password again.
+        self._session_file.forget()
+        self._stop_events()
+        self._set(session_expired=True)
+
+    async def _optional(self, call: Awaitable[T]) -> T | None:
+        """A read a member may be refused (403) or an older server may lack (404)."""
+        try:
+            return await self._net(call)
+        except ApiError as error:
+            if error.status in (403, 404):
+                return None
+            raise
+
+    async def _reload_after_money_moved(self, *, cards_changed: bool = False) -> None:
+        account, page = await asyncio.gather(
+            self._net(self.client.account()),
+            self._net(self.client.transactions(limit=PAGE_SIZE, kind=self.state.transactions_kind)),
+        )
+        changes: dict[str, Any] = {"account": account}
+        newer = tuple(t for t in page.data if t.id not in {x.id for x in self.state.transactions})
+        changes["transactions"] = newer + self.state.transactions
+        if cards_changed:
+            changes["payment_methods"] = tuple(
+                (await self._net(self.client.payment_methods())).data
+            )
+        self._set(**changes)
+
+    # --- live events ---------------------------------------------------------------------------
+    def _start_events(self) -> None:
+        if self._events_task is None or self._events_task.done():
+            self._events_task = asyncio.create_task(self._run_events(), name="credits-events")
+
+    def _stop_events(self) -> None:
+        task, self._events_task = self._events_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+
+    async def _run_events(self) -> None:
+        try:
+            async for event in self.client.events(
+                self.state.last_event_id,
+                on_connection=self._on_stream_connection,
+                reconnect_delay=self._reconnect_delay,
+            ):
+                self._set(**apply_event(self.state, event))
+                reload = needs_reload(event)
+                if reload:
+                    self._spawn(self._reload(reload))
+                for callback in list(self._event_subscribers):
+                    try:
+                        callback(event)
+                    except Exception:
+                        log.exception("an event subscriber failed")
+        except SessionExpired:
+            self._session_lost()
+        except ApiError as error:
+            log.info("no live events from this server (%s)", error.code)
+
+    def _on_stream_connection(self, connected: bool) -> None:
+        if connected and self.state.connection != "online":
+            was_away = self.state.connection in ("reconnecting", "offline")
+            self._set(connection="online")
+            if was_away:
+                self._spawn(self._reload({"account", "transactions", "auto_recharge"}))
+        elif not connected and self.state.connection == "online":
+            self._set(connection="reconnecting")
+
+    async def _reload(self, what: set[str]) -> None:
+        if "auto_recharge" in what:
+            recharge = await self._optional(self.client.auto_recharge())
+            if recharge is not None:
+                self._set(auto_recharge=recharge[0], auto_recharge_etag=recharge[1])
+        if what & {"account", "transactions"}:
+            await self._reload_after_money_moved()
+
+    def _start_probe(self) -> None:
+        """While offline and without an event stream, ask server-info until the server is back."""
+        if self._probe_task is None or self._probe_task.done():
+            self._probe_task = self._spawn(self._probe())
+
+    async def _probe(self) -> None:
+        async for attempt in stamina.retry_context(
+            on=ServerUnreachable, attempts=None, timeout=None, wait_initial=0.5, wait_max=10.0
+        ):
+            with attempt:
+                info = await self.client.server_info()
+        self._set(server=info, connection="online")
+        if self.state.signed_in:
+            await self.refresh()
+            self._start_events()
+
+    def _spawn(self, coroutine: Awaitable[None]) -> asyncio.Task[None]:
+        async def guarded() -> None:
+            try:
+                await coroutine
+            except (ApiError, ServerUnreachable) as error:
+                log.info("background reload failed: %s", error)
+
+        task = asyncio.create_task(guarded())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def close(self) -> None:
+        """Stop background work and close the connection pool."""
+        tasks = [t for t in (self._events_task, self._probe_task, *self._tasks) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self.client.aclose()
+
+    async def refresh(self) -> None:
+        raise NotImplementedError
+
+
+def ok(result: T | BaseException) -> T:
+    """A result of `gather(return_exceptions=True)` that `raise_first` has checked."""
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def raise_first(results: list[Any]) -> None:
+    """Raise the most telling error of a gather: session expiry, then no server, then any."""
+    errors = [r for r in results if isinstance(r, BaseException)]
+    for kind in (SessionExpired, ServerUnreachable, BaseException):
+        for error in errors:
+            if isinstance(error, kind):
+                raise error
