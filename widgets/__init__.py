@@ -1,5 +1,16 @@
 """Reusable Textual widgets of credits-tui, one per module."""
 
+from widgets.card_cvc import CvcInput
+from widgets.card_expiry import ExpiryInput
+from widgets.card_number import CardNumberInput
 from widgets.slider import Slider
+from widgets.validated_input import ProblemValidator, ValidatedInput
 
-__all__: list[str] = ["Slider"]
+__all__: list[str] = [
+    "CardNumberInput",
+    "CvcInput",
+    "ExpiryInput",
+    "ProblemValidator",
+    "Slider",
+    "ValidatedInput",
+]
