@@ -8,7 +8,7 @@ only ever written into the Authorization header of a request.
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -265,7 +265,7 @@ class CreditsClient:
         *,
         on_connection: Callable[[bool], None] | None = None,
         reconnect_delay: float = 1.0,
-    ) -> AsyncIterator[Event]:
+    ) -> AsyncGenerator[Event, None]:
         """Server events, reconnecting with Last-Event-ID; no event twice (see tui.api.events)."""
         stream = EventStream(
             self,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -51,7 +51,7 @@ class EventStream:
             if self._on_connection is not None:
                 self._on_connection(connected)
 
-    async def __aiter__(self) -> AsyncIterator[Event]:
+    async def __aiter__(self) -> AsyncGenerator[Event, None]:
         while True:
             response = await self._connect()
             self._set_connected(True)
@@ -83,7 +83,7 @@ class EventStream:
             timeout=None,
             wait_initial=self._delay,
             wait_max=self._reconnect_max,
-            wait_jitter=min(1.0, self._reconnect_max),
+            wait_jitter=min(1.0, self._delay),
         ):
             with attempt:
                 try:

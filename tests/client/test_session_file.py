@@ -1,0 +1,58 @@
+"""The remembered session: a 0600 file in the XDG state dir, for one server, removed by logout."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from tui.api.models import User
+from tui.session_file import RememberedSession, SessionFile, forget_session, session_path
+
+USER = User(id="u1", email="owner@example.com", role="owner", account_id="a1")
+
+
+def remembered(server: str = "https://credits.example.com", hours: int = 1) -> RememberedSession:
+    return RememberedSession(
+        server=server,
+        token=SecretStr("secret-token-value"),
+        expires_at=datetime.now(UTC) + timedelta(hours=hours),
+        user=USER,
+    )
+
+
+def test_saved_under_xdg_state_home_readable_by_owner_only(tmp_path: Path) -> None:
+    path = session_path()
+    assert path == tmp_path / "xdg_state_home" / "credits-tui" / "session.json"
+    SessionFile().save(remembered())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    loaded = SessionFile().load("https://credits.example.com")
+    assert loaded is not None
+    assert loaded.token.get_secret_value() == "secret-token-value"
+    assert loaded.user == USER
+    assert "secret-token-value" not in repr(loaded)
+
+
+def test_not_used_for_another_server_or_when_expired() -> None:
+    files = SessionFile()
+    files.save(remembered(server="https://a.example.com"))
+    assert files.load("https://b.example.com") is None
+    files.save(remembered(hours=-1))
+    assert files.load("https://credits.example.com") is None
+
+
+def test_unreadable_file_counts_as_none() -> None:
+    path = session_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    assert SessionFile().load("https://credits.example.com") is None
+
+
+def test_forget_session_removes_the_file() -> None:
+    SessionFile().save(remembered())
+    assert forget_session() is True
+    assert not session_path().exists()
+    assert forget_session() is False
