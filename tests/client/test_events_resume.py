@@ -1,4 +1,4 @@
-"""The event stream cut mid-way and resumed: no event twice, none lost (fault: httpx.MockTransport)."""
+"""The event stream cut mid-way and resumed: no event twice, none lost (faults: MockTransport)."""
 
 from __future__ import annotations
 
