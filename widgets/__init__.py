@@ -3,6 +3,7 @@
 from widgets.card_cvc import CvcInput
 from widgets.card_expiry import ExpiryInput
 from widgets.card_number import CardNumberInput
+from widgets.money_input import MoneyInput
 from widgets.slider import Slider
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
@@ -10,6 +11,7 @@ __all__: list[str] = [
     "CardNumberInput",
     "CvcInput",
     "ExpiryInput",
+    "MoneyInput",
     "ProblemValidator",
     "Slider",
     "ValidatedInput",
