@@ -1,0 +1,85 @@
+"""What every account screen shares: it renders the app's one AccountState and maps errors once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.app import App
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from screens.confirm import ConfirmScreen
+from screens.messages import describe_error
+from tui.state import AccountState
+
+if TYPE_CHECKING:
+    from tui.app import CreditsApp
+    from tui.store import AccountStore
+
+
+def credits_app(app: App[Any]) -> CreditsApp:
+    return cast("CreditsApp", app)
+
+
+class AccountScreen(Screen[Any]):
+    """A full screen that re-renders from every new AccountState; never keeps its own copy."""
+
+    @property
+    def state(self) -> AccountState:
+        return credits_app(self.app).account_state
+
+    @property
+    def store(self) -> AccountStore:
+        return credits_app(self.app).store
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "account_state", self.show_state)
+
+    def show_state(self, state: AccountState) -> None:
+        """Draw the screen from `state`; called at mount and on every change."""
+
+    def unsaved_changes(self) -> str | None:
+        """What leaving now would lose, as a question for the user; None when nothing."""
+        return None
+
+    def discard_changes(self) -> None:
+        """Drop what `unsaved_changes` warned about, once the user chose to leave."""
+
+    def action_back(self) -> None:
+        reason = self.unsaved_changes()
+        if reason is None:
+            self.app.pop_screen()
+        else:
+            self.app.push_screen(ConfirmScreen(reason), self._leave_if_confirmed)
+
+    def _leave_if_confirmed(self, confirmed: bool | None) -> None:
+        if confirmed and self.is_current:
+            self.discard_changes()
+            self.app.pop_screen()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The one error path: a failed call is shown, never raised into the app.
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.show_error(event.worker, event.worker.error)
+
+    def show_error(self, worker: Worker[Any], error: BaseException) -> None:
+        """Tell the user what went wrong; screens override this for inline messages."""
+        title, message = describe_error(error)
+        self.notify(message, title=title, severity="error", markup=False)
+
+
+class AccountModal(ModalScreen[Any]):
+    """A modal over an account screen, with the same accessors and error path."""
+
+    @property
+    def state(self) -> AccountState:
+        return credits_app(self.app).account_state
+
+    @property
+    def store(self) -> AccountStore:
+        return credits_app(self.app).store
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            title, message = describe_error(event.worker.error)
+            self.notify(message, title=title, severity="error", markup=False)

@@ -1,0 +1,160 @@
+"""The home screen: balance, auto-recharge, card on file, the 30-day trend and recent activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Digits, Footer, Header, LoadingIndicator, Sparkline, Static
+
+from screens.base import AccountScreen
+from screens.format import card_expiry, card_label, recharge_summary, signed_money
+from screens.trend import daily_balances
+from tui.money import format_money
+from tui.state import AccountState
+
+RECENT_ROWS = 20
+
+CONNECTION_TEXT = {
+    "connecting": "Connecting to the server...",
+    "online": "Online: live updates on",
+    "reconnecting": "Connection lost: reconnecting... (what you see may be stale)",
+    "offline": "Offline: retrying; the balance shown may be stale",
+}
+
+
+class DashboardScreen(AccountScreen):
+    CSS_PATH = "dashboard.tcss"
+    BINDINGS = [
+        Binding("a", "open('add_credits')", "Add credits", id="dashboard.add_credits"),
+        Binding("r", "open('auto_recharge')", "Auto-recharge", id="dashboard.auto_recharge"),
+        Binding("t", "open('transactions')", "History", id="dashboard.transactions"),
+        Binding("s", "open('support')", "Support", id="dashboard.support"),
+        Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
+        Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
+        Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="banner", markup=False)
+        with Horizontal(id="top"):
+            with Vertical(id="balance-panel"):
+                yield Static(id="account-name", markup=False)
+                yield Digits("", id="balance")
+                yield Static(id="balance-note", markup=False)
+            with Vertical(id="recharge-panel"):
+                yield Static(id="recharge-summary", markup=False)
+                yield Static(id="card-on-file", markup=False)
+                yield Static(id="connection", markup=False)
+        with Vertical(id="trend-panel"):
+            yield Static(id="trend-caption", markup=False)
+            yield Sparkline([], id="trend")
+        yield LoadingIndicator(id="loading")
+        yield Static(id="empty", markup=False)
+        yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#balance-panel").border_title = "Balance"
+        self.query_one("#recharge-panel").border_title = "Auto-recharge"
+        table = self.query_one("#recent", DataTable)
+        table.border_title = "Recent transactions"
+        table.add_column("Date", key="date", width=6)
+        table.add_column("What", key="what")
+        table.add_column("Amount", key="amount", width=11)
+        table.add_column("Balance", key="balance", width=11)
+        super().on_mount()
+        if self.state.account is None and not self.state.busy("refresh"):
+            self.action_refresh()
+
+    def action_open(self, name: str) -> None:
+        self.app.open_screen(name)  # type: ignore[attr-defined]
+
+    def action_refresh(self) -> None:
+        self.refresh_account()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def refresh_account(self) -> None:
+        await self.store.refresh()
+
+    def show_state(self, state: AccountState) -> None:
+        banner = self.query_one("#banner", Static)
+        banner.display = state.connection != "online"
+        banner.update(CONNECTION_TEXT[state.connection])
+        connection = self.query_one("#connection", Static)
+        connection.display = state.connection == "online"
+        connection.update(CONNECTION_TEXT[state.connection])
+        account = state.account
+        loading = account is None
+        self.query_one("#loading").display = loading
+        for panel in ("#top", "#trend-panel", "#recent"):
+            self.query_one(panel).display = not loading
+        if account is None:
+            self.query_one("#empty", Static).display = False
+            return
+        currency = account.currency
+        self.query_one("#account-name", Static).update(f"{account.name} ({currency})")
+        balance = self.query_one("#balance", Digits)
+        balance.update(format_money(account.balance, currency))
+        balance.set_class(account.low_balance, "-low")
+        level = format_money(account.low_balance_level, currency)
+        note = self.query_one("#balance-note", Static)
+        note.set_class(account.low_balance, "-warning")
+        note.update(
+            f"LOW BALANCE: under {level}" if account.low_balance else f"Warning under {level}"
+        )
+        self._show_recharge(state, currency)
+        self._show_trend(state, account.balance, currency)
+        self._show_recent(state, currency)
+
+    def _show_recharge(self, state: AccountState, currency: str) -> None:
+        settings = state.auto_recharge
+        summary = self.query_one("#recharge-summary", Static)
+        if settings is None:
+            summary.update("Loading...")
+        else:
+            method = state.payment_method(settings.payment_method_id)
+            summary.update(recharge_summary(settings, method, currency))
+        card = state.default_payment_method
+        self.query_one("#card-on-file", Static).update(
+            f"Card on file: {card_label(card)}, exp {card_expiry(card)}"
+            if card is not None
+            else "Card on file: none (add one when you pay)"
+        )
+
+    def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
+        today = getattr(self.app, "today", None)
+        if today is None:
+            return
+        days = daily_balances(state.transactions, balance, today)
+        self.query_one("#trend", Sparkline).data = [float(value) for value in days]
+        low, high = min(days), max(days)
+        self.query_one("#trend-caption", Static).update(
+            f"Last 30 days: from {format_money(days[0], currency)} to "
+            f"{format_money(days[-1], currency)} (low {format_money(low, currency)}, "
+            f"high {format_money(high, currency)})"
+        )
+
+    def _show_recent(self, state: AccountState, currency: str) -> None:
+        table = self.query_one("#recent", DataTable)
+        empty = self.query_one("#empty", Static)
+        recent = state.transactions[:RECENT_ROWS]
+        empty.display = not recent
+        table.display = bool(recent)
+        empty.update("No transactions yet. Press a to add credits.")
+        table.clear()
+        for item in recent:
+            table.add_row(
+                item.created_at.strftime("%b %d"),
+                item.description or item.kind,
+                signed_money(item, currency),
+                format_money(item.balance_after, currency),
+                key=item.id,
+            )
+
+    def on_data_table_row_selected(self, _event: Any) -> None:
+        self.app.open_screen("transactions")  # type: ignore[attr-defined]

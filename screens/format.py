@@ -1,0 +1,68 @@
+"""Short texts several screens share: card labels and the auto-recharge sentence."""
+
+from __future__ import annotations
+
+from tui.api.models import AutoRecharge, AutoRechargeUpdate, PaymentMethod, Transaction
+from tui.money import format_money
+
+BRANDS = {
+    "visa": "Visa",
+    "mastercard": "Mastercard",
+    "amex": "Amex",
+    "discover": "Discover",
+    "diners": "Diners Club",
+    "jcb": "JCB",
+    "unionpay": "UnionPay",
+}
+
+KINDS = {
+    "topup": "Top-up",
+    "auto_recharge": "Auto-recharge",
+    "usage": "Usage",
+    "adjustment": "Adjustment",
+    "refund": "Refund",
+}
+
+
+def card_label(method: PaymentMethod | None) -> str:
+    """ "Visa •••• 4242", or "no card" when there is none."""
+    if method is None:
+        return "no card"
+    return f"{BRANDS.get(method.brand, 'Card')} •••• {method.last4}"
+
+
+def card_expiry(method: PaymentMethod) -> str:
+    return f"{method.exp_month:02d}/{method.exp_year % 100:02d}"
+
+
+def recharge_summary(
+    settings: AutoRecharge | AutoRechargeUpdate, method: PaymentMethod | None, currency: str
+) -> str:
+    """The dashboard's one line: "On: below $20.00 add $50.00, Visa •••• 4242" or "Off: why"."""
+    if not settings.enabled:
+        reason = getattr(settings, "disabled_reason", None)
+        return f"Off: {reason}" if reason else "Off"
+    below = format_money(settings.threshold, currency)
+    return f"On: below {below} {_action(settings, currency)}, {card_label(method)}"
+
+
+def recharge_sentence(
+    settings: AutoRecharge | AutoRechargeUpdate, method: PaymentMethod | None, currency: str
+) -> str:
+    """The auto-recharge screen's live sentence, in full words."""
+    below = format_money(settings.threshold, currency)
+    using = f"using {card_label(method)}" if method is not None else "(add a card first)"
+    sentence = f"When your balance falls below {below}, {_action(settings, currency)} {using}."
+    return sentence if settings.enabled else f"Off. If turned on: {sentence}"
+
+
+def _action(settings: AutoRecharge | AutoRechargeUpdate, currency: str) -> str:
+    if settings.mode == "top_up_to" and settings.target is not None:
+        return f"top up to {format_money(settings.target, currency)}"
+    return f"add {format_money(settings.amount, currency)}"
+
+
+def signed_money(transaction: Transaction, currency: str) -> str:
+    """ "+$50.00" for credits, "-$0.12" for usage: the sign is in the text, not only the colour."""
+    text = format_money(transaction.amount, currency)
+    return f"+{text}" if transaction.amount > 0 else text

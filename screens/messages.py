@@ -1,0 +1,44 @@
+"""Typed errors from the store turned into words a person can act on."""
+
+from __future__ import annotations
+
+import math
+
+from tui.api.errors import (
+    ApiError,
+    Conflict,
+    InvalidCredentials,
+    RateLimited,
+    ServerUnreachable,
+    SessionExpired,
+)
+
+UNREACHABLE = "The credits server cannot be reached. Check the connection and try again."
+
+
+def describe_error(error: BaseException) -> tuple[str, str]:
+    """A (title, message) pair for a notification or an inline error line."""
+    if isinstance(error, ServerUnreachable):
+        return "Offline", UNREACHABLE
+    if isinstance(error, InvalidCredentials):
+        return "Sign-in failed", "Wrong email or password."
+    if isinstance(error, RateLimited):
+        return "Too many attempts", f"Try again in {wait_text(error.retry_after)}."
+    if isinstance(error, SessionExpired):
+        return "Signed out", "Your session ended. Sign in again; nothing you typed is lost."
+    if isinstance(error, Conflict):
+        return "Changed elsewhere", "These settings were changed elsewhere; reloaded."
+    if isinstance(error, ApiError):
+        return "Not done", error.message
+    return "Unexpected error", f"Something went wrong ({type(error).__name__}). Please try again."
+
+
+def wait_text(seconds: float) -> str:
+    """`75` -> "1 min 15 s": a countdown a person reads at a glance."""
+    whole = max(0, math.ceil(seconds))
+    minutes, secs = divmod(whole, 60)
+    if minutes and secs:
+        return f"{minutes} min {secs} s"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"

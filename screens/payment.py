@@ -1,0 +1,219 @@
+"""Pay for a top-up with a saved card or a new one; no double submit; declines keep the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    LoadingIndicator,
+    RadioButton,
+    RadioSet,
+    Static,
+)
+from textual.worker import Worker
+
+from screens.base import AccountScreen, credits_app
+from screens.card_form import CardForm
+from screens.format import card_expiry, card_label
+from screens.messages import describe_error
+from screens.qr import qr_text
+from tui.api.errors import ApiError
+from tui.api.models import CardInput, Topup
+from tui.money import format_money
+from tui.state import AccountState
+
+NEW_CARD = "new-card"
+
+
+class PaymentScreen(AccountScreen):
+    CSS_PATH = "payment.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "pay", "Pay", id="payment.pay"),
+        Binding("escape", "back", "Back", id="payment.back"),
+    ]
+
+    def __init__(self, amount: int) -> None:
+        super().__init__()
+        self.amount = amount
+        self._paying = False
+        self._cards_shown: tuple[str | None, ...] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="payment-box"):
+            yield Static(id="pay-title", markup=False)
+            yield RadioSet(id="method", compact=True)
+            yield Static(id="paying-with", markup=False)
+            yield CardForm(id="card-form")
+            yield Checkbox("Save this card for auto-recharge", id="save-card", compact=True)
+            with Horizontal(id="pay-row"):
+                yield Button("Pay", id="pay", variant="success")
+                yield LoadingIndicator(id="paying")
+                yield Static(id="pay-status", markup=False)
+            yield Static(id="pay-message", markup=False)
+            with Vertical(id="action"):
+                yield Static(id="action-text", markup=False)
+                yield Static(id="action-qr", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#paying").display = False
+        self.query_one("#action").display = False
+
+    def _currency(self) -> str:
+        options = self.state.topup_options
+        account = self.state.account
+        return options.currency if options else account.currency if account else "USD"
+
+    def show_state(self, state: AccountState) -> None:
+        money = format_money(self.amount, self._currency())
+        name = state.account.name if state.account else "your account"
+        self.query_one("#pay-title", Static).update(f"Add {money} to {name}")
+        self.query_one("#pay", Button).label = f"Pay {money}"
+        cards = tuple(method.id for method in state.payment_methods)
+        if cards != self._cards_shown:
+            self._cards_shown = cards
+            self._show_methods(state)
+        busy = self._paying or state.busy("top_up")
+        self.query_one("#pay", Button).disabled = busy
+        self.query_one("#paying").display = busy
+        self.refresh_bindings()
+
+    def _show_methods(self, state: AccountState) -> None:
+        methods = self.query_one("#method", RadioSet)
+        methods.remove_children()
+        default = state.default_payment_method
+        buttons = [
+            RadioButton(
+                f"{card_label(card)}  exp {card_expiry(card)}",
+                value=card is default,
+                id=f"card-{index}",
+            )
+            for index, card in enumerate(state.payment_methods)
+        ]
+        buttons.append(RadioButton("A new card", value=default is None, id=NEW_CARD))
+        methods.mount_all(buttons)
+        self._show_form(default is None)
+        if default is None:
+            self.call_after_refresh(self.query_one(CardForm).focus_first)
+
+    @on(RadioSet.Changed, "#method")
+    def _method_changed(self, event: RadioSet.Changed) -> None:
+        self._show_form(event.pressed.id == NEW_CARD)
+
+    def _show_form(self, new_card: bool) -> None:
+        self.query_one(CardForm).display = new_card
+        self.query_one("#save-card").display = new_card
+        self._show_choice()
+
+    @on(Checkbox.Changed, "#save-card")
+    def _show_choice(self) -> None:
+        """The choice in words, so it reads without colour (NO_COLOR) too."""
+        card_id = self._chosen_card_id()
+        if card_id is not None:
+            text = f"Paying with {card_label(self.state.payment_method(card_id))}."
+        elif self.query_one("#save-card", Checkbox).value:
+            text = "Paying with a new card; it will be saved for auto-recharge."
+        else:
+            text = "Paying with a new card; it will not be saved."
+        self.query_one("#paying-with", Static).update(text)
+
+    def _chosen_card_id(self) -> str | None:
+        pressed = self.query_one("#method", RadioSet).pressed_button
+        if pressed is None or pressed.id == NEW_CARD:
+            return None
+        index = int((pressed.id or "card-0").removeprefix("card-"))
+        return self.state.payment_methods[index].id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pay" and (self._paying or self.state.busy("top_up")):
+            return None  # shown greyed out: a payment is in flight
+        return True
+
+    def unsaved_changes(self) -> str | None:
+        if self._paying:
+            return "A payment is in progress. Leave anyway? It will still complete."
+        if self.query_one(CardForm).has_input():
+            return "Leave without paying? The card details you typed will be cleared."
+        return None
+
+    @on(Button.Pressed, "#pay")
+    def action_pay(self) -> None:
+        if self._paying or self.state.busy("top_up"):
+            return
+        card_id = self._chosen_card_id()
+        card: CardInput | None = None
+        if card_id is None:
+            card = self.query_one(CardForm).card(credits_app(self.app).today)
+            if card is None:
+                self._say("Check the card details above.")
+                return
+        self._paying = True
+        self._say("")
+        self.query_one("#pay-status", Static).update("Processing payment...")
+        self.show_state(self.state)
+        save = self.query_one("#save-card", Checkbox).value
+        self.pay(card_id, card, save)
+
+    @work(exclusive=True, group="top_up", exit_on_error=False)
+    async def pay(self, card_id: str | None, card: CardInput | None, save: bool) -> None:
+        try:
+            topup = await self.store.top_up(
+                self.amount, payment_method_id=card_id, card=card, save_card=save
+            )
+            while topup.status in ("requires_action", "processing"):
+                if topup.status == "requires_action":
+                    self._show_action(topup)
+                topup = await self.store.wait_for_topup(topup.id)
+            self._show_outcome(topup)
+        finally:
+            self._paying = False
+            self.query_one("#pay-status", Static).update("")
+            self.show_state(self.state)
+
+    def _show_action(self, topup: Topup) -> None:
+        url = topup.action_url or ""
+        self.query_one("#action").display = True
+        self.query_one("#action-text", Static).update(
+            "Your bank asks you to confirm this payment. Open this link (or scan the code "
+            f"with your phone); this screen waits for the answer:\n{url}"
+        )
+        self.query_one("#action-qr", Static).update(qr_text(url))
+
+    def _show_outcome(self, topup: Topup) -> None:
+        self.query_one("#action").display = False
+        currency = topup.currency
+        if topup.status == "succeeded":
+            balance = topup.balance_after
+            after = (
+                f" New balance: {format_money(balance, currency)}." if balance is not None else ""
+            )
+            self.notify(
+                f"Added {format_money(topup.amount, currency)}.{after}",
+                title="Payment done",
+                markup=False,
+            )
+            credits_app(self.app).go_home(ask=False)
+            return
+        reason = topup.failure_message or "The card was declined."
+        self._say(f"Payment declined: {reason} Nothing was charged.")
+        self.query_one(CardForm).clear_cvc()
+
+    def show_error(self, worker: Worker[Any], error: BaseException) -> None:
+        if isinstance(error, ApiError) and error.field_errors:
+            self.query_one(CardForm).show_field_errors(error.field_errors)
+        self._say(describe_error(error)[1])
+
+    def _say(self, message: str) -> None:
+        line = self.query_one("#pay-message", Static)
+        line.set_class(bool(message), "-error")
+        line.update(message)

@@ -1,0 +1,104 @@
+"""Every transaction, newest first; more load as the cursor nears the end; filter by kind."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+
+from screens.base import AccountScreen
+from screens.format import KINDS, signed_money
+from tui.money import format_money
+from tui.state import AccountState
+
+LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
+
+
+class TransactionsScreen(AccountScreen):
+    CSS_PATH = "transactions.tcss"
+    BINDINGS = [
+        Binding("f", "filter", "Filter", id="transactions.filter"),
+        Binding("escape", "back", "Back", id="transactions.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="filter-row"):
+            yield Label("Show", id="filter-label")
+            yield Select(
+                [(label, kind) for kind, label in KINDS.items()],
+                prompt="All kinds",
+                id="kind",
+                compact=True,
+            )
+            yield Static(id="history-status", markup=False)
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static(id="history-empty", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history", DataTable)
+        table.add_column("Date", key="date", width=10)
+        table.add_column("Kind", key="kind", width=13)
+        table.add_column("Description", key="what")
+        table.add_column("Amount", key="amount", width=11)
+        table.add_column("Balance", key="balance", width=11)
+        super().on_mount()
+        table.focus()
+        if self.state.transactions_kind is not None:
+            self.load_more(None)
+
+    def show_state(self, state: AccountState) -> None:
+        currency = state.account.currency if state.account else "USD"
+        table = self.query_one("#history", DataTable)
+        ids = tuple(item.id for item in state.transactions)
+        if ids[: len(self._shown)] != self._shown:
+            table.clear()
+            self._shown = ()
+        for item in state.transactions[len(self._shown) :]:
+            table.add_row(
+                item.created_at.strftime("%Y-%m-%d"),
+                KINDS.get(item.kind, item.kind),
+                item.description,
+                signed_money(item, currency),
+                format_money(item.balance_after, currency),
+                key=item.id,
+            )
+        self._shown = ids
+        status = self.query_one("#history-status", Static)
+        if state.busy("history"):
+            status.update("Loading more...")
+        elif state.transactions_complete:
+            status.update(f"{len(ids)} shown, that is all")
+        else:
+            status.update(f"{len(ids)} shown, more below")
+        empty = self.query_one("#history-empty", Static)
+        empty.display = not ids and not state.busy("history")
+        empty.update("No transactions of this kind yet.")
+        table.display = bool(ids)
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        state = self.state
+        near = event.cursor_row >= event.data_table.row_count - LOAD_AHEAD
+        if near and not state.transactions_complete and not state.busy("history"):
+            self.load_more(state.transactions_kind)
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self, event: Select.Changed) -> None:
+        kind = None if event.value is Select.BLANK else str(event.value)
+        if kind != self.state.transactions_kind:
+            self.load_more(kind)
+
+    def action_filter(self) -> None:
+        self.query_one("#kind", Select).focus()
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def load_more(self, kind: str | None) -> None:
+        await self.store.load_more_transactions(kind)

@@ -1,0 +1,171 @@
+"""The Textual App: a thin bridge from the one AccountStore to the screens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from screens.confirm import ConfirmScreen
+from screens.login import LoginScreen
+from screens.messages import describe_error
+from tui.commands import ScreenCommands
+from tui.state import AccountState
+
+if TYPE_CHECKING:
+    from tui.store import AccountStore
+
+
+def screen_factories() -> dict[str, Callable[[], Screen[Any]]]:
+    """The screens a key or the command palette can open, by name."""
+    from screens.add_credits import AddCreditsScreen
+    from screens.auto_recharge import AutoRechargeScreen
+    from screens.dashboard import DashboardScreen
+    from screens.help import HelpScreen
+    from screens.support import SupportScreen
+    from screens.transactions import TransactionsScreen
+
+    return {
+        "dashboard": DashboardScreen,
+        "add_credits": AddCreditsScreen,
+        "auto_recharge": AutoRechargeScreen,
+        "transactions": TransactionsScreen,
+        "support": SupportScreen,
+        "help": HelpScreen,
+    }
+
+
+class CreditsApp(App[None]):
+    """Holds the store and its latest state; screens watch `account_state` and render it."""
+
+    TITLE = "Credits"
+    SUB_TITLE = "calling credit"
+    CSS = """
+    .-error { color: $text-error; }
+    .-warning { color: $text-warning; }
+    """
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit")]
+
+    account_state: var[AccountState] = var(AccountState, always_update=False)
+
+    def __init__(
+        self,
+        store: AccountStore,
+        *,
+        mouse: bool = True,
+        demo_hint: bool = True,
+        today: date | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.mouse_enabled = mouse
+        self.demo_hint = demo_hint
+        self.today = today or date.today()
+        self.set_reactive(CreditsApp.account_state, store.state)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def launch(self) -> None:
+        """Run with the configured mouse setting (Textual takes it at run time, not in App())."""
+        self.run(mouse=self.mouse_enabled)
+
+    def on_mount(self) -> None:
+        # The store calls back on this loop, so a plain assignment is on the Textual thread.
+        self._unsubscribe = self.store.subscribe(self._store_changed)
+        self.account_state = self.store.state
+        self.push_screen(LoginScreen(), self._signed_in)
+        self.connect_store()
+
+    async def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        await self.store.close()
+
+    def _store_changed(self, state: AccountState) -> None:
+        self.account_state = state
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect_store(self) -> None:
+        await self.store.connect()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            title, message = describe_error(event.worker.error)
+            self.notify(message, title=title, severity="error", markup=False)
+
+    def watch_account_state(self, old: AccountState, new: AccountState) -> None:
+        expired = new.session_expired and not old.session_expired
+        if expired and not isinstance(self.screen, LoginScreen):
+            self.push_screen(LoginScreen(reauth=True))
+        elif old.user is not None and new.user is None and not new.session_expired:
+            self._back_to_login()
+
+    def _signed_in(self, _result: object) -> None:
+        self.push_screen(screen_factories()["dashboard"]())
+
+    def _back_to_login(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(LoginScreen(), self._signed_in)
+
+    def open_screen(self, name: str) -> None:
+        """Open a screen by name (keys and the command palette), once signed in."""
+        if not self.account_state.signed_in:
+            self.notify("Sign in first.", severity="warning")
+            return
+        if name == "dashboard":
+            self.go_home()
+            return
+        factory = screen_factories()[name]
+        if type(self.screen) is factory:
+            return
+        self.push_screen(factory())
+
+    def go_home(self, *, ask: bool = True) -> None:
+        """Back to the dashboard, asking first if a screen above it would lose typed work."""
+        from screens.dashboard import DashboardScreen
+
+        above = []
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, DashboardScreen):
+                break
+            above.append(screen)
+        reasons = [r for s in above if (r := getattr(s, "unsaved_changes", lambda: None)())]
+
+        def leave(confirmed: bool | None) -> None:
+            if confirmed:
+                for screen in above:
+                    getattr(screen, "discard_changes", lambda: None)()
+                for _ in above:
+                    self.pop_screen()
+
+        if reasons and ask:
+            self.push_screen(ConfirmScreen(reasons[0]), leave)
+        else:
+            leave(True)
+
+    @work(exclusive=True, group="logout", exit_on_error=False)
+    async def sign_out(self) -> None:
+        await self.store.logout()
+
+
+def create_app(
+    store: AccountStore,
+    *,
+    theme: str | None = None,
+    mouse: bool = True,
+    demo_hint: bool = True,
+    today: date | None = None,
+) -> CreditsApp:
+    """The one way to build the app: the CLI and the snapshot tests both call this."""
+    app = CreditsApp(store, mouse=mouse, demo_hint=demo_hint, today=today)
+    if theme is not None:
+        app.theme = theme
+    return app
