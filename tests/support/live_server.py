@@ -1,1 +1,384 @@
-"""Fixtures that run the real credits-server on a real SQLite file (filled in with the server)."""
+"""Fixtures that run the real, installed `credits-server` on a real SQLite file.
+
+Fixtures
+--------
+``live_server`` (session scope): one `credits-server serve --migrate` subprocess (the installed
+console script beside the running Python, i.e. `.venv/bin/credits-server`) on a free 127.0.0.1
+port, against a fresh SQLite file in a temporary directory. It is ready when yielded
+(/v1/server-info answered) and stopped at the end of the session. It yields a ``LiveServer``:
+
+- ``url`` ("http://127.0.0.1:PORT"), ``database_path``, ``database_url``, ``log_path`` (the
+  server's one-JSON-line-per-request log), ``workdir``.
+- ``make_owner(balance=0, with_card=True, role="owner", card_number="4242424242424242",
+  name=None, currency="USD") -> Owner``: a fresh account and user made with the server's own
+  service functions on the same database file. ``balance`` is posted as an "adjustment" ledger
+  entry ("Opening balance"); ``with_card`` saves a default card (through the sandbox gateway, so
+  ``card_number`` can be any Stripe test card, e.g. 4000000000000341 that saves but declines
+  every charge). The ``Owner`` has ``email``, ``password``, ``account_id``, ``user_id``, ``role``,
+  ``payment_method_id`` (or None), a ready session ``token`` and ``headers`` (the bearer header).
+- ``add_user(account_id, role="member") -> Owner``: another user (no card) of an existing account.
+- ``balance(account_id) -> int``, ``ledger(account_id) -> list[LedgerRow]`` (oldest first:
+  kind, amount, balance_after, reference, description), ``charge_count(account_id=None) -> int``
+  (charges made at the sandbox gateway, all accounts when None), ``topup_statuses(account_id)``.
+- ``run(coro_factory)``: run ``async def f(ctx: server.context.Context)`` against the database
+  (for anything the helpers above do not cover). Everything here is synchronous, callable from
+  sync and async tests alike (a private event loop in a background thread does the work).
+
+``owner`` (function scope): ``live_server.make_owner(balance=5000)``: $50.00 and a saved Visa 4242.
+
+``start_server(workdir, env=None, demo=False) -> ServerProcess`` starts another server of your own
+(e.g. to kill and restart it: ``.kill()``, ``.stop()``, ``.start()``); stop it yourself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+T = TypeVar("T")
+STARTUP_TIMEOUT = 30.0
+TEST_CARD = "4242424242424242"
+
+
+def credits_server_executable() -> str:
+    beside = Path(sys.executable).parent / "credits-server"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("credits-server")
+    assert found is not None, "credits-server is not installed in this environment"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class ServerProcess:
+    """One `credits-server serve` subprocess on a SQLite file in `workdir`."""
+
+    workdir: Path
+    env: dict[str, str] = field(default_factory=dict)
+    demo: bool = False
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def database_path(self) -> Path:
+        return self.workdir / "credits.db"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite+aiosqlite:///{self.database_path}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / "requests.log"
+
+    @property
+    def output_path(self) -> Path:
+        return self.workdir / "server-output.txt"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def server_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "CREDITS_SERVER_DATABASE_URL": self.database_url,
+                "CREDITS_SERVER_LOG_FILE": str(self.log_path),
+                "CREDITS_SERVER_CONFIG": str(self.workdir / "no-config.toml"),
+            }
+        )
+        env.update(self.env)
+        return env
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        command = [credits_server_executable(), "serve", "--host", "127.0.0.1"]
+        command += ["--port", str(self.port), "--migrate"]
+        if self.demo:
+            command.append("--demo")
+        with self.output_path.open("ab") as output:
+            self.process = subprocess.Popen(
+                command, env=self.server_env(), stdout=output, stderr=subprocess.STDOUT
+            )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"credits-server exited:\n{self.output_path.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/v1/server-info", timeout=1.0).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)  # polling for readiness, bounded by the deadline
+        self.stop()
+        raise RuntimeError(f"credits-server did not start:\n{self.output_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: the server gets no chance to finish anything (crash tests)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def start_server(
+    workdir: Path, env: dict[str, str] | None = None, *, demo: bool = False
+) -> ServerProcess:
+    server = ServerProcess(workdir, env=dict(env or {}), demo=demo)
+    server.start()
+    return server
+
+
+class _LoopThread:
+    """A private event loop in a daemon thread, so sync and async tests can both block on it."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Awaitable[T], timeout: float = 60) -> T:
+        async def wrapper() -> T:
+            return await coro
+
+        future: Future[T] = asyncio.run_coroutine_threadsafe(wrapper(), self.loop)
+        return future.result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+
+@dataclass(frozen=True)
+class Owner:
+    email: str
+    password: str
+    account_id: str
+    user_id: str
+    role: str
+    token: str
+    payment_method_id: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    kind: str
+    amount: int
+    balance_after: int
+    reference: str | None
+    description: str
+
+
+class LiveServer(ServerProcess):
+    """The session's server plus direct, honest access to its database for set-up and checks."""
+
+    _loop: _LoopThread | None = None
+    _context: Any = None
+
+    def open_database(self) -> None:
+        from server.context import make_context
+        from server.settings import Settings
+
+        self._loop = _LoopThread()
+        settings = Settings(database_url=self.database_url, log_requests=False)
+        self._context = make_context(settings)
+
+    def close_database(self) -> None:
+        if self._loop is not None:
+            self._loop.run(self._context.db.dispose())
+            self._loop.close()
+            self._loop = None
+
+    def run(self, action: Callable[[Any], Awaitable[T]]) -> T:
+        assert self._loop is not None, "the database is not open"
+        return self._loop.run(action(self._context))
+
+    def make_owner(
+        self,
+        balance: int = 0,
+        *,
+        with_card: bool = True,
+        role: str = "owner",
+        card_number: str = TEST_CARD,
+        name: str | None = None,
+        currency: str = "USD",
+    ) -> Owner:
+        suffix = secrets.token_hex(5)
+        email = f"{role}-{suffix}@example.test"
+        password = f"pw-{secrets.token_urlsafe(12)}"
+        account_name = name or f"Test Co {suffix}"
+
+        async def action(ctx: Any) -> Owner:
+            from server.cards import check_card
+            from server.ledger import post
+            from server.models import utcnow
+            from server.security import hash_password
+            from server.services.accounts import create_account, create_user
+            from server.services.auth import issue_session
+            from server.services.payment_methods import save_tokenized
+
+            method_id = None
+            saved = None
+            if with_card:
+                card = check_card(card_number, 12, utcnow().year + 3, "123", "Test Owner")
+                saved = await ctx.gateway.tokenize(card, for_future_use=True)
+            async with ctx.db.write() as session:
+                account = await create_account(session, ctx.settings, account_name, currency)
+                user = await create_user(session, account.id, email, hash_password(password), role)
+                if saved is not None:
+                    method_id = (await save_tokenized(session, account.id, saved, "Test Owner")).id
+                if balance:
+                    await post(
+                        session,
+                        account.id,
+                        kind="adjustment",
+                        amount=balance,
+                        description="Opening balance",
+                        reference="opening",
+                    )
+            new = await issue_session(ctx, user)
+            return Owner(email, password, account.id, user.id, role, new.token, method_id)
+
+        return self.run(action)
+
+    def add_user(self, account_id: str, role: str = "member") -> Owner:
+        suffix = secrets.token_hex(5)
+        email = f"{role}-{suffix}@example.test"
+        password = f"pw-{secrets.token_urlsafe(12)}"
+
+        async def action(ctx: Any) -> Owner:
+            from server.security import hash_password
+            from server.services.accounts import create_user
+            from server.services.auth import issue_session
+
+            async with ctx.db.write() as session:
+                user = await create_user(session, account_id, email, hash_password(password), role)
+            new = await issue_session(ctx, user)
+            return Owner(email, password, account_id, user.id, role, new.token)
+
+        return self.run(action)
+
+    def balance(self, account_id: str) -> int:
+        async def action(ctx: Any) -> int:
+            from server.models import Account
+
+            async with ctx.db.read() as session:
+                account = await session.get(Account, account_id)
+                assert account is not None
+                return int(account.balance)
+
+        return self.run(action)
+
+    def ledger(self, account_id: str) -> list[LedgerRow]:
+        async def action(ctx: Any) -> list[LedgerRow]:
+            from sqlalchemy import select
+
+            from server.models import LedgerEntry
+
+            async with ctx.db.read() as session:
+                rows = (
+                    await session.execute(
+                        select(LedgerEntry)
+                        .where(LedgerEntry.account_id == account_id)
+                        .order_by(LedgerEntry.id)
+                    )
+                ).scalars()
+                return [
+                    LedgerRow(r.kind, r.amount, r.balance_after, r.reference, r.description)
+                    for r in rows
+                ]
+
+        return self.run(action)
+
+    def charge_count(self, account_id: str | None = None) -> int:
+        async def action(ctx: Any) -> int:
+            from sqlalchemy import func, select
+
+            from server.models import SandboxCharge
+
+            query = select(func.count()).select_from(SandboxCharge)
+            if account_id is not None:
+                query = query.where(SandboxCharge.customer == account_id)
+            async with ctx.db.read() as session:
+                return int((await session.execute(query)).scalar_one())
+
+        return self.run(action)
+
+    def topup_statuses(self, account_id: str) -> list[str]:
+        async def action(ctx: Any) -> list[str]:
+            from sqlalchemy import select
+
+            from server.models import Topup
+
+            async with ctx.db.read() as session:
+                rows = await session.execute(
+                    select(Topup.status)
+                    .where(Topup.account_id == account_id)
+                    .order_by(Topup.created_at)
+                )
+                return [str(status) for status in rows.scalars()]
+
+        return self.run(action)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("credits-server"))
+    server.start()
+    server.open_database()
+    try:
+        yield server
+    finally:
+        server.close_database()
+        server.stop()
+
+
+@pytest.fixture
+def owner(live_server: LiveServer) -> Owner:
+    return live_server.make_owner(balance=5000)

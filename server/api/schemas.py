@@ -1,0 +1,191 @@
+"""Request and response bodies as served (docs/CONTRACT.md); amounts are integer minor units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+T = TypeVar("T")
+Strict = ConfigDict(extra="forbid")
+# Money arrives as a JSON integer: never a float, never a string.
+MinorUnits = Field(strict=True)
+
+
+class Page(BaseModel, Generic[T]):
+    data: list[T]
+    next_cursor: str | None = None
+
+
+class DemoCredentials(BaseModel):
+    email: str
+    password: str
+
+
+class ServerInfo(BaseModel):
+    version: str
+    demo: DemoCredentials | None = None
+
+
+class LoginBody(BaseModel):
+    model_config = Strict
+    email: str = Field(max_length=320)
+    password: SecretStr = Field(max_length=1024)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    role: Literal["owner", "member"]
+    account_id: str
+
+
+class SessionOut(BaseModel):
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class AccountOut(BaseModel):
+    id: str
+    name: str
+    currency: str
+    balance: int
+    low_balance: bool
+    low_balance_level: int
+
+
+class TransactionOut(BaseModel):
+    id: str
+    kind: Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
+    amount: int
+    balance_after: int
+    created_at: datetime
+    description: str
+
+
+class TopupOptionsOut(BaseModel):
+    currency: str
+    presets: list[int]
+    min: int
+    max: int
+
+
+class CardBody(BaseModel):
+    """A card as typed. Hidden from reprs and error messages; never stored."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    number: SecretStr = Field(max_length=40)
+    exp_month: int = MinorUnits
+    exp_year: int = MinorUnits
+    cvc: SecretStr = Field(max_length=8)
+    name: str = Field(default="", max_length=200)
+
+
+class PaymentMethodOut(BaseModel):
+    id: str | None
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    name: str = ""
+    is_default: bool = False
+    created_at: datetime | None = None
+
+
+class TopupBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    amount: int = MinorUnits
+    payment_method_id: str | None = Field(default=None, max_length=40)
+    card: CardBody | None = None
+    save_card: bool = False
+
+
+class TopupOut(BaseModel):
+    id: str
+    amount: int
+    currency: str
+    status: Literal["succeeded", "failed", "requires_action", "processing"]
+    failure_code: str | None = None
+    failure_message: str | None = None
+    action_url: str | None = None
+    payment_method: PaymentMethodOut | None = None
+    balance_after: int | None = None
+    created_at: datetime
+
+
+class AutoRechargeBounds(BaseModel):
+    threshold_min: int
+    threshold_max: int
+    amount_min: int
+    amount_max: int
+    step: int
+
+
+class AutoRechargeAttempt(BaseModel):
+    status: str
+    failure_code: str | None = None
+    at: datetime
+
+
+class AutoRechargeBody(BaseModel):
+    model_config = Strict
+    enabled: bool
+    mode: Literal["add", "top_up_to"] = "add"
+    threshold: int = MinorUnits
+    amount: int = MinorUnits
+    target: int | None = Field(default=None, strict=True)
+    payment_method_id: str | None = Field(default=None, max_length=40)
+    backup_payment_method_id: str | None = Field(default=None, max_length=40)
+    daily_limit: int | None = Field(default=None, strict=True)
+    monthly_cap: int | None = Field(default=None, strict=True)
+
+
+class AutoRechargeOut(BaseModel):
+    enabled: bool
+    mode: Literal["add", "top_up_to"]
+    threshold: int
+    amount: int
+    target: int | None
+    payment_method_id: str | None
+    backup_payment_method_id: str | None
+    daily_limit: int | None
+    monthly_cap: int | None
+    disabled_reason: str | None
+    last_attempt: AutoRechargeAttempt | None
+    bounds: AutoRechargeBounds
+
+
+class SupportBody(BaseModel):
+    model_config = Strict
+    amount: int = MinorUnits
+    message: str = Field(max_length=2000)
+    contact: str = Field(min_length=1, max_length=320)
+
+
+class SupportOut(BaseModel):
+    id: str
+    reference: str
+    amount: int
+    currency: str
+    message: str
+    contact: str
+    status: Literal["open", "closed"]
+    created_at: datetime
+
+
+class ProblemField(BaseModel):
+    field: str
+    code: str
+    message: str
+
+
+class Problem(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str
+    errors: list[ProblemField] = []
+    request_id: str | None = None

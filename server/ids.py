@@ -1,0 +1,9 @@
+"""Public identifiers: a short prefix saying what it is, then 80 random bits."""
+
+from __future__ import annotations
+
+import secrets
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(10)}"

@@ -1,0 +1,90 @@
+"""Settings of the credits service: environment (CREDITS_SERVER_*) over an optional TOML file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+APP_NAME = "credits-server"
+
+
+def config_path() -> Path:
+    """The TOML file read at start-up: $CREDITS_SERVER_CONFIG, else the user config dir."""
+    explicit = os.environ.get("CREDITS_SERVER_CONFIG")
+    if explicit:
+        return Path(explicit)
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_database_path() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "credits.db"
+
+
+class Settings(BaseSettings):
+    """Everything an operator may change. Amounts are integer minor units of `currency`."""
+
+    model_config = SettingsConfigDict(env_prefix="CREDITS_SERVER_", extra="ignore")
+
+    database_url: str = ""
+    """SQLAlchemy URL; empty means SQLite in the platformdirs user data dir."""
+    demo: bool = False
+    """Demo mode: the demo account is seeded and its credentials are served by /v1/server-info."""
+    migrate_on_start: bool = False
+    """Apply the Alembic migrations before serving."""
+    log_file: str = ""
+    """Where the one-JSON-line-per-request log goes; empty means standard error."""
+    log_requests: bool = True
+    public_url: str = ""
+    """Base URL used in links the server hands out (3-D Secure pages); empty: the request's."""
+
+    currency: str = "USD"
+    """Currency of newly created accounts."""
+    topup_presets: list[int] = Field(default=[1000, 2500, 5000, 10000, 25000, 50000])
+    topup_min: int = 1000
+    topup_max: int = 100000
+    low_balance_level: int = 1000
+    """Warning level used for `low_balance` when auto-recharge is off."""
+
+    threshold_min: int = 500
+    threshold_max: int = 50000
+    recharge_amount_min: int = 1000
+    recharge_amount_max: int = 100000
+    recharge_step: int = 500
+
+    session_ttl_seconds: int = 14 * 24 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 15 * 60
+
+    gateway: str = "sandbox"
+    sandbox_charge_delay_ms: int = 0
+    """Pretend latency of the sandbox gateway, so a client can see a payment in flight."""
+    duplicate_wait_seconds: float = 30.0
+    """How long a request repeating an in-flight Idempotency-Key waits for the first to finish."""
+    stale_processing_seconds: float = 60.0
+    """A top-up still `processing` after this long is resumed (same gateway idempotency key)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
+        return (init_settings, env_settings, toml)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{default_database_path()}"
