@@ -1,5 +1,6 @@
 """Reusable Textual widgets of credits-tui, one per module."""
 
+from widgets.amount_grid import AmountGrid
 from widgets.card_cvc import CvcInput
 from widgets.card_expiry import ExpiryInput
 from widgets.card_number import CardNumberInput
@@ -8,6 +9,7 @@ from widgets.slider import Slider
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 __all__: list[str] = [
+    "AmountGrid",
     "CardNumberInput",
     "CvcInput",
     "ExpiryInput",
