@@ -8,12 +8,31 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from server import __version__
-from server.api import account, info, problems, sessions
+from server.api import (
+    account,
+    auto_recharge,
+    info,
+    payment_methods,
+    problems,
+    sandbox,
+    sessions,
+    support,
+    topups,
+)
 from server.context import make_context
 from server.logging import RequestLogMiddleware, configure_logging
+from server.services.topups import resume_stale_topups
 from server.settings import Settings
 
-ROUTERS = [info.router, sessions.router, account.router]
+ROUTERS = [
+    info.router,
+    sessions.router,
+    account.router,
+    payment_methods.router,
+    topups.router,
+    auto_recharge.router,
+    support.router,
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,6 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = make_context(settings)
         app.state.context = context
+        # Top-ups a previous process left in flight are finished with the same gateway key.
+        await resume_stale_topups(context)
         try:
             yield
         finally:
@@ -38,5 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    if settings.gateway == "sandbox":
+        app.include_router(sandbox.router)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)
     return app

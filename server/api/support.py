@@ -1,0 +1,24 @@
+"""Support requests (a top-up above the maximum, and anything else)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from server.api.convert import support_out
+from server.api.deps import CallerDep, ContextDep
+from server.api.schemas import Page, SupportBody, SupportOut
+from server.services import support
+
+router = APIRouter(tags=["support"])
+
+
+@router.post("/v1/support-requests", status_code=201, response_model=SupportOut)
+async def create_request(ctx: ContextDep, caller: CallerDep, body: SupportBody) -> SupportOut:
+    item = await support.create_request(ctx, caller, body.amount, body.message, body.contact)
+    return support_out(item)
+
+
+@router.get("/v1/support-requests", response_model=Page[SupportOut])
+async def list_requests(ctx: ContextDep, caller: CallerDep) -> Page[SupportOut]:
+    items = await support.list_requests(ctx, caller.account_id)
+    return Page[SupportOut](data=[support_out(item) for item in items])
