@@ -48,7 +48,8 @@ async def test_saved_card_top_up_credits_the_ledger_once(
     assert response.status_code == 201
     topup = Topup.model_validate(response.json())
     assert (topup.status, topup.balance_after, topup.amount) == ("succeeded", 7500, 2500)
-    assert topup.payment_method is not None and topup.payment_method.last4 == "4242"
+    assert topup.payment_method is not None
+    assert topup.payment_method.last4 == "4242"
     assert live_server.balance(owner.account_id) == 7500
     assert [(row.kind, row.amount) for row in live_server.ledger(owner.account_id)][-1] == (
         "topup",
@@ -64,7 +65,8 @@ async def test_a_one_off_card_that_succeeds(
     response = await top_up(client, {"amount": 1000, "card": card(number)})
     topup = Topup.model_validate(response.json())
     assert topup.status == "succeeded"
-    assert topup.payment_method is not None and topup.payment_method.id is None
+    assert topup.payment_method is not None
+    assert topup.payment_method.id is None
     assert live_server.balance(owner.account_id) == 6000
 
 
@@ -116,17 +118,20 @@ async def test_authentication_required_then_approved(
 ) -> None:
     response = await top_up(client, {"amount": 2500, "card": card(number), "save_card": True})
     topup = Topup.model_validate(response.json())
-    assert topup.status == "requires_action" and topup.action_url
+    assert topup.status == "requires_action"
+    assert topup.action_url
     assert live_server.balance(owner.account_id) == 5000
     page = await client.get(topup.action_url)
-    assert page.status_code == 200 and "Approve" in page.text
+    assert page.status_code == 200
+    assert "Approve" in page.text
     approved = await client.post(topup.action_url, params={"result": "approve"})
     assert Topup.model_validate(approved.json()).status == "succeeded"
     polled = Topup.model_validate((await client.get(f"/v1/topups/{topup.id}")).json())
     assert (polled.status, polled.balance_after) == ("succeeded", 7500)
     assert live_server.balance(owner.account_id) == 7500
     # Saved after authentication: 3155 is then charged without asking again, 3184 always asks.
-    assert polled.payment_method is not None and polled.payment_method.id is not None
+    assert polled.payment_method is not None
+    assert polled.payment_method.id is not None
     again = await top_up(client, {"amount": 1000, "payment_method_id": polled.payment_method.id})
     expected = "succeeded" if number == "4000002500003155" else "requires_action"
     assert Topup.model_validate(again.json()).status == expected
@@ -152,7 +157,8 @@ async def test_same_key_same_body_replays_other_body_is_refused(
     other = await top_up(client, {**body, "amount": 5000}, key="key-1")
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
-    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_key_reused"
     found = await client.get("/v1/topups", params={"idempotency_key": "key-1"})
     assert [t["id"] for t in found.json()["data"]] == [first.json()["id"]]
     assert live_server.charge_count(owner.account_id) == 1
