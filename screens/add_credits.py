@@ -9,8 +9,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from screens.base import AccountScreen, credits_app
-from tui.money import MoneyError, format_money, parse_money
+from tui.money import format_money, parse_money
 from tui.state import AccountState
+from widgets.money_input import MoneyInput
 
 PRESET_KEYS = "123456"
 
@@ -46,7 +47,14 @@ class AddCreditsScreen(AccountScreen):
             yield Grid(id="presets")
             with Horizontal(id="custom-row"):
                 yield Label("Or type an amount:", id="custom-label")
-                yield Input(placeholder="75.00", id="custom", compact=True)
+                yield MoneyInput(
+                    placeholder="75.00",
+                    currency="USD",
+                    minimum=0,
+                    maximum=0,
+                    id="custom",
+                    compact=True,
+                )
             yield Static(id="custom-hint", markup=False)
             yield Button("Continue to payment", id="continue", variant="primary")
         yield Footer(compact=True)
@@ -130,36 +138,35 @@ class AddCreditsScreen(AccountScreen):
         """Check the custom amount; say why it will not do, live, under the field."""
         options = self.state.topup_options
         hint = self.query_one("#custom-hint", Static)
+        custom = self.query_one("#custom", MoneyInput)
         if options is None:
             return None, "loading"
-        lowest, highest = (format_money(x, options.currency) for x in (options.min, options.max))
-        limits = f"{lowest} to {highest}"
-        text = self.query_one("#custom", Input).value
+        currency = options.currency
+        if (custom.currency, custom.minimum, custom.maximum) != (
+            currency,
+            options.min,
+            options.max,
+        ):
+            custom.configure(currency=currency, minimum=options.min, maximum=options.max)
         hint.set_class(False, "-error")
-        if not text.strip():
-            hint.update(f"Any amount from {limits}.")
+        hint.set_class(False, "-warning")
+        if not custom.value.strip():
+            lowest, highest = (format_money(x, currency) for x in (options.min, options.max))
+            hint.update(f"Any amount from {lowest} to {highest}.")
             return None, "empty"
-        try:
-            amount = parse_money(text, options.currency)
-        except MoneyError as error:
-            hint.set_class(True, "-error")
-            hint.update(f"Error: {error}")
-            return None, "invalid"
-        if amount < options.min:
-            hint.set_class(True, "-error")
-            hint.update(
-                f"Error: the smallest top-up is {format_money(options.min, options.currency)}."
-            )
-            return amount, "below_min"
-        if amount > options.max:
+        if custom.above_max:
             hint.set_class(True, "-warning")
             hint.update(
-                f"Cards can add up to {format_money(options.max, options.currency)}. "
+                f"Cards can add up to {format_money(options.max, currency)}. "
                 "Press enter to ask support for this larger top-up."
             )
-            return amount, "above_max"
-        hint.update(f"Press enter to pay {format_money(amount, options.currency)}.")
-        return amount, None
+            return parse_money(custom.value, currency), "above_max"
+        if custom.amount is None:
+            hint.set_class(True, "-error")
+            hint.update(f"Error: {custom.problem or 'enter an amount'}")
+            return None, "invalid"
+        hint.update(f"Press enter to pay {format_money(custom.amount, currency)}.")
+        return custom.amount, None
 
     def _proceed(self, amount: int) -> None:
         from screens.payment import PaymentScreen

@@ -35,6 +35,7 @@ NEW_CARD = "new-card"
 
 class PaymentScreen(AccountScreen):
     CSS_PATH = "payment.tcss"
+    AUTO_FOCUS = "#method"
     BINDINGS = [
         Binding("ctrl+s", "pay", "Pay", id="payment.pay"),
         Binding("escape", "back", "Back", id="payment.back"),
@@ -52,7 +53,7 @@ class PaymentScreen(AccountScreen):
             yield Static(id="pay-title", markup=False)
             yield RadioSet(id="method", compact=True)
             yield Static(id="paying-with", markup=False)
-            yield CardForm(id="card-form")
+            yield CardForm(lambda: credits_app(self.app).today, id="card-form")
             yield Checkbox("Save this card for auto-recharge", id="save-card", compact=True)
             with Horizontal(id="pay-row"):
                 yield Button("Pay", id="pay", variant="success")
@@ -93,22 +94,27 @@ class PaymentScreen(AccountScreen):
         methods.remove_children()
         default = state.default_payment_method
         buttons = [
-            RadioButton(
-                f"{card_label(card)}  exp {card_expiry(card)}",
-                value=card is default,
-                id=f"card-{index}",
-            )
+            RadioButton(f"{card_label(card)}  exp {card_expiry(card)}", id=f"card-{index}")
             for index, card in enumerate(state.payment_methods)
         ]
-        buttons.append(RadioButton("A new card", value=default is None, id=NEW_CARD))
+        buttons.append(RadioButton("A new card", id=NEW_CARD))
+        chosen = buttons[state.payment_methods.index(default)] if default else buttons[-1]
+
+        def choose() -> None:
+            # Set after mounting, so the RadioSet hears of it and knows what is pressed.
+            chosen.value = True
+
         methods.mount_all(buttons)
-        self._show_form(default is None)
+        self.call_after_refresh(choose)
         if default is None:
             self.call_after_refresh(self.query_one(CardForm).focus_first)
 
     @on(RadioSet.Changed, "#method")
     def _method_changed(self, event: RadioSet.Changed) -> None:
-        self._show_form(event.pressed.id == NEW_CARD)
+        new_card = event.pressed.id == NEW_CARD
+        self._show_form(new_card)
+        if new_card:
+            self.call_after_refresh(self.query_one(CardForm).focus_first)
 
     def _show_form(self, new_card: bool) -> None:
         self.query_one(CardForm).display = new_card
@@ -153,7 +159,7 @@ class PaymentScreen(AccountScreen):
         card_id = self._chosen_card_id()
         card: CardInput | None = None
         if card_id is None:
-            card = self.query_one(CardForm).card(credits_app(self.app).today)
+            card = self.query_one(CardForm).card()
             if card is None:
                 self._say("Check the card details above.")
                 return
