@@ -1,0 +1,86 @@
+"""A saved card in one line: "Visa •••• 4242  exp 12/34"; never more of the number than last4."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.api.models import PaymentMethod
+from widgets.card_rules import BRANDS, UNKNOWN
+from widgets.glyphs import prefer_ascii
+
+
+def brand_label(brand: str) -> str:
+    """The brand as a person reads it in a tight place ("Visa", "Amex", "Card" when unknown)."""
+    return BRANDS.get(brand.lower(), UNKNOWN).label
+
+
+def describe_card(
+    card: PaymentMethod,
+    *,
+    expiry: bool = True,
+    today: date | None = None,
+    ascii_only: bool = False,
+) -> str:
+    """`Visa •••• 4242  exp 12/34` (ASCII: `Visa **** 4242  exp 12/34`).
+
+    `expiry=False` leaves the date out (for sentences such as "add $50.00 using Visa •••• 4242").
+    With `today`, a card past its expiry month says "expired 12/24" instead of "exp".
+    """
+    dots = "****" if ascii_only else "••••"
+    # last4 comes from the server: keep only digits so nothing else can be drawn from it.
+    last4 = "".join(c for c in card.last4 if c.isascii() and c.isdigit())[-4:]
+    text = f"{brand_label(card.brand)} {dots} {last4}"
+    if not expiry:
+        return text
+    expired = today is not None and (card.exp_year, card.exp_month) < (today.year, today.month)
+    when = f"{card.exp_month:02d}/{card.exp_year % 100:02d}"
+    return f"{text}  {'expired' if expired else 'exp'} {when}"
+
+
+class CardSummary(Static):
+    """One saved card, or "No card on file"; the holder's name is never shown here."""
+
+    DEFAULT_CSS = """
+    CardSummary {
+        height: 1;
+        width: auto;
+        &.-none { color: $text-muted; }
+    }
+    """
+
+    def __init__(
+        self,
+        card: PaymentMethod | None = None,
+        *,
+        empty: str = "No card on file",
+        today: date | None = None,
+        ascii_only: bool | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """A card summary.
+
+        Args:
+            card: The card to show, or None.
+            empty: The words when there is no card.
+            today: The date an expiry is judged against (None: not judged).
+            ascii_only: ASCII dots; None decides from the environment.
+        """
+        super().__init__("", markup=False, name=name, id=id, classes=classes)
+        self._empty = empty
+        self._today = today
+        self._ascii = prefer_ascii() if ascii_only is None else ascii_only
+        self.update_card(card)
+
+    def update_card(self, card: PaymentMethod | None) -> None:
+        """Show another card (or none)."""
+        self.card = card
+        if card is None:
+            self.update(Text(self._empty))
+        else:
+            self.update(Text(describe_card(card, today=self._today, ascii_only=self._ascii)))
+        self.set_class(card is None, "-none")
