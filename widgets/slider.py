@@ -195,6 +195,25 @@ class Slider(Widget, can_focus=True):
     def watch_step(self) -> None:
         self._rebound()
 
+    def configure(
+        self,
+        *,
+        min: int | None = None,
+        max: int | None = None,
+        step: int | None = None,
+        value: int | None = None,
+    ) -> None:
+        """Set bounds, step and value together: one repaint, and at most one `Changed` (for the
+        final value, if it differs), instead of one per attribute set in turn."""
+        if min is not None:
+            self.set_reactive(Slider.min, min)
+        if max is not None:
+            self.set_reactive(Slider.max, max)
+        if step is not None:
+            self.set_reactive(Slider.step, self.validate_step(step))
+        self.value = self.value if value is None else value
+        self.refresh()
+
     def format_value(self, value: int) -> str:
         """The text drawn for a value."""
         return self._formatter(value)

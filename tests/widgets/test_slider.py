@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Footer, Label
@@ -199,3 +201,31 @@ def test_snapshot_120x40(snap_compare: SnapCompare) -> None:
 def test_snapshot_disabled_ascii(snap_compare: SnapCompare) -> None:
     app = SliderApp(disabled=True, ascii_only=True)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_focus_and_step)
+
+
+async def test_configure_sets_everything_with_one_message() -> None:
+    app = SliderApp()
+    async with app.run_test() as pilot:
+        threshold(pilot).configure(min=1000, max=20000, step=1000, value=7400)
+        await pilot.pause()
+        assert threshold(pilot).value == 7000
+        assert app.seen == [("threshold", 7000)]
+        threshold(pilot).configure(max=30000)
+        await pilot.pause()
+        assert app.seen == [("threshold", 7000)]
+
+
+@given(
+    st.integers(-(10**6), 10**6),
+    st.integers(0, 10**6),
+    st.integers(1, 10**4),
+    st.integers(-(10**7), 10**7),
+)
+def test_any_value_lands_on_a_step_within_the_bounds(
+    low: int, span: int, step: int, given_value: int
+) -> None:
+    slider = Slider(0, min=low, max=low + span, step=step)
+    slider.value = given_value
+    assert low <= slider.value <= low + span
+    assert (slider.value - low) % step == 0
+    assert abs(slider.value - min(max(given_value, low), slider.top)) <= step // 2 + step % 2
