@@ -99,12 +99,16 @@ async def save_settings(
             )
         methods = {m.id: m for m in await active_methods(session, account_id)}
         primary = update.payment_method_id
-        for field, value in (
-            ("payment_method_id", primary),
-            ("backup_payment_method_id", update.backup_payment_method_id),
-        ):
-            if value is not None and value not in methods:
-                problems.append(FieldProblem(field, "not_found", "No such saved card."))
+        unknown = [
+            FieldProblem(field, "not_found", "No such saved card.")
+            for field, value in (
+                ("payment_method_id", primary),
+                ("backup_payment_method_id", update.backup_payment_method_id),
+            )
+            if value is not None and value not in methods
+        ]
+        if unknown:  # another account's card is no card at all for this one
+            raise ServiceError(404, "not_found", "That card is not saved on this account.", unknown)
         if (
             update.backup_payment_method_id is not None
             and update.backup_payment_method_id == primary

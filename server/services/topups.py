@@ -168,8 +168,8 @@ async def _resolve_card(
             method = await find_method(session, account_id, request.payment_method_id)
         except ServiceError:
             raise ServiceError(
-                422,
-                "validation_error",
+                404,
+                "not_found",
                 "That card is not saved on this account.",
                 [FieldProblem("payment_method_id", "not_found", "No such saved card.")],
             ) from None

@@ -33,14 +33,6 @@ async def top_up(
     )
 
 
-@pytest.fixture
-async def client(live_server: LiveServer, owner: Owner) -> httpx.AsyncClient:
-    async with httpx.AsyncClient(
-        base_url=live_server.url, headers=owner.headers, timeout=30
-    ) as client:
-        yield client  # type: ignore[misc]
-
-
 async def test_saved_card_top_up_credits_the_ledger_once(
     live_server: LiveServer, owner: Owner, client: httpx.AsyncClient
 ) -> None:

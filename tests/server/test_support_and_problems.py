@@ -1,0 +1,55 @@
+"""Support requests, and the problem documents every error answers with."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.support.live_server import LiveServer
+from tui.api.models import Page, Problem, SupportRequest
+
+
+async def test_a_support_request_is_listed_for_its_account_only(
+    live_server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    body = {"amount": 250000, "message": "Need $2,500 for a campaign", "contact": "ops@acme.test"}
+    created = await client.post("/v1/support-requests", json=body)
+    assert created.status_code == 201
+    request = SupportRequest.model_validate(created.json())
+    assert (request.status, request.currency, request.amount) == ("open", "USD", 250000)
+    assert request.reference.startswith("SR-")
+    mine = Page[SupportRequest].model_validate((await client.get("/v1/support-requests")).json())
+    assert [r.id for r in mine.data] == [request.id]
+    other = live_server.make_owner(with_card=False)
+    async with httpx.AsyncClient(base_url=live_server.url, headers=other.headers) as theirs:
+        assert (await theirs.get("/v1/support-requests")).json()["data"] == []
+
+
+async def test_validation_errors_name_each_field(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/support-requests",
+        json={"amount": 12.5, "message": "x"},
+        headers={"X-Request-ID": "abc-1"},
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["x-request-id"] == "abc-1"
+    problem = Problem.model_validate(response.json())
+    assert problem.code == "validation_error"
+    assert problem.request_id == "abc-1"
+    assert {e.field for e in problem.errors} == {"amount", "contact"}
+
+
+async def test_unknown_paths_and_malformed_json_are_problems(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/v1/nothing-here")
+    broken = await client.post(
+        "/v1/support-requests", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (broken.status_code, broken.json()["code"]) == (422, "validation_error")
+
+
+async def test_the_openapi_document_is_served(live_server: LiveServer) -> None:
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        document = (await client.get("/openapi.json")).json()
+    assert "/v1/topups" in document["paths"]
+    assert "/v1/auto-recharge" in document["paths"]
