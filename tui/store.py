@@ -104,7 +104,7 @@ class AccountStore(StoreCore):
             else:
                 self._stop_events()
                 self._pending_payment = None
-                self._set(**self._signed_out(), user=session.user)
+                self._set(**{**self._signed_out(), "user": session.user})
             if remember:
                 self._session_file.save(
                     RememberedSession(
