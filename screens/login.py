@@ -35,6 +35,7 @@ class LoginScreen(AccountScreen):
         self._retry_at = 0.0
         self._countdown: Timer | None = None
         self._dismissed = False
+        self._signing_in = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,9 +63,10 @@ class LoginScreen(AccountScreen):
             self.query_one("#password", Input).focus()
 
     def show_state(self, state: AccountState) -> None:
-        if state.signed_in and not self._dismissed:
-            self._dismissed = True
-            self.dismiss(True)
+        # Signed in by a remembered session (or elsewhere); our own sign-in dismisses when done,
+        # since leaving earlier would cancel its worker while it loads the account.
+        if state.signed_in and not self._signing_in:
+            self._leave()
             return
         server = self.query_one("#server-line", Static)
         url = state.api_url or "the credits server"
@@ -122,8 +124,18 @@ class LoginScreen(AccountScreen):
 
     @work(exclusive=True, group="login", exit_on_error=False)
     async def sign_in(self, email: str, password: str, remember: bool) -> None:
-        await self.store.login(email, password, remember=remember)
+        self._signing_in = True
+        try:
+            await self.store.login(email, password, remember=remember)
+        finally:
+            self._signing_in = False
         self.query_one("#password", Input).value = ""
+        self._leave()
+
+    def _leave(self) -> None:
+        if not self._dismissed:
+            self._dismissed = True
+            self.dismiss(True)
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
         if isinstance(error, RateLimited):
