@@ -10,6 +10,8 @@ from widgets.card_rules import only_digits
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 _TYPEABLE = re.compile(r"[0-9/ ]*")
+# A pasted expiry with a four-digit year ("12/2034"): keep the last two digits of the year.
+_LONG_YEAR = re.compile(r"\s*(\d{1,2})\s*/\s*20(\d{2})\s*")
 _LATEST_YEARS_AHEAD = 20  # cards are not issued for longer; a later year is a typo
 
 
@@ -87,6 +89,12 @@ class ExpiryInput(ValidatedInput):
             start, end = (start - 1, end) if self.cursor_position == end else (start, end + 1)
         if _TYPEABLE.fullmatch(text) is None:
             self.restricted()
+            return
+        long_year = _LONG_YEAR.fullmatch(value[:start] + text + value[end:])
+        if long_year is not None:
+            month, year = long_year.groups()
+            self.value = f"{month.zfill(2)}{year}"
+            self.cursor_position = len(self.value)
             return
         before = only_digits(value[:start] + text)
         digits = only_digits(value[:start] + text + value[end:])

@@ -95,7 +95,7 @@ async def test_amex_is_grouped_four_six_five_and_wants_four_cvc_digits() -> None
 async def test_only_digits_go_in_and_at_most_nineteen() -> None:
     app = CardFormApp()
     async with app.run_test() as pilot:
-        await pilot.press(*"4a-b 2.", *("4" * 30))
+        await pilot.press(*"4a-b 2.", *("4" * 19))
         assert number(pilot).digits == "42" + "4" * 17
         assert number(pilot).value == "4244 4444 4444 4444 444"
 
@@ -153,6 +153,16 @@ async def test_expiry_gets_its_slash_as_typed() -> None:
         assert expiry(pilot).value == "01/"
         await pilot.press("backspace", "backspace", "7")
         assert expiry(pilot).value == "07/"
+
+
+async def test_a_pasted_expiry_with_a_long_year_is_shortened() -> None:
+    app = CardFormApp()
+    async with app.run_test() as pilot:
+        await pilot.press("tab")
+        expiry(pilot).post_message(events.Paste("3 / 2031"))
+        await pilot.pause()
+        assert expiry(pilot).value == "03/31"
+        assert (expiry(pilot).month, expiry(pilot).year) == (3, 2031)
 
 
 async def test_expiry_is_checked_against_today() -> None:
