@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -43,11 +45,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = make_context(settings)
         app.state.context = context
-        # Top-ups a previous process left in flight are finished with the same gateway key.
-        await resume_stale_topups(context)
+        # Top-ups a previous process left in flight are finished with the same gateway key
+        # (a charge is made at most once per key, so racing another process is harmless).
+        resuming = asyncio.create_task(resume_stale_topups(context))
         try:
             yield
         finally:
+            resuming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await resuming
             await context.db.dispose()
 
     app = FastAPI(

@@ -21,8 +21,13 @@ port, against a fresh SQLite file in a temporary directory. It is ready when yie
   kind, amount, balance_after, reference, description), ``charge_count(account_id=None) -> int``
   (charges made at the sandbox gateway, all accounts when None), ``topup_statuses(account_id)``.
 - ``run(coro_factory)``: run ``async def f(ctx: server.context.Context)`` against the database
-  (for anything the helpers above do not cover). Everything here is synchronous, callable from
-  sync and async tests alike (a private event loop in a background thread does the work).
+  (for anything the helpers above do not cover).
+- ``find_secrets(strings) -> list[str]``: which strings occur in the database file, its WAL, the
+  request log or the server output. At the end of the session the fixture itself asserts that no
+  Stripe test card number (``STRIPE_TEST_CARDS``) was ever written to any of them.
+
+Everything here is synchronous, callable from sync and async tests alike (a private event loop in
+a background thread does the work).
 
 ``owner`` (function scope): ``live_server.make_owner(balance=5000)``: $50.00 and a saved Visa 4242.
 
@@ -54,6 +59,20 @@ import pytest
 T = TypeVar("T")
 STARTUP_TIMEOUT = 30.0
 TEST_CARD = "4242424242424242"
+STRIPE_TEST_CARDS = [
+    "4242424242424242",
+    "4000000000000002",
+    "4000000000009995",
+    "4000000000000069",
+    "4000000000000127",
+    "4000000000000119",
+    "4000002500003155",
+    "4000002760003184",
+    "4000000000000341",
+    "4242424242424241",
+    "5555555555554444",
+    "378282246310005",
+]
 
 
 def credits_server_executable() -> str:
@@ -350,6 +369,19 @@ class LiveServer(ServerProcess):
 
         return self.run(action)
 
+    def files_to_audit(self) -> list[Path]:
+        """The database (with its WAL), the request log and the server's own output."""
+        names = [self.database_path, Path(f"{self.database_path}-wal"), self.log_path]
+        return [path for path in [*names, self.output_path] if path.exists()]
+
+    def find_secrets(self, secrets_: list[str]) -> list[str]:
+        """Which of these strings appear anywhere in the audited files, as "file: secret"."""
+        found = []
+        for path in self.files_to_audit():
+            data = path.read_bytes()
+            found += [f"{path.name}: {s}" for s in secrets_ if s.encode() in data]
+        return found
+
     def topup_statuses(self, account_id: str) -> list[str]:
         async def action(ctx: Any) -> list[str]:
             from sqlalchemy import select
@@ -377,6 +409,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.close_database()
         server.stop()
+    # After the whole session: no test card number was written anywhere, whoever sent it.
+    leaked = server.find_secrets(STRIPE_TEST_CARDS)
+    assert not leaked, f"card numbers found in the server's files: {leaked}"
 
 
 @pytest.fixture

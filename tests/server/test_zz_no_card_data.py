@@ -1,0 +1,56 @@
+"""Card numbers, CVCs, passwords and tokens never reach the database file or the logs."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import uuid
+
+import httpx
+
+from tests.support.live_server import STRIPE_TEST_CARDS, LiveServer
+
+CVC = "9871"
+STANDALONE_CVC = re.compile(rf"(?<![0-9A-Za-z]){CVC}(?![0-9A-Za-z])")
+
+
+def card(number: str, **changes: object) -> dict[str, object]:
+    return {"number": number, "exp_month": 12, "exp_year": 2039, "cvc": CVC, **changes}
+
+
+async def test_no_card_number_cvc_password_or_token_is_written(live_server: LiveServer) -> None:
+    owner = live_server.make_owner(balance=1000)
+    async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as client:
+        for number in STRIPE_TEST_CARDS:
+            await client.post("/v1/payment-methods", json=card(number))
+            await client.post("/v1/payment-methods", json=card(number, exp_month="May"))
+            for save in (False, True):
+                await client.post(
+                    "/v1/topups",
+                    json={"amount": 1000, "card": card(number), "save_card": save},
+                    headers={"Idempotency-Key": uuid.uuid4().hex},
+                )
+            await client.post(
+                "/v1/topups",
+                json={"amount": 10**9, "card": card(number, exp_year=1999)},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+        await client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
+        await client.post(
+            "/v1/sessions", json={"email": owner.email, "password": f"wrong-{owner.password}"}
+        )
+    assert live_server.find_secrets([*STRIPE_TEST_CARDS, owner.password, owner.token]) == []
+    database = sqlite3.connect(live_server.database_path)
+    try:
+        tables = [
+            row[0] for row in database.execute("select name from sqlite_master where type='table'")
+        ]
+        for table in tables:
+            for row in database.execute(f'select * from "{table}"'):  # noqa: S608 - our own tables
+                for value in row:
+                    assert not (isinstance(value, str) and STANDALONE_CVC.search(value)), table
+    finally:
+        database.close()
+    log = live_server.log_path.read_text()
+    assert not STANDALONE_CVC.search(log)
+    assert owner.account_id in log  # the log is there, and it is about this account's requests
