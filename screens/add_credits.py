@@ -5,46 +5,29 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from screens.base import AccountScreen, credits_app
 from tui.money import format_money, parse_money
 from tui.state import AccountState
+from widgets.amount_grid import AmountGrid
 from widgets.money_input import MoneyInput
-
-PRESET_KEYS = "123456"
 
 
 class AddCreditsScreen(AccountScreen):
     CSS_PATH = "add_credits.tcss"
+    AUTO_FOCUS = "#presets"
     BINDINGS = [
-        Binding("1", "pick(0)", "Pick amount", key_display="1-6", id="add.pick"),
-        *(
-            Binding(str(n + 1), f"pick({n})", f"Pick amount {n + 1}", show=False)
-            for n in range(1, 6)
-        ),
-        Binding("enter", "continue", "Continue", id="add.continue"),
         Binding("escape", "back", "Back", id="add.back"),
-        Binding(
-            "left",
-            "move(-1)",
-            "Move between amounts",
-            show=False,
-            key_display="arrows",
-            id="add.move",
-        ),
-        Binding("right", "move(1)", "Right", show=False),
-        Binding("up", "move(-3)", "Up", show=False),
-        Binding("down", "move(3)", "Down", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="add-box"):
             yield Static(id="add-title", markup=False)
-            yield Label("Pick an amount with 1-6 or the arrows, then enter:")
-            yield Grid(id="presets")
+            yield Label("Pick an amount with 1-6 or the arrows and enter, or tab to type one:")
+            yield AmountGrid(id="presets")
             with Horizontal(id="custom-row"):
                 yield Label("Or type an amount:", id="custom-label")
                 yield MoneyInput(
@@ -72,53 +55,20 @@ class AddCreditsScreen(AccountScreen):
         self.query_one("#add-title", Static).update(
             f"{account.name}: balance {format_money(account.balance, currency)}"
         )
-        grid = self.query_one("#presets", Grid)
-        if not grid.children:
-            buttons = [
-                Button(f"{key}  {format_money(amount, currency)}", id=f"preset-{index}")
-                for index, (key, amount) in enumerate(
-                    zip(PRESET_KEYS, options.presets, strict=False)
-                )
-            ]
-            grid.mount_all(buttons)
-            if buttons:
-                self.call_after_refresh(buttons[min(2, len(buttons) - 1)].focus)
+        grid = self.query_one("#presets", AmountGrid)
+        presets = tuple(options.presets)
+        if grid.amounts != presets or grid.currency != currency:
+            grid.set_amounts(presets, currency)
+            grid.cursor = min(2, len(presets) - 1)  # $50, the usual choice, under the cursor
         self._validate()
 
-    def _presets(self) -> list[int]:
-        options = self.state.topup_options
-        return list(options.presets[: len(PRESET_KEYS)]) if options else []
-
-    def action_pick(self, index: int) -> None:
-        presets = self._presets()
-        if index < len(presets):
-            self.query_one(f"#preset-{index}", Button).focus()
-            self._proceed(presets[index])
-
-    def action_move(self, delta: int) -> None:
-        focused = self.focused
-        count = len(self._presets())
-        if isinstance(focused, Button) and (focused.id or "").startswith("preset-"):
-            index = int((focused.id or "preset-0").removeprefix("preset-")) + delta
-            if 0 <= index < count:
-                self.query_one(f"#preset-{index}", Button).focus()
-            elif index >= count:
-                self.query_one("#custom", Input).focus()
-        elif isinstance(focused, Input) and delta < 0 and count:
-            self.query_one(f"#preset-{max(0, count - 3)}", Button).focus()
-
-    @on(Button.Pressed, "#presets Button")
-    def _preset_pressed(self, event: Button.Pressed) -> None:
-        index = int((event.button.id or "preset-0").removeprefix("preset-"))
-        self._proceed(self._presets()[index])
+    @on(AmountGrid.Selected, "#presets")
+    def _preset_picked(self, event: AmountGrid.Selected) -> None:
+        self._proceed(event.amount)
 
     @on(Input.Changed, "#custom")
     def _custom_changed(self) -> None:
         self._validate()
-
-    def action_continue(self) -> None:
-        """Enter with no button focused: the custom amount if typed, else the focused preset."""
-        self._continue()
 
     @on(Input.Submitted, "#custom")
     @on(Button.Pressed, "#continue")

@@ -8,29 +8,32 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Digits, Footer, Header, LoadingIndicator, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Sparkline, Static
 
 from screens.base import AccountScreen
-from screens.format import card_expiry, card_label, recharge_summary, signed_money
+from screens.format import recharge_summary, signed_money
 from screens.trend import daily_balances
 from tui.money import format_money
 from tui.state import AccountState
+from widgets.balance import BalanceDisplay
+from widgets.card_summary import CardSummary
+from widgets.connection_banner import ConnectionBanner
 
 RECENT_ROWS = 20
 
 CONNECTION_TEXT = {
     "connecting": "Connecting to the server...",
     "online": "Online: live updates on",
-    "reconnecting": "Connection lost: reconnecting... (what you see may be stale)",
-    "offline": "Offline: retrying; the balance shown may be stale",
+    "reconnecting": "Reconnecting...",
+    "offline": "Offline",
 }
 
 
 class DashboardScreen(AccountScreen):
     CSS_PATH = "dashboard.tcss"
     BINDINGS = [
-        Binding("a", "open('add_credits')", "Add credits", id="dashboard.add_credits"),
-        Binding("r", "open('auto_recharge')", "Auto-recharge", id="dashboard.auto_recharge"),
+        Binding("a", "open('add_credits')", "Top up", id="dashboard.add_credits"),
+        Binding("r", "open('auto_recharge')", "Recharge", id="dashboard.auto_recharge"),
         Binding("t", "open('transactions')", "History", id="dashboard.transactions"),
         Binding("s", "open('support')", "Support", id="dashboard.support"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
@@ -40,15 +43,15 @@ class DashboardScreen(AccountScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(id="banner", markup=False)
+        yield ConnectionBanner(id="banner")
         with Horizontal(id="top"):
             with Vertical(id="balance-panel"):
-                yield Static(id="account-name", markup=False)
-                yield Digits("", id="balance")
-                yield Static(id="balance-note", markup=False)
+                yield BalanceDisplay(id="balance")
             with Vertical(id="recharge-panel"):
                 yield Static(id="recharge-summary", markup=False)
-                yield Static(id="card-on-file", markup=False)
+                with Horizontal(id="card-row"):
+                    yield Label("Card on file: ")
+                    yield CardSummary(id="card-on-file", empty="none (add one when you pay)")
                 yield Static(id="connection", markup=False)
         with Vertical(id="trend-panel"):
             yield Static(id="trend-caption", markup=False)
@@ -59,7 +62,6 @@ class DashboardScreen(AccountScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#balance-panel").border_title = "Balance"
         self.query_one("#recharge-panel").border_title = "Auto-recharge"
         table = self.query_one("#recent", DataTable)
         table.border_title = "Recent transactions"
@@ -82,9 +84,7 @@ class DashboardScreen(AccountScreen):
         await self.store.refresh()
 
     def show_state(self, state: AccountState) -> None:
-        banner = self.query_one("#banner", Static)
-        banner.display = state.connection != "online"
-        banner.update(CONNECTION_TEXT[state.connection])
+        self.query_one("#banner", ConnectionBanner).status = state.connection
         connection = self.query_one("#connection", Static)
         connection.display = state.connection == "online"
         connection.update(CONNECTION_TEXT[state.connection])
@@ -97,15 +97,9 @@ class DashboardScreen(AccountScreen):
             self.query_one("#empty", Static).display = False
             return
         currency = account.currency
-        self.query_one("#account-name", Static).update(f"{account.name} ({currency})")
-        balance = self.query_one("#balance", Digits)
-        balance.update(format_money(account.balance, currency))
-        balance.set_class(account.low_balance, "-low")
-        level = format_money(account.low_balance_level, currency)
-        note = self.query_one("#balance-note", Static)
-        note.set_class(account.low_balance, "-warning")
-        note.update(
-            f"LOW BALANCE: under {level}" if account.low_balance else f"Warning under {level}"
+        self.query_one("#balance-panel").border_title = account.name
+        self.query_one("#balance", BalanceDisplay).update_balance(
+            account.balance, currency, account.low_balance, account.low_balance_level
         )
         self._show_recharge(state, currency)
         self._show_trend(state, account.balance, currency)
@@ -119,12 +113,7 @@ class DashboardScreen(AccountScreen):
         else:
             method = state.payment_method(settings.payment_method_id)
             summary.update(recharge_summary(settings, method, currency))
-        card = state.default_payment_method
-        self.query_one("#card-on-file", Static).update(
-            f"Card on file: {card_label(card)}, exp {card_expiry(card)}"
-            if card is not None
-            else "Card on file: none (add one when you pay)"
-        )
+        self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
         today = getattr(self.app, "today", None)

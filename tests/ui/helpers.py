@@ -13,6 +13,7 @@ from textual.widgets import Digits, Static
 
 from tests.support.live_server import Owner
 from tui.app import CreditsApp
+from widgets.balance import BalanceDisplay
 
 TIMEOUT = 15.0
 
@@ -57,6 +58,8 @@ async def sign_in(pilot: Pilot[None], owner: Owner) -> None:
 
 def shown(widget: Widget) -> str:
     """The text a Static or Digits shows, as the user reads it."""
+    if isinstance(widget, BalanceDisplay):
+        widget = widget.query_one(".balance--amount")
     if isinstance(widget, Digits):
         return widget.value
     if isinstance(widget, Static):

@@ -20,7 +20,7 @@ async def test_fifty_dollars_with_the_saved_card(
         assert screen_text(pilot, "#balance") == "$50.00"
         await pilot.press("a")
         await settle(pilot)
-        await pilot.press("right", "left", "enter")  # $50 is the focused preset; enter picks it
+        await pilot.press("left", "right", "enter")  # to $25 and back to $50; enter picks it
         await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
         await settle(pilot)
         assert "Pay $50.00" in str(app.screen.query_one("#pay").label)
