@@ -1,11 +1,20 @@
-"""The `credits-tui` command line."""
+"""The `credits-tui` command line: the app, and a few commands for scripts.
+
+Imports are deferred into each command: `--version` and `--help` must not pay for Textual, and the
+app must not pay for the server (it runs in another process).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.config import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -13,18 +22,65 @@ def build_parser() -> argparse.ArgumentParser:
         prog="credits-tui",
         description=(
             "Keep a business phone account funded: see the calling-credit balance, "
-            "add credits and set up auto-recharge, from the keyboard."
+            "add credits and set up auto-recharge, from the keyboard. With no api_url "
+            "configured it starts a local demo server (demo@example.com / demo-password)."
         ),
     )
     parser.add_argument("--version", action="version", version=f"credits-tui {__version__}")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="configuration file (TOML)")
+    parser.add_argument(
+        "--api-url", metavar="URL", help="credits server to use (default: the embedded one)"
+    )
+    parser.add_argument("--email", metavar="EMAIL", help="email to prefill on the login screen")
+    parser.add_argument("--theme", metavar="NAME", help="Textual theme name")
+    parser.add_argument(
+        "--no-mouse",
+        dest="mouse",
+        action="store_false",
+        default=None,
+        help="turn mouse reporting off (less traffic over slow SSH links)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    balance = commands.add_parser("balance", help="print the balance (for scripts and cron)")
+    balance.add_argument("--json", action="store_true", help="print JSON instead of text")
+    commands.add_parser("logout", help="forget the remembered session")
+    commands.add_parser("config-path", help="print where the configuration file is looked for")
     return parser
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Flags given on the command line, highest in precedence."""
+    names = ("api_url", "email", "theme", "mouse")
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    parser.parse_args(argv)
-    print("credits-tui: the app is not built yet", file=sys.stderr)
-    return 1
+    args = build_parser().parse_args(argv)
+    from tui.config import ConfigError, config_path, load_settings
+
+    if args.command == "config-path":
+        print(args.config or config_path())
+        return 0
+    try:
+        settings = load_settings(args.config, _overrides(args))
+    except ConfigError as error:
+        print(f"credits-tui: {error}", file=sys.stderr)
+        return 2
+    if args.command == "balance":
+        from tui.cli_commands import print_balance
+
+        return print_balance(settings, as_json=args.json)
+    if args.command == "logout":
+        from tui.cli_commands import logout
+
+        return logout(settings)
+    return run_app(settings)
+
+
+def run_app(settings: Settings) -> int:
+    from tui.launch import run
+
+    return run(settings)
 
 
 if __name__ == "__main__":

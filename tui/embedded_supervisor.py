@@ -34,8 +34,10 @@ def _start_server(directory: Path, database_url: str) -> subprocess.Popen[bytes]
     socket_path = directory / SOCKET_NAME
     socket_path.unlink(missing_ok=True)
     env = {**os.environ, "CREDITS_SERVER_DATABASE_URL": database_url}
+    # `--demo` seeds the demo account on first run and shows its credentials at sign-in.
+    command = [sys.executable, "-m", "server.cli", "serve", "--uds", str(socket_path), "--demo"]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "tui.embedded_child", str(socket_path)],
+        [*command, "--migrate"],
         env=env,
         stdin=subprocess.DEVNULL,
         preexec_fn=_die_with_parent,  # safe: this process runs no threads
@@ -71,7 +73,11 @@ def supervise(directory: Path, database_url: str) -> int:
     except BlockingIOError:
         return 0  # another supervisor already serves this user
     os.write(sys.stdout.fileno(), b"1")
-    os.close(sys.stdout.fileno())
+    # Let the app's read end see EOF, but keep fd 1 valid: the server writes to it (uvicorn asks
+    # sys.stdout.isatty()).
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
     stopping = False
 
