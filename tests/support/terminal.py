@@ -97,6 +97,10 @@ class TmuxTerminal:
             time.sleep(0.05)
         raise TerminalTimeout(f"{text!r} never went away. The screen was:\n{screen}")
 
+    def pane_pid(self) -> str:
+        """The process id of the program in the pane (the program itself: tmux execs it)."""
+        return self._run("display-message", "-p", "-t", "main", "#{pane_pid}").strip()
+
     def pane_dead(self) -> bool:
         return self._run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
 
