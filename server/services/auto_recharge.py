@@ -86,7 +86,10 @@ async def save_settings(
         )
     problems = _check_bounds(ctx.settings, update)
     async with ctx.db.write() as session:
-        row = await session.get(AutoRechargeSettings, account_id, populate_existing=True)
+        # FOR UPDATE: on PostgreSQL two saves with one ETag must not both pass the check.
+        row = await session.get(
+            AutoRechargeSettings, account_id, populate_existing=True, with_for_update=True
+        )
         if row is None:
             row = default_auto_recharge(ctx.settings, account_id)
             row.version = 0

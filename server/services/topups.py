@@ -256,7 +256,7 @@ async def apply_charge_result(ctx: Context, topup_id: str, result: ChargeResult)
     """Record the gateway's answer; a success credits the ledger in the same transaction."""
     set_up_token: str | None = None
     async with ctx.db.write() as session:
-        topup = await session.get(Topup, topup_id, populate_existing=True)
+        topup = await session.get(Topup, topup_id, populate_existing=True, with_for_update=True)
         assert topup is not None
         if topup.status in FINAL:
             return topup
