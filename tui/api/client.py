@@ -48,7 +48,9 @@ def ssl_verify(verify: bool, ca_bundle: Path | str | None) -> ssl.SSLContext | b
         return False
     if ca_bundle is None:
         return True
-    context = ssl.create_default_context()
+    import certifi  # httpx's own trust store; the bundle adds to it
+
+    context = ssl.create_default_context(cafile=certifi.where())
     context.load_verify_locations(cafile=str(ca_bundle))
     return context
 
