@@ -38,6 +38,7 @@ async def issue_session(ctx: Context, user: User) -> NewSession:
     token = new_token()
     expires_at = utcnow() + timedelta(seconds=ctx.settings.session_ttl_seconds)
     async with ctx.db.write() as session:
+        await session.execute(delete(SessionToken).where(SessionToken.expires_at <= utcnow()))
         session.add(
             SessionToken(
                 id=new_id("sess"),

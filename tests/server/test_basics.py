@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -51,6 +53,22 @@ async def test_wrong_password_and_unknown_email_answer_alike(
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["code"] == unknown.json()["code"] == "invalid_credentials"
     assert wrong.json()["detail"] == unknown.json()["detail"]
+
+
+async def test_unknown_email_costs_the_same_time_as_a_wrong_password(
+    live_server: LiveServer, owner: Owner
+) -> None:
+    async def timed(client: httpx.AsyncClient, email: str) -> float:
+        started = time.perf_counter()
+        answer = await client.post("/v1/sessions", json={"email": email, "password": "nope-nope"})
+        assert answer.status_code == 401
+        return time.perf_counter() - started
+
+    async with httpx.AsyncClient(base_url=live_server.url) as client:
+        known = sorted([await timed(client, owner.email) for _ in range(3)])
+        unknown = sorted([await timed(client, f"ghost{n}@example.test") for n in range(3)])
+    # Both verify one argon2 hash; medians within a factor of two even on a busy machine.
+    assert 0.5 < unknown[1] / known[1] < 2.0
 
 
 async def test_sixth_attempt_in_the_window_is_throttled(
