@@ -217,7 +217,12 @@ class StoreCore:
 
     async def _probe(self) -> None:
         async for attempt in stamina.retry_context(
-            on=ServerUnreachable, attempts=None, timeout=None, wait_initial=0.5, wait_max=10.0
+            on=ServerUnreachable,
+            attempts=None,
+            timeout=None,
+            wait_initial=self._reconnect_delay,
+            wait_max=10.0,
+            wait_jitter=min(1.0, self._reconnect_delay),
         ):
             with attempt:
                 info = await self.client.server_info()

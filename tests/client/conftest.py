@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support.live_server import LiveServer, Owner
 from tui.api.client import CreditsClient
 from tui.api.transport import RetryPolicy
+from tui.session_file import SessionFile
+from tui.state import AccountState
+from tui.store import AccountStore
 
 
 @pytest.fixture(autouse=True)
@@ -33,3 +38,48 @@ async def api(live_server: LiveServer, owner: Owner) -> AsyncIterator[CreditsCli
     client.set_token(owner.token)
     yield client
     await client.aclose()
+
+
+StoreFactory = Callable[..., AccountStore]
+
+
+@pytest.fixture
+async def make_store(live_server: LiveServer, tmp_path: Path) -> AsyncIterator[StoreFactory]:
+    """Stores of the live server (through `link` when given), sharing one session file."""
+    stores: list[AccountStore] = []
+
+    def factory(
+        link: httpx.AsyncBaseTransport | None = None, url: str | None = None
+    ) -> AccountStore:
+        base = url or live_server.url
+        client = CreditsClient(base, transport=link, retry=FAST_RETRIES)
+        store = AccountStore(
+            client,
+            server_key=base,
+            api_url=base,
+            session_file=SessionFile(tmp_path / "session.json"),
+            connect_timeout=20,
+            poll_interval=0.05,
+            reconnect_delay=0.05,
+        )
+        stores.append(store)
+        return store
+
+    yield factory
+    for store in stores:
+        await store.close()
+
+
+async def until(
+    store: AccountStore, check: Callable[[AccountState], bool], limit: float = 10
+) -> None:
+    """Wait for the store's state to satisfy `check` (woken by the store's own notifications)."""
+    changed = asyncio.Event()
+    unsubscribe = store.subscribe(lambda _state: changed.set())
+    try:
+        async with asyncio.timeout(limit):
+            while not check(store.state):
+                await changed.wait()
+                changed.clear()
+    finally:
+        unsubscribe()

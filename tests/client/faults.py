@@ -1,0 +1,60 @@
+"""Faults a real server cannot produce on demand, layered over the real one: every request not
+matched by a rule goes to the live credits-server unchanged."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+Action = Callable[[httpx.Request, httpx.AsyncBaseTransport], Awaitable[httpx.Response]]
+
+
+@dataclass
+class Rule:
+    method: str
+    path: str
+    action: Action
+    times: int
+
+
+class FaultyLink(httpx.AsyncBaseTransport):
+    """A transport to the real server that breaks the requests it is told to, `times` times."""
+
+    def __init__(self) -> None:
+        self.real = httpx.AsyncHTTPTransport()
+        self.rules: list[Rule] = []
+        self.down = False
+
+    def add(self, method: str, path: str, action: Action, *, times: int = 1) -> None:
+        self.rules.append(Rule(method, path, action, times))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        for rule in self.rules:
+            if rule.times and (request.method, request.url.path) == (rule.method, rule.path):
+                rule.times -= 1
+                return await rule.action(request, self.real)
+        return await self.real.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.real.aclose()
+
+
+async def lose_answer(request: httpx.Request, real: httpx.AsyncBaseTransport) -> httpx.Response:
+    """The server gets the request and acts on it; its answer never arrives."""
+    response = await real.handle_async_request(request)
+    await response.aread()
+    await response.aclose()
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+def unavailable(retry_after: str) -> Action:
+    async def answer(request: httpx.Request, real: httpx.AsyncBaseTransport) -> httpx.Response:
+        problem = {"status": 503, "code": "unavailable", "title": "Service Unavailable"}
+        headers = {"Retry-After": retry_after, "Content-Type": "application/problem+json"}
+        return httpx.Response(503, json=problem, headers=headers)
+
+    return answer
