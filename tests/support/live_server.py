@@ -4,8 +4,10 @@ Fixtures
 --------
 ``live_server`` (session scope): one `credits-server serve --migrate` subprocess (the installed
 console script beside the running Python, i.e. `.venv/bin/credits-server`) on a free 127.0.0.1
-port, against a fresh SQLite file in a temporary directory. It is ready when yielded
-(/v1/server-info answered) and stopped at the end of the session. It yields a ``LiveServer``:
+port, against a fresh SQLite file in a temporary directory (or, when $CREDITS_TEST_DATABASE_URL is
+set, that empty database, e.g. postgresql+asyncpg://postgres@127.0.0.1:55432/credits). It is
+ready when yielded (/v1/server-info answered) and stopped at the end of the session. It yields
+a ``LiveServer``:
 
 - ``url`` ("http://127.0.0.1:PORT"), ``database_path``, ``database_url``, ``log_path`` (the
   server's one-JSON-line-per-request log), ``workdir``.
@@ -100,6 +102,8 @@ class ServerProcess:
     demo: bool = False
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    database_url_override: str | None = None
+    """Another database (e.g. postgresql+asyncpg://...) instead of the SQLite file."""
 
     @property
     def database_path(self) -> Path:
@@ -107,7 +111,7 @@ class ServerProcess:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.database_path}"
+        return self.database_url_override or f"sqlite+aiosqlite:///{self.database_path}"
 
     @property
     def log_path(self) -> Path:
@@ -401,7 +405,10 @@ class LiveServer(ServerProcess):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("credits-server"))
+    server = LiveServer(
+        tmp_path_factory.mktemp("credits-server"),
+        database_url_override=os.environ.get("CREDITS_TEST_DATABASE_URL") or None,
+    )
     server.start()
     server.open_database()
     try:
