@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from typing import cast
@@ -10,6 +11,7 @@ from typing import cast
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Digits, Static
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from tests.support.live_server import Owner
 from tui.app import CreditsApp
@@ -33,7 +35,10 @@ async def wait_for(
 async def settle(pilot: Pilot[None]) -> None:
     """Wait for every worker to finish, then for the screen to catch up."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for worker in list(pilot.app.workers):
+        # A failed call is part of many flows (the screen shows it); only waiting matters here.
+        with contextlib.suppress(WorkerFailed, WorkerCancelled):
+            await worker.wait()
     await pilot.pause()
 
 
