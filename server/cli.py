@@ -1,4 +1,5 @@
-"""The `credits-server` command line: serve, migrate, create-user, seed-demo."""
+"""The `credits-server` command line: serve, migrate, create-user, seed-demo, create-api-key,
+simulate-usage."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from server import __version__
+from server.cli_usage import add_commands, run_command, run_uvicorn
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--role", choices=["owner", "member"], default="owner")
 
     commands.add_parser("seed-demo", help="create the demo account (does nothing if it exists)")
+    add_commands(commands)
     return parser
 
 
@@ -114,8 +117,6 @@ def _free_stale_socket(path: str) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from server.api import create_app
 
     overrides: dict[str, Any] = {}
@@ -132,9 +133,9 @@ def _serve(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "on"}
     if args.uds:
         _free_stale_socket(args.uds)
-        uvicorn.run(app, uds=args.uds, **options)
+        run_uvicorn(app, uds=args.uds, **options)
     else:
-        uvicorn.run(app, host=args.host, port=args.port, **options)
+        run_uvicorn(app, host=args.host, port=args.port, **options)
     return 0
 
 
@@ -153,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed-demo":
         _seed_demo(settings)
         return 0
+    handled = run_command(args, settings)
+    if handled is not None:
+        return handled
     assert args.command == "create-user"
     password = _read_password()
     if len(password) < 8:

@@ -36,5 +36,9 @@ def make_context(settings: Settings) -> Context:
     db = Database(settings.resolved_database_url())
     if settings.gateway != "sandbox":
         raise ValueError(f"unknown payment gateway {settings.gateway!r}")
-    gateway = SandboxGateway(db, charge_delay_ms=settings.sandbox_charge_delay_ms)
+    gateway = SandboxGateway(
+        db,
+        charge_delay_ms=settings.sandbox_charge_delay_ms,
+        answer_delay_ms=settings.sandbox_answer_delay_ms,
+    )
     return Context(settings=settings, db=db, gateway=gateway)

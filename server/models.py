@@ -190,6 +190,8 @@ class AutoRechargeSettings(Base):
     last_attempt_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     last_attempt_failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # "failures" when the recharge engine switched it off (a manual top-up turns it back on).
+    disabled_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     # The ETag: bumped by every write, compared with If-Match.
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -238,3 +240,61 @@ class SandboxCharge(Base):
     failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    """A service credential of the telephony platform (POST /v1/usage). Only its hash is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class RechargeIntent(Base):
+    """One threshold crossing to recharge, persisted in the debit's own transaction.
+
+    `open_account_id` equals `account_id` while the intent is open and is NULL once closed: its
+    unique constraint allows one open intent per account (NULLs never collide). A worker claims
+    it with a conditional UPDATE of `claimed_by`/`claimed_at` (a lease, renewed while it works);
+    `topup_id` is the attempt in flight, whose id is the gateway's idempotency key.
+    """
+
+    __tablename__ = "recharge_intents"
+    __table_args__ = (
+        UniqueConstraint("open_account_id", name="uq_recharge_intents_open_account_id"),
+        Index("ix_recharge_intents_status_next", "status", "next_attempt_at"),
+        Index("ix_recharge_intents_account_id_created_at", "account_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    open_account_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    card_index: Mapped[int] = mapped_column(Integer, default=0)
+    topup_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Event(Base):
+    """What GET /v1/events streams. `seq` increases per account (taken under the account's lock),
+    so a reader that has seen seq N has seen every earlier event of that account."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -71,6 +71,24 @@ class Settings(BaseSettings):
     """How long a request repeating an in-flight Idempotency-Key waits for the first to finish."""
     stale_processing_seconds: float = 60.0
     """A top-up still `processing` after this long is resumed (same gateway idempotency key)."""
+    sandbox_answer_delay_ms: int = 0
+    """Tests only: the sandbox records a charge, then waits this long before answering."""
+
+    usage_overdraft: int = 0
+    """How far below zero usage may take a balance; past it POST /v1/usage answers 402."""
+    recharge_max_attempts: int = 3
+    """Declined recharge attempts (each tries the card, then the backup) before switching off."""
+    recharge_backoff_seconds: float = 60.0
+    """Wait before the second attempt; doubled for each later one."""
+    recharge_daily_limit: int = 5
+    """Recharges per account per 24 hours when the owner has not set `daily_limit`."""
+    recharge_poll_seconds: float = 1.0
+    """How often the recharge worker looks for due intents (it is also woken by this process)."""
+    recharge_lease_seconds: float = 30.0
+    """A claimed intent whose lease is this old (its worker died) is taken over by another."""
+    events_poll_seconds: float = 0.5
+    """How often an open event stream reads new events from the database."""
+    events_keepalive_seconds: float = 15.0
 
     @classmethod
     def settings_customise_sources(

@@ -13,6 +13,7 @@ from server import __version__
 from server.api import (
     account,
     auto_recharge,
+    events,
     info,
     payment_methods,
     problems,
@@ -20,9 +21,11 @@ from server.api import (
     sessions,
     support,
     topups,
+    usage,
 )
 from server.context import make_context
 from server.logging import RequestLogMiddleware, configure_logging
+from server.services.recharge_worker import new_worker_id, run_worker
 from server.services.topups import resume_stale_topups
 from server.settings import Settings
 
@@ -34,6 +37,8 @@ ROUTERS = [
     topups.router,
     auto_recharge.router,
     support.router,
+    usage.router,
+    events.router,
 ]
 
 
@@ -48,12 +53,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Top-ups a previous process left in flight are finished with the same gateway key
         # (a charge is made at most once per key, so racing another process is harmless).
         resuming = asyncio.create_task(resume_stale_topups(context))
+        # Runs recharge intents; also takes over those a dead process held (their lease expires).
+        recharging = asyncio.create_task(run_worker(context, new_worker_id()))
         try:
             yield
         finally:
-            resuming.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await resuming
+            for task in (resuming, recharging):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await context.db.dispose()
 
     app = FastAPI(

@@ -40,9 +40,11 @@ def behaviour_of(number: str) -> str:
 
 
 class SandboxGateway:
-    def __init__(self, db: Database, *, charge_delay_ms: int = 0) -> None:
+    def __init__(self, db: Database, *, charge_delay_ms: int = 0, answer_delay_ms: int = 0) -> None:
         self.db = db
         self.charge_delay = charge_delay_ms / 1000
+        # Tests only: a charge made whose answer is slow, so a crash can land after the charge.
+        self.answer_delay = answer_delay_ms / 1000
 
     async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
         behaviour = behaviour_of(card.number)
@@ -94,6 +96,8 @@ class SandboxGateway:
                     failure_code=code,
                 )
                 session.add(charge)
+            if self.answer_delay:
+                await asyncio.sleep(self.answer_delay)
             return _result(charge)
         except IntegrityError:
             # PostgreSQL: a concurrent first charge with this key won the unique constraint.

@@ -13,7 +13,9 @@ from server.context import Context
 from server.errors import FieldProblem, ServiceError, invalid
 from server.models import AutoRechargeSettings, utcnow
 from server.services.accounts import default_auto_recharge
+from server.services.events import emit_settings
 from server.services.payment_methods import active_methods
+from server.services.recharge import open_if_below, wake_worker
 from server.settings import Settings
 
 
@@ -141,6 +143,13 @@ async def save_settings(
         row.daily_limit = update.daily_limit
         row.monthly_cap = update.monthly_cap
         row.disabled_reason = None  # saving again is how an owner turns it back on
+        row.disabled_by = None
         row.version += 1
         row.updated_at = utcnow()
-        return row
+        await session.flush()
+        await emit_settings(session, ctx.settings, row)
+        # Turned on while already under the threshold: that is a crossing too.
+        opened = await open_if_below(session, account_id)
+    if opened:
+        wake_worker()
+    return row

@@ -34,6 +34,7 @@ from server.ledger import post
 from server.logging import LOGGER_NAME
 from server.models import Account, PaymentMethod, Topup, utcnow
 from server.services.payment_methods import find_method, save_tokenized
+from server.services.recharge import on_topup_settled
 
 FINAL = ("succeeded", "failed")
 POLL_SECONDS = 0.05
@@ -292,6 +293,8 @@ async def apply_charge_result(ctx: Context, topup_id: str, result: ChargeResult)
             topup.status = "failed"
             topup.failure_code = result.failure_code or "processing_error"
             topup.failure_message = result.failure_message
+        # Events, re-enabling auto-recharge, a recharge intent's next step: in this same commit.
+        await on_topup_settled(session, ctx.settings, topup)
     if set_up_token is not None:
         await ctx.gateway.mark_set_up(set_up_token)
     return topup

@@ -1,0 +1,88 @@
+"""POST /v1/usage: the telephony platform's usage records (an API key, not a user session)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from server.api.deps import ContextDep, TokenDep
+from server.errors import ServiceError
+from server.models import ApiKey
+from server.services.api_keys import authenticate_api_key
+from server.services.usage import MAX_BATCH, apply_usage, parse_record
+
+router = APIRouter(tags=["usage"])
+
+
+async def api_key(ctx: ContextDep, token: TokenDep) -> ApiKey:
+    return await authenticate_api_key(ctx, token)
+
+
+ApiKeyDep = Annotated[ApiKey, Depends(api_key)]
+
+_RECORD = {
+    "type": "object",
+    "required": ["account_id", "amount", "kind", "reference"],
+    "properties": {
+        "account_id": {"type": "string"},
+        "amount": {"type": "integer", "minimum": 1},
+        "kind": {"enum": ["call", "sms", "other"]},
+        "reference": {"type": "string", "maxLength": 190},
+    },
+}
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    _RECORD,
+                    {
+                        "type": "object",
+                        "required": ["records"],
+                        "properties": {
+                            "records": {"type": "array", "items": _RECORD, "maxItems": MAX_BATCH}
+                        },
+                    },
+                ]
+            }
+        }
+    },
+}
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return await request.json()
+    except ValueError:
+        raise ServiceError(422, "validation_error", "The body is not valid JSON.") from None
+
+
+@router.post(
+    "/v1/usage",
+    openapi_extra={"requestBody": _BODY},
+    responses={
+        201: {"description": "A single record applied"},
+        200: {"description": "A single record already applied (same reference), or a batch"},
+        402: {"description": "insufficient_credits: nothing was debited"},
+        413: {"description": "payload_too_large: more than 1,000 records"},
+    },
+)
+async def post_usage(ctx: ContextDep, key: ApiKeyDep, request: Request) -> JSONResponse:
+    body = await _json_body(request)
+    if isinstance(body, dict) and "records" in body:
+        raw = body["records"]
+        if not isinstance(raw, list) or set(body) != {"records"}:
+            raise ServiceError(422, "validation_error", "Send {records: [UsageRecord, ...]}.")
+        if len(raw) > MAX_BATCH:
+            raise ServiceError(
+                413, "payload_too_large", f"Send at most {MAX_BATCH} records in one request."
+            )
+        results = await apply_usage(ctx, [parse_record(item) for item in raw])
+        return JSONResponse({"results": [result.as_json() for result in results]})
+    [result] = await apply_usage(ctx, [parse_record(body)])
+    if result.status == "refused":
+        raise ServiceError(result.http_status, result.code or "error", result.detail or "")
+    return JSONResponse(result.as_json(), status_code=result.http_status)

@@ -1,0 +1,176 @@
+"""Usage metering: the telephony platform's call and message records debit the ledger.
+
+A batch is applied in one write transaction, each record answered on its own: a refused record
+(unknown account, not enough credits, not valid) changes nothing and does not sink the others.
+A record's `reference` makes it happen once per account (ledger reference `usage:<reference>`).
+A debit that crosses the auto-recharge threshold opens the recharge intent in this same
+transaction (server.services.recharge); the charge itself runs later, outside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import select
+
+from server.context import Context
+from server.ledger import InsufficientCredits, post
+from server.models import Account
+from server.services import events, recharge
+
+MAX_BATCH = 1000
+KINDS = {"call": "Call", "sms": "SMS", "other": "Usage"}
+MAX_REFERENCE = 190  # the ledger's reference column holds "usage:" + this
+MAX_AMOUNT = 10**12
+
+Status = Literal["applied", "duplicate", "refused"]
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRecord:
+    account_id: str
+    amount: int
+    kind: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class UsageResult:
+    reference: str | None
+    account_id: str | None
+    status: Status
+    http_status: int
+    transaction_id: str | None = None
+    amount: int | None = None
+    balance_after: int | None = None
+    currency: str | None = None
+    code: str | None = None
+    detail: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "account_id": self.account_id,
+            "status": self.status,
+            "transaction_id": self.transaction_id,
+            "amount": self.amount,
+            "balance_after": self.balance_after,
+            "currency": self.currency,
+            "code": self.code,
+            "detail": self.detail,
+        }
+
+
+def _refused(raw: Any, status: int, code: str, detail: str) -> UsageResult:
+    fields = raw if isinstance(raw, dict) else {}
+    reference = fields.get("reference")
+    account_id = fields.get("account_id")
+    return UsageResult(
+        reference if isinstance(reference, str) else None,
+        account_id if isinstance(account_id, str) else None,
+        "refused",
+        status,
+        code=code,
+        detail=detail,
+    )
+
+
+def parse_record(raw: Any) -> UsageRecord | UsageResult:
+    """A record as sent, checked field by field (an int is an int: no floats, no strings)."""
+    if not isinstance(raw, dict):
+        return _refused(raw, 422, "validation_error", "A usage record is a JSON object.")
+    problems = []
+    account_id, amount = raw.get("account_id"), raw.get("amount")
+    kind, reference = raw.get("kind"), raw.get("reference")
+    if not isinstance(account_id, str) or not 0 < len(account_id) <= 40:
+        problems.append("account_id is required")
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
+        problems.append("amount must be a positive integer of minor units")
+    if kind not in KINDS:
+        problems.append("kind must be call, sms or other")
+    if not isinstance(reference, str) or not 0 < len(reference) <= MAX_REFERENCE:
+        problems.append(f"reference must be 1 to {MAX_REFERENCE} characters")
+    if set(raw) - {"account_id", "amount", "kind", "reference"}:
+        problems.append("unknown fields")
+    if problems:
+        return _refused(raw, 422, "validation_error", "; ".join(problems) + ".")
+    assert isinstance(account_id, str)
+    assert isinstance(amount, int)
+    assert isinstance(kind, str)
+    assert isinstance(reference, str)
+    return UsageRecord(account_id, amount, kind, reference)
+
+
+async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> list[UsageResult]:
+    """Apply the valid records in one transaction; answers come back in the order sent."""
+    from server.api.convert import transaction_id
+
+    records = [item for item in items if isinstance(item, UsageRecord)]
+    answers: dict[int, UsageResult] = {}
+    opened = False
+    async with ctx.db.write() as session:
+        # Lock every account of the batch up front, in one order, so two batches never deadlock.
+        ids = sorted({record.account_id for record in records})
+        accounts = {
+            account.id: account
+            for account in (
+                await session.execute(
+                    select(Account)
+                    .where(Account.id.in_(ids))
+                    .order_by(Account.id)
+                    .with_for_update()
+                )
+            ).scalars()
+        }
+        debited: set[str] = set()
+        for index, item in enumerate(items):
+            if not isinstance(item, UsageRecord):
+                continue
+            account = accounts.get(item.account_id)
+            if account is None:
+                answers[index] = _refused(_as_raw(item), 404, "not_found", "No such account.")
+                continue
+            before = account.balance
+            try:
+                posted = await post(
+                    session,
+                    account.id,
+                    kind="usage",
+                    amount=-item.amount,
+                    description=f"{KINDS[item.kind]} ({item.reference})",
+                    reference=f"usage:{item.reference}",
+                    floor=-ctx.settings.usage_overdraft,
+                )
+            except InsufficientCredits as error:
+                answers[index] = _refused(_as_raw(item), 402, error.code, error.detail)
+                continue
+            entry = posted.entry
+            answers[index] = UsageResult(
+                item.reference,
+                account.id,
+                "applied" if posted.created else "duplicate",
+                201 if posted.created else 200,
+                transaction_id=transaction_id(entry.id),
+                amount=entry.amount,
+                balance_after=entry.balance_after,
+                currency=account.currency,
+            )
+            if posted.created:
+                debited.add(account.id)
+                after = entry.balance_after
+                opened |= await recharge.after_debit(
+                    session, ctx.settings, account.id, before, after
+                )
+        for account_id in sorted(debited):  # one balance event per account per batch
+            await events.emit_balance(session, account_id)
+    if opened:
+        recharge.wake_worker()
+    return [
+        item if isinstance(item, UsageResult) else answers[index]
+        for index, item in enumerate(items)
+    ]
+
+
+def _as_raw(record: UsageRecord) -> dict[str, Any]:
+    return {"reference": record.reference, "account_id": record.account_id}
