@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.api.openapi import install_problem_openapi
 from server.errors import FieldProblem, ServiceError
 from server.logging import LOGGER_NAME, current_request_id
 
@@ -104,6 +105,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             request, 500, "internal_error", "Something went wrong on the server. Try again."
         )
 
+    # The served OpenAPI document describes these problem documents too (built lazily).
+    install_problem_openapi(app)
     app.add_exception_handler(ServiceError, on_service_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

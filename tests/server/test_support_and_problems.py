@@ -53,3 +53,16 @@ async def test_the_openapi_document_is_served(live_server: LiveServer) -> None:
         document = (await client.get("/openapi.json")).json()
     assert "/v1/topups" in document["paths"]
     assert "/v1/auto-recharge" in document["paths"]
+    put = document["paths"]["/v1/auto-recharge"]["put"]["responses"]
+    assert put["422"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    assert set(document["components"]["schemas"]["Problem"]["properties"]) == {
+        "type",
+        "title",
+        "status",
+        "detail",
+        "code",
+        "errors",
+        "request_id",
+    }
