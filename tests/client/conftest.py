@@ -49,7 +49,9 @@ async def make_store(live_server: LiveServer, tmp_path: Path) -> AsyncIterator[S
     stores: list[AccountStore] = []
 
     def factory(
-        link: httpx.AsyncBaseTransport | None = None, url: str | None = None
+        link: httpx.AsyncBaseTransport | None = None,
+        url: str | None = None,
+        connect_timeout: float = 20,
     ) -> AccountStore:
         base = url or live_server.url
         client = CreditsClient(base, transport=link, retry=FAST_RETRIES)
@@ -58,7 +60,7 @@ async def make_store(live_server: LiveServer, tmp_path: Path) -> AsyncIterator[S
             server_key=base,
             api_url=base,
             session_file=SessionFile(tmp_path / "session.json"),
-            connect_timeout=20,
+            connect_timeout=connect_timeout,
             poll_interval=0.05,
             reconnect_delay=0.05,
         )
