@@ -10,4 +10,4 @@ for _name in ("TEXTUAL_THEME", "NO_COLOR", "COLORTERM", "TEXTUAL_ANIMATIONS", "T
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ["TERM"] = "xterm-256color"
 
-pytest_plugins = ["tests.support.live_server"]
+pytest_plugins = ["tests.support.live_server", "tests.support.engine"]

@@ -70,18 +70,23 @@ async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent 
     return intent
 
 
-async def after_debit(
-    session: AsyncSession, settings: Settings, account_id: str, before: int, after: int
+async def after_debits(
+    session: AsyncSession, settings: Settings, account_id: str, moves: list[tuple[int, int]]
 ) -> bool:
-    """Open an intent and alert on a downward crossing. True when an intent was opened."""
+    """For each debit (balance before, after), in order: alert and open an intent on a downward
+    crossing. True when an intent was opened."""
     row = await settings_row(session, account_id)
     enabled = row is not None and row.enabled
     level = row.threshold if row is not None and enabled else settings.low_balance_level
-    if before >= level > after:
-        await events.emit(session, account_id, "low_balance", {"balance": after, "level": level})
-    if row is None or not enabled or not before >= row.threshold > after:
-        return False
-    return await open_intent(session, account_id) is not None
+    opened = False
+    for before, after in moves:
+        if before >= level > after:
+            await events.emit(
+                session, account_id, "low_balance", {"balance": after, "level": level}
+            )
+        if row is not None and enabled and before >= row.threshold > after:
+            opened |= await open_intent(session, account_id) is not None
+    return opened
 
 
 async def open_if_below(session: AsyncSession, account_id: str) -> bool:

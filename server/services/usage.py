@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.context import Context
-from server.ledger import InsufficientCredits, post
+from server.ledger import InsufficientCredits, Posting, post_many
 from server.models import Account
 from server.services import events, recharge
 
@@ -104,72 +105,83 @@ def parse_record(raw: Any) -> UsageRecord | UsageResult:
 
 async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> list[UsageResult]:
     """Apply the valid records in one transaction; answers come back in the order sent."""
-    from server.api.convert import transaction_id
-
-    records = [item for item in items if isinstance(item, UsageRecord)]
     answers: dict[int, UsageResult] = {}
+    by_account: dict[str, list[tuple[int, UsageRecord]]] = {}
+    for index, item in enumerate(items):
+        if isinstance(item, UsageRecord):
+            by_account.setdefault(item.account_id, []).append((index, item))
     opened = False
     async with ctx.db.write() as session:
         # Lock every account of the batch up front, in one order, so two batches never deadlock.
-        ids = sorted({record.account_id for record in records})
         accounts = {
             account.id: account
             for account in (
                 await session.execute(
                     select(Account)
-                    .where(Account.id.in_(ids))
+                    .where(Account.id.in_(sorted(by_account)))
                     .order_by(Account.id)
                     .with_for_update()
                 )
             ).scalars()
         }
-        debited: set[str] = set()
-        for index, item in enumerate(items):
-            if not isinstance(item, UsageRecord):
-                continue
-            account = accounts.get(item.account_id)
+        for account_id in sorted(by_account):
+            records = by_account[account_id]
+            account = accounts.get(account_id)
             if account is None:
-                answers[index] = _refused(_as_raw(item), 404, "not_found", "No such account.")
+                for index, record in records:
+                    answers[index] = _refused(_as_raw(record), 404, "not_found", "No such account.")
                 continue
-            before = account.balance
-            try:
-                posted = await post(
-                    session,
-                    account.id,
-                    kind="usage",
-                    amount=-item.amount,
-                    description=f"{KINDS[item.kind]} ({item.reference})",
-                    reference=f"usage:{item.reference}",
-                    floor=-ctx.settings.usage_overdraft,
-                )
-            except InsufficientCredits as error:
-                answers[index] = _refused(_as_raw(item), 402, error.code, error.detail)
-                continue
-            entry = posted.entry
-            answers[index] = UsageResult(
-                item.reference,
-                account.id,
-                "applied" if posted.created else "duplicate",
-                201 if posted.created else 200,
-                transaction_id=transaction_id(entry.id),
-                amount=entry.amount,
-                balance_after=entry.balance_after,
-                currency=account.currency,
-            )
-            if posted.created:
-                debited.add(account.id)
-                after = entry.balance_after
-                opened |= await recharge.after_debit(
-                    session, ctx.settings, account.id, before, after
-                )
-        for account_id in sorted(debited):  # one balance event per account per batch
-            await events.emit_balance(session, account_id)
+            opened |= await _debit_account(ctx, session, account, records, answers)
     if opened:
         recharge.wake_worker()
     return [
         item if isinstance(item, UsageResult) else answers[index]
         for index, item in enumerate(items)
     ]
+
+
+async def _debit_account(
+    ctx: Context,
+    session: AsyncSession,
+    account: Account,
+    records: list[tuple[int, UsageRecord]],
+    answers: dict[int, UsageResult],
+) -> bool:
+    from server.api.convert import transaction_id
+
+    postings = [
+        Posting(
+            "usage",
+            -record.amount,
+            f"{KINDS[record.kind]} ({record.reference})",
+            f"usage:{record.reference}",
+        )
+        for _, record in records
+    ]
+    outcomes = await post_many(session, account.id, postings, floor=-ctx.settings.usage_overdraft)
+    moves = []
+    for (index, record), outcome in zip(records, outcomes, strict=True):
+        if isinstance(outcome, InsufficientCredits):
+            answers[index] = _refused(_as_raw(record), 402, outcome.code, outcome.detail)
+            continue
+        entry = outcome.entry
+        answers[index] = UsageResult(
+            record.reference,
+            account.id,
+            "applied" if outcome.created else "duplicate",
+            201 if outcome.created else 200,
+            transaction_id=transaction_id(entry.id),
+            amount=entry.amount,
+            balance_after=entry.balance_after,
+            currency=account.currency,
+        )
+        if outcome.created:
+            moves.append((entry.balance_after - entry.amount, entry.balance_after))
+    if not moves:
+        return False
+    opened = await recharge.after_debits(session, ctx.settings, account.id, moves)
+    await events.emit_balance(session, account.id)  # one balance event per account per batch
+    return opened
 
 
 def _as_raw(record: UsageRecord) -> dict[str, Any]:
