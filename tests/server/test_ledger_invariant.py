@@ -4,6 +4,7 @@ the balance equals the sum of the entries, and each entry's balance_after is the
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -95,3 +96,48 @@ def test_balance_is_always_the_sum_of_the_ledger(
         running += entry.amount
         assert entry.balance_after == running
     assert live_server.balance(owner.account_id) == running == expected
+
+
+concurrent_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("topup"), st.integers(1000, 20000)),
+        st.tuples(st.just("usage"), st.integers(1, 3000)),
+    ),
+    min_size=2,
+    max_size=16,
+)
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=concurrent_operations)
+def test_the_invariant_holds_when_operations_race(
+    live_server: LiveServer, steps: list[tuple[str, int]]
+) -> None:
+    owner = live_server.make_owner(balance=5000)
+
+    def apply(step: tuple[str, int]) -> int:
+        kind, amount = step
+        if kind == "usage":
+            return -amount if debit(live_server, owner.account_id, "usage", -amount) else 0
+        with httpx.Client(base_url=live_server.url, headers=owner.headers, timeout=30) as client:
+            answer = client.post(
+                "/v1/topups",
+                json={"amount": amount, "payment_method_id": owner.payment_method_id},
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
+        assert answer.json()["status"] == "succeeded"
+        return amount
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        moved = sum(pool.map(apply, steps))
+    entries = live_server.ledger(owner.account_id)
+    running = 0
+    for entry in entries:
+        running += entry.amount
+        assert entry.balance_after == running
+        assert entry.kind != "usage" or entry.balance_after >= 0
+    assert live_server.balance(owner.account_id) == running == 5000 + moved

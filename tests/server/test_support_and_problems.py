@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, Owner
 from tui.api.models import Page, Problem, SupportRequest
 
 
@@ -66,3 +68,17 @@ async def test_the_openapi_document_is_served(live_server: LiveServer) -> None:
         "errors",
         "request_id",
     }
+
+
+async def test_one_json_log_line_per_request_with_its_request_id(
+    live_server: LiveServer, client: httpx.AsyncClient, owner: Owner
+) -> None:
+    response = await client.get("/v1/account", params={"secret": "query-strings-stay-out"})
+    request_id = response.headers["x-request-id"]
+    lines = [json.loads(line) for line in live_server.log_path.read_text().splitlines()]
+    mine = [line for line in lines if line.get("request_id") == request_id]
+    assert len(mine) == 1
+    assert mine[0]["path"] == "/v1/account"
+    assert mine[0]["status"] == 200
+    assert mine[0]["account_id"] == owner.account_id
+    assert "query-strings-stay-out" not in live_server.log_path.read_text()
