@@ -128,7 +128,7 @@ def test_the_daily_limit_holds_while_usage_keeps_draining(
 ) -> None:
     owner = engine_server.make_owner(balance=1500)
     enable_auto_recharge(engine_server, owner, threshold=1000, amount=1000)  # default limit 5
-    for crossing in range(7):
+    for crossing in range(6):
         balance = engine_server.balance(owner.account_id)
         answer = post_usage(engine_server, api_key, usage(owner.account_id, balance - 900))
         assert answer.status_code == 201
@@ -139,11 +139,13 @@ def test_the_daily_limit_holds_while_usage_keeps_draining(
             ),
             what=f"crossing {crossing} handled",
         )
+    for _ in range(3):  # still draining under the threshold: no crossing, no recharge
+        assert post_usage(engine_server, api_key, usage(owner.account_id, 100)).status_code == 201
+    assert engine_server.balance(owner.account_id) == 600
     assert engine_server.charge_count(owner.account_id) == 5
     assert len(recharge_entries(engine_server, owner.account_id)) == 5
     assert [status for status, _ in intents(engine_server, owner.account_id)] == [
         *["succeeded"] * 5,
-        "skipped",
         "skipped",
     ]
     shown = auto_recharge_settings(engine_server, owner)

@@ -133,7 +133,7 @@ def intents(server: LiveServer, account_id: str) -> list[tuple[str, str | None]]
                 .where(RechargeIntent.account_id == account_id)
                 .order_by(RechargeIntent.created_at)
             )
-            return [(str(status), outcome) for status, outcome in rows.tuples()]
+            return [(str(status), outcome) for status, outcome in rows]
 
     return server.run(action)
 
