@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Label, LoadingIndicator, Sparkline, Static
+from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from screens.base import AccountScreen
 from screens.format import recharge_summary, signed_money
@@ -51,12 +51,12 @@ class DashboardScreen(AccountScreen):
                 yield Static(id="recharge-summary", markup=False)
                 with Horizontal(id="card-row"):
                     yield Label("Card on file: ")
-                    yield CardSummary(id="card-on-file", empty="none (add one when you pay)")
+                    yield CardSummary(id="card-on-file", empty="none yet")
                 yield Static(id="connection", markup=False)
         with Vertical(id="trend-panel"):
             yield Static(id="trend-caption", markup=False)
             yield Sparkline([], id="trend")
-        yield LoadingIndicator(id="loading")
+        yield Static("Loading your account...", id="loading")
         yield Static(id="empty", markup=False)
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -112,7 +112,8 @@ class DashboardScreen(AccountScreen):
             summary.update("Loading...")
         else:
             method = state.payment_method(settings.payment_method_id)
-            summary.update(recharge_summary(settings, method, currency))
+            text = recharge_summary(settings, method, currency)
+            summary.update(f"{text} (press r to set it up)" if text == "Off" else text)
         self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
@@ -122,6 +123,9 @@ class DashboardScreen(AccountScreen):
         days = daily_balances(state.transactions, balance, today)
         self.query_one("#trend", Sparkline).data = [float(value) for value in days]
         low, high = min(days), max(days)
+        if not state.transactions:
+            self.query_one("#trend-caption", Static).update("Last 30 days: no activity yet")
+            return
         self.query_one("#trend-caption", Static).update(
             f"Last 30 days: from {format_money(days[0], currency)} to "
             f"{format_money(days[-1], currency)} (low {format_money(low, currency)}, "

@@ -9,12 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from textual.widgets import Button, Input, TextArea
 
 from tests.support.live_server import LiveServer, Owner
 from tui.api.client import CreditsClient
+from tui.api.models import User
 from tui.app import CreditsApp, create_app
-from tui.session_file import SessionFile
+from tui.session_file import RememberedSession, SessionFile
 from tui.store import AccountStore
 
 TODAY = date(2026, 11, 20)
@@ -53,22 +55,35 @@ def make_app(live_server: LiveServer, tmp_path: Path) -> MakeApp:
         url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         connect_timeout: float = 30.0,
+        signed_in_as: Owner | None = None,
         **options: Any,
     ) -> CreditsApp:
+        session_file = SessionFile(tmp_path / "session.json")
+        if signed_in_as is not None:
+            remember(session_file, signed_in_as)
         client = CreditsClient(url or live_server.url, transport=transport)
         store = AccountStore(
             client,
             server_key="tests",
             api_url=SHOWN_URL,
-            session_file=SessionFile(tmp_path / "session.json"),
+            session_file=session_file,
             connect_timeout=connect_timeout,
             poll_interval=0.1,
             reconnect_delay=0.1,
         )
         options.setdefault("today", TODAY)
-        return create_app(store, **options)
+        app = create_app(store, **options)
+        app.animation_level = "none"  # loading indicators and toasts drawn the same every time
+        return app
 
     return factory
+
+
+def remember(session_file: SessionFile, owner: Owner) -> None:
+    """Write the owner's session as "remember me" would: the app starts signed in."""
+    user = User(id=owner.user_id, email=owner.email, role="owner", account_id=owner.account_id)
+    expires = datetime(2099, 1, 1, tzinfo=UTC)
+    session_file.save(RememberedSession("tests", SecretStr(owner.token), expires, user))
 
 
 def fixed_owner(live_server: LiveServer, *, balance: int = 4250, with_card: bool = True) -> Owner:

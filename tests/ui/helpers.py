@@ -48,14 +48,20 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
 
 async def sign_in(pilot: Pilot[None], owner: Owner) -> None:
     """Type the owner's email and password on the login screen and wait for the dashboard."""
-    from screens.dashboard import DashboardScreen
-
     app = cast(CreditsApp, pilot.app)
     await wait_for(pilot, lambda: app.account_state.connection == "online")
     await type_text(pilot, owner.email)
     await pilot.press("enter")
     await type_text(pilot, owner.password)
     await pilot.press("enter")
+    await on_dashboard(pilot)
+
+
+async def on_dashboard(pilot: Pilot[None]) -> None:
+    """Wait until the dashboard shows the account (after a sign-in or a remembered session)."""
+    from screens.dashboard import DashboardScreen
+
+    app = cast(CreditsApp, pilot.app)
     await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
     await wait_for(pilot, lambda: app.account_state.account is not None)
     await settle(pilot)

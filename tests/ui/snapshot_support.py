@@ -9,7 +9,7 @@ import httpx
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
-from tests.ui.helpers import settle, sign_in, type_text, wait_for
+from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -17,12 +17,13 @@ SIZE_IDS = ["80x24", "120x40"]
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
 
 
-def signed_in(owner: Owner, *then: str | RunBefore) -> RunBefore:
-    """Sign in, then press keys (strings) or run steps, settling after each."""
+def signed_in(*then: str | RunBefore) -> RunBefore:
+    """Wait for the dashboard of a remembered session (`make_app(signed_in_as=...)`), then press
+    keys (strings) or run steps, settling after each."""
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.pause()
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         for step in then:
             if isinstance(step, str):
                 await pilot.press(*step.split())
