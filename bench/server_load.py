@@ -1,0 +1,191 @@
+"""4. Server throughput: top-ups and usage debits, beside the HTTP and storage limits.
+
+Everything runs in the same run, interleaved per repetition: the hello-world FastAPI endpoint
+(bench/ref_hello_api.py, uvicorn with the server's settings), the real credits-server (its
+request log on, as deployed), and raw SQLite debit transactions (bench/ref_sqlite.py). The load
+comes from bench/loadgen.py in a separate process, bounded in count and time, to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+from bench.common import PYTHON, ROOT, Row, Table, median, percentile, workdir
+from bench.ref_sqlite import debits_per_second
+from bench.server_setup import live_server
+from tests.support.live_server import free_port
+
+DURABILITY = "NORMAL"  # server/db.py: PRAGMA synchronous=NORMAL with WAL
+CONCURRENCY = (1, 8, 64)
+DEBIT_CLIENTS = 8
+BATCH = 100
+
+
+@contextmanager
+def hello_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([PYTHON, str(ROOT / "bench" / "ref_hello_api.py"), str(port)])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/hello", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)  # polling for readiness, bounded by the deadline
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def load(spec: dict[str, Any]) -> dict[str, Any]:
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.loadgen", json.dumps(spec)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output)
+    result["rate"] = result["count"] / result["elapsed"]
+    return result
+
+
+def usage_available(url: str, token: str) -> bool:
+    answer = httpx.post(f"{url}/v1/usage", json={}, headers={"Authorization": f"Bearer {token}"})
+    return answer.status_code not in (404, 405)
+
+
+def make_api_key(server: Any) -> str:
+    async def action(ctx: Any) -> str:
+        from server.services.api_keys import create_api_key
+
+        return str((await create_api_key(ctx, "bench")).key)
+
+    return str(server.run(action))
+
+
+def summarise(results: list[dict[str, Any]]) -> tuple[float, float, float, dict[str, int]]:
+    """Median rate, and p50/p99 latency over all requests of all repetitions (seconds)."""
+    latencies = [value for result in results for value in result["latencies"]]
+    errors: dict[str, int] = {}
+    for result in results:
+        for code, count in result["errors"].items():
+            errors[code] = errors.get(code, 0) + count
+    rate = median([r["rate"] for r in results])
+    return rate, percentile(latencies, 0.5), percentile(latencies, 0.99), errors
+
+
+def run(runs: int, seconds: float) -> Table:
+    table = Table(f"4. Server throughput (SQLite WAL, synchronous={DURABILITY})")
+    base = {"max_seconds": seconds, "max_requests": 200_000}
+    hello: dict[int, list[dict[str, Any]]] = {c: [] for c in CONCURRENCY}
+    topups: dict[int, list[dict[str, Any]]] = {c: [] for c in CONCURRENCY}
+    singles: list[dict[str, Any]] = []
+    batches: list[dict[str, Any]] = []
+    raw: dict[str, list[float]] = {"NORMAL": [], "FULL": []}
+    scratch = workdir("sqlite")
+    with hello_server() as hello_url, live_server(workdir("load-server")) as server:
+        owner = server.make_owner(balance=1_000_000_000)
+        key = make_api_key(server)
+        has_usage = usage_available(server.url, key)
+        for repetition in range(runs):
+            for clients in CONCURRENCY:
+                hello[clients].append(
+                    load({**base, "url": hello_url, "kind": "hello", "concurrency": clients})
+                )
+                spec = {"url": server.url, "kind": "topup", "concurrency": clients}
+                spec.update(token=owner.token, payment_method_id=owner.payment_method_id)
+                topups[clients].append(load({**base, **spec}))
+            if has_usage:
+                spec = {"url": server.url, "token": key, "account_id": owner.account_id}
+                spec.update(concurrency=DEBIT_CLIENTS, run=f"s{repetition}")
+                singles.append(load({**base, **spec, "kind": "usage"}))
+                spec.update(run=f"b{repetition}", batch=BATCH)
+                batches.append(load({**base, **spec, "kind": "usage_batch"}))
+            for setting in raw:
+                raw[setting].append(debits_per_second(scratch, setting, min(seconds, 3.0)))
+
+    hello_rates = {c: summarise(hello[c]) for c in CONCURRENCY}
+    for clients in CONCURRENCY:
+        rate, p50, p99, errors = summarise(topups[clients])
+        ref = hello_rates[clients][0]
+        table.rows.append(
+            Row(
+                f"top-ups/s, {clients} client{'s' if clients > 1 else ''}"
+                f" (p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms)"
+                + (f", errors {errors}" if errors else ""),
+                f"{rate:,.0f}/s",
+                f"hello-world {ref:,.0f}/s",
+                f"{rate / ref:.0%}",
+                "(information)",
+            )
+        )
+    ref_http = hello_rates[DEBIT_CLIENTS][0]
+    ref_sql = median(raw[DURABILITY])
+    if has_usage:
+        rate, p50, p99, errors = summarise(singles)
+        table.rows.append(
+            Row(
+                f"usage debits/s, one per request, {DEBIT_CLIENTS} clients"
+                f" (p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms)"
+                + (f", errors {errors}" if errors else ""),
+                f"{rate:,.0f}/s",
+                f"hello-world {ref_http:,.0f}/s",
+                f"{rate / ref_http:.0%}",
+                ">= 50% of hello-world",
+                rate >= 0.5 * ref_http and not errors,
+            )
+        )
+        rate, p50, p99, errors = summarise(batches)
+        debits = rate * BATCH
+        table.rows.append(
+            Row(
+                f"usage debits/s in batches of {BATCH}, {DEBIT_CLIENTS} clients"
+                f" (p50 {p50 * 1000:.0f} ms per batch)" + (f", errors {errors}" if errors else ""),
+                f"{debits:,.0f}/s",
+                f"raw SQLite ({DURABILITY}) {ref_sql:,.0f}/s",
+                f"{debits / ref_sql:.0%}",
+                f">= 25% of raw SQLite ({DURABILITY})",
+                debits >= 0.25 * ref_sql and not errors,
+            )
+        )
+    else:
+        for what in ("usage debits, one per request", f"usage debits, batches of {BATCH}"):
+            table.rows.append(Row(what, "not available (no POST /v1/usage)", met=False))
+    for clients in CONCURRENCY:
+        rate, p50, p99, _ = hello_rates[clients]
+        table.rows.append(
+            Row(
+                f"reference: hello-world GET, {clients} client{'s' if clients > 1 else ''}"
+                f" (p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms)",
+                f"{rate:,.0f}/s",
+            )
+        )
+    for setting, rates in raw.items():
+        table.rows.append(
+            Row(
+                f"reference: raw SQLite debit transactions, synchronous={setting}",
+                f"{median(rates):,.0f}/s",
+            )
+        )
+    table.notes.append(
+        f"Median rate of {runs} repetitions of {seconds:g} s each (the load generator is a "
+        "separate process on the same 2 cores); latencies are p50/p99 over every request of all "
+        "repetitions. "
+        "Top-ups: one account, its saved Visa 4242 through the sandbox gateway, a new "
+        "Idempotency-Key each. Debits: 1 minor unit each, a unique reference each."
+    )
+    table.notes.append(
+        f"The server's durability setting: SQLite WAL with synchronous={DURABILITY} (server/db.py)."
+    )
+    return table

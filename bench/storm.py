@@ -1,0 +1,130 @@
+"""5. Exactly once under a storm: 1,000 concurrent debits carry the balance across the
+auto-recharge threshold once; the recharges fired must be exactly 1.
+
+Balance $600.00, threshold $500.00, recharge adds $500.00, 1,000 debits of $0.20 ($200.00 in
+all): the balance crosses the threshold once, and after one recharge it can never fall below
+it again, so any second recharge would be a duplicate. Time: from the first debit sent until
+every debit is answered and the recharge's ledger entry is written (its created_at).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import time
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import PYTHON, ROOT, Row, Table, median, workdir
+from bench.server_load import make_api_key, usage_available
+from bench.server_setup import live_server
+
+DEBITS = 1000
+SETTLE_SECONDS = 3.0  # after the recharge: long enough for a duplicate to show up
+
+
+def enable_auto_recharge(url: str, owner: Any) -> None:
+    current = httpx.get(f"{url}/v1/auto-recharge", headers=owner.headers)
+    current.raise_for_status()
+    body = {
+        "enabled": True,
+        "mode": "add",
+        "threshold": 50_000,
+        "amount": 50_000,
+        "payment_method_id": owner.payment_method_id,
+    }
+    headers = {**owner.headers, "If-Match": current.headers["ETag"]}
+    httpx.put(f"{url}/v1/auto-recharge", json=body, headers=headers).raise_for_status()
+
+
+def recharges(server: Any, account_id: str) -> int:
+    return sum(1 for row in server.ledger(account_id) if row.kind == "auto_recharge")
+
+
+def one_storm(server: Any, key: str) -> tuple[int, float, int, dict[str, int]]:
+    owner = server.make_owner(balance=60_000)
+    enable_auto_recharge(server.url, owner)
+    spec = {
+        "url": server.url,
+        "kind": "usage",
+        "token": key,
+        "account_id": owner.account_id,
+        "amount": 20,
+        "concurrency": DEBITS,
+        "max_requests": DEBITS,
+        "max_seconds": 120,
+        "run": f"storm-{owner.account_id}",
+    }
+    process = subprocess.run(
+        [PYTHON, "-m", "bench.loadgen", json.dumps(spec)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result = json.loads(process.stdout)
+    deadline = time.monotonic() + 60
+    while recharges(server, owner.account_id) < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling the ledger for the recharge, bounded by the deadline
+    time.sleep(SETTLE_SECONDS)  # a duplicate recharge would land in this window
+    landed = recharge_committed_at(server.database_path, owner.account_id)
+    answered = result["started_at"] + result["elapsed"]
+    elapsed = max(answered, landed or answered) - result["started_at"]
+    return recharges(server, owner.account_id), elapsed, result["count"], result["errors"]
+
+
+def recharge_committed_at(database: Path, account_id: str) -> float | None:
+    """When the (first) recharge's ledger entry was written, as a Unix time."""
+    with closing(sqlite3.connect(database)) as connection:
+        row = connection.execute(
+            "SELECT min(created_at) FROM ledger_entries WHERE account_id = ? AND kind = ?",
+            (account_id, "auto_recharge"),
+        ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return datetime.fromisoformat(row[0]).replace(tzinfo=UTC).timestamp()
+
+
+def run(runs: int) -> Table:
+    table = Table(f"5. Exactly once: {DEBITS:,} concurrent debits crossing the threshold")
+    with live_server(workdir("storm-server")) as server:
+        key = make_api_key(server)
+        if not usage_available(server.url, key):
+            table.rows.append(Row("recharges fired", "not available (no POST /v1/usage)"))
+            return table
+        outcomes = [one_storm(server, key) for _ in range(runs)]
+    fired = [o[0] for o in outcomes]
+    errors = {k: v for o in outcomes for k, v in o[3].items()}
+    table.rows.append(
+        Row(
+            f"recharges fired (each of {runs} storms)",
+            ", ".join(str(n) for n in fired),
+            goal="exactly 1",
+            met=all(n == 1 for n in fired),
+        )
+    )
+    table.rows.append(
+        Row(
+            f"time: first debit sent to recharge committed (median of {runs})",
+            f"{median([o[1] for o in outcomes]):.2f} s",
+            goal="(information)",
+        )
+    )
+    table.rows.append(
+        Row(
+            "debits answered / refused",
+            f"{median([o[2] for o in outcomes]):.0f} / {sum(errors.values())}"
+            + (f" {errors}" if errors else ""),
+        )
+    )
+    table.notes.append(
+        "Each storm: a fresh account; 1,000 clients (one connection each) in a separate process "
+        f"send one debit each at once; recharges counted in the ledger {SETTLE_SECONDS:g} s after "
+        "the first one landed. Time from the load generator's first send (its clients made)."
+    )
+    return table
