@@ -1,0 +1,75 @@
+"""A server killed (SIGKILL) in the middle of a recharge, then restarted: exactly one charge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.engine import (
+    FAST_ENGINE,
+    enable_auto_recharge,
+    engine_server_at,
+    make_api_key,
+    no_open_intent,
+    post_usage,
+    recharge_entries,
+    usage,
+    wait_for,
+)
+from tests.support.live_server import LiveServer
+
+
+def attempt_in_flight(server: LiveServer, account_id: str) -> bool:
+    """A worker holds the intent and its attempt's top-up is written, waiting on the gateway."""
+
+    async def action(ctx: Any) -> bool:
+        from sqlalchemy import select
+
+        from server.models import RechargeIntent, Topup
+
+        async with ctx.db.read() as session:
+            row = (
+                await session.execute(
+                    select(RechargeIntent.claimed_by, Topup.status)
+                    .join(Topup, Topup.id == RechargeIntent.topup_id)
+                    .where(RechargeIntent.account_id == account_id)
+                )
+            ).first()
+        return row is not None and row[0] is not None and row[1] == "processing"
+
+    return server.run(action)
+
+
+@pytest.mark.parametrize(
+    "slow_part",
+    ["CREDITS_SERVER_SANDBOX_CHARGE_DELAY_MS", "CREDITS_SERVER_SANDBOX_ANSWER_DELAY_MS"],
+    ids=["killed-before-the-gateway-charged", "killed-after-the-gateway-charged"],
+)
+def test_killed_mid_recharge_then_restarted_charges_once(tmp_path: Path, slow_part: str) -> None:
+    server = engine_server_at(tmp_path, **{slow_part: "120000"})
+    try:
+        key = make_api_key(server)
+        owner = server.make_owner(balance=1500)
+        enable_auto_recharge(server, owner, threshold=1000, amount=2500)
+        assert post_usage(server, key, usage(owner.account_id, 600)).status_code == 201
+        wait_for(lambda: attempt_in_flight(server, owner.account_id), what="attempt in flight")
+        if slow_part.endswith("ANSWER_DELAY_MS"):
+            wait_for(lambda: server.charge_count(owner.account_id) == 1, what="gateway charged")
+        server.kill()
+        assert recharge_entries(server, owner.account_id) == []
+        server.env = dict(FAST_ENGINE)  # the same database, a gateway that answers at once
+        server.start()
+        wait_for(lambda: no_open_intent(server, owner.account_id), what="recharge finished")
+        assert server.charge_count(owner.account_id) == 1
+        assert [(r.kind, r.amount, r.balance_after) for r in server.ledger(owner.account_id)] == [
+            ("adjustment", 1500, 1500),
+            ("usage", -600, 900),
+            ("auto_recharge", 2500, 3400),
+        ]
+        assert server.balance(owner.account_id) == 3400
+        assert server.topup_statuses(owner.account_id) == ["succeeded"]
+    finally:
+        server.close_database()
+        server.stop()
