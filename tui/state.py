@@ -44,6 +44,8 @@ class AccountState:
     support_requests: tuple[SupportRequest, ...] = ()
     in_flight: frozenset[Operation] = field(default_factory=frozenset)
     last_event_id: int | None = None
+    # The server's event stream is connected: balance changes arrive without a refresh.
+    live_events: bool = False
 
     @property
     def signed_in(self) -> bool:

@@ -117,7 +117,7 @@ class StoreCore:
         try:
             result = await call
         except ServerUnreachable:
-            if self.state.connection == "online":
+            if self.state.connection != "offline":
                 self._set(connection="offline")
             self._start_probe()
             raise
@@ -171,6 +171,8 @@ class StoreCore:
         task, self._events_task = self._events_task, None
         if task is not None and task is not asyncio.current_task():
             task.cancel()
+        if self.state.live_events:
+            self._set(live_events=False)
 
     async def _run_events(self) -> None:
         try:
@@ -192,15 +194,23 @@ class StoreCore:
             self._session_lost()
         except ApiError as error:
             log.info("no live events from this server (%s)", error.code)
+        finally:
+            if self.state.live_events:
+                self._set(live_events=False)
 
     def _on_stream_connection(self, connected: bool) -> None:
-        if connected and self.state.connection != "online":
-            was_away = self.state.connection in ("reconnecting", "offline")
-            self._set(connection="online")
+        state = self.state
+        if connected:
+            was_away = state.connection in ("reconnecting", "offline")
+            self._set(connection="online", live_events=True)
             if was_away:
                 self._spawn(self._reload({"account", "transactions", "auto_recharge"}))
-        elif not connected and self.state.connection == "online":
-            self._set(connection="reconnecting")
+            elif state.last_event_id is None:
+                # A fresh stream starts with what happens next: fetch what changed before it.
+                self._spawn(self._reload({"account"}))
+        else:
+            away = "reconnecting" if state.connection == "online" else state.connection
+            self._set(connection=away, live_events=False)
 
     async def _reload(self, what: set[str]) -> None:
         if "auto_recharge" in what:

@@ -14,6 +14,7 @@ from tests.client.faults import FaultyLink
 from tests.support.live_server import LiveServer, Owner, ServerProcess, free_port
 from tests.support.live_server import credits_server_executable as server_command
 from tui.api.errors import ServerUnreachable, SessionExpired
+from tui.api.models import CardInput
 from tui.session_file import SessionFile
 from tui.state import AccountState
 
@@ -208,3 +209,29 @@ async def test_signing_in_as_someone_else_starts_clean(
     with pytest.raises(SessionExpired):
         await store.refresh()
     assert store.state.session_expired
+
+
+async def test_three_d_secure_payment_waits_until_the_bank_answers(
+    live_server: LiveServer, owner: Owner, make_store: StoreFactory
+) -> None:
+    store = make_store()
+    await store.login(owner.email, owner.password, remember=False)
+    card = CardInput.model_validate(
+        {"number": "4000002760003184", "exp_month": 12, "exp_year": 2031, "cvc": "123"}
+    )
+    topup = await store.top_up(2000, card=card)
+    assert topup.status == "requires_action"
+    assert topup.action_url
+
+    waiting = asyncio.create_task(store.wait_for_topup(topup.id))
+    await until(store, lambda s: s.busy("top_up"))
+    async with httpx.AsyncClient() as browser:  # the person approves on the bank's page
+        await browser.post(
+            f"{live_server.url}/sandbox/authenticate/{topup.id}", params={"result": "approve"}
+        )
+    done = await asyncio.wait_for(waiting, timeout=10)
+
+    assert done.status == "succeeded"
+    assert not store.state.busy("top_up")
+    assert store.state.account is not None
+    assert store.state.account.balance == 7000 == live_server.balance(owner.account_id)

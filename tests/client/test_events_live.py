@@ -1,0 +1,146 @@
+"""Live events from the real server: the store follows usage without a refresh, and a stream cut
+mid-event (a fault layered over the real stream) resumes with no event twice and none lost."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from tests.client.conftest import FAST_RETRIES, StoreFactory, until
+from tests.client.faults import Action, FaultyLink
+from tests.support.live_server import LiveServer, Owner
+from tui.api.client import CreditsClient
+from tui.api.models import Event
+
+
+def api_key(live_server: LiveServer) -> str:
+    async def make(ctx: Any) -> str:
+        from server.services.api_keys import create_api_key
+
+        return (await create_api_key(ctx, "telephony tests")).key
+
+    return live_server.run(make)
+
+
+def server_event_ids(live_server: LiveServer, account_id: str) -> list[int]:
+    async def read(ctx: Any) -> list[int]:
+        from server.services.events import events_after
+
+        return [event.seq for event in await events_after(ctx, account_id, 0, limit=1000)]
+
+    return live_server.run(read)
+
+
+async def post_usage(live_server: LiveServer, key: str, account_id: str, amount: int) -> None:
+    record = {
+        "account_id": account_id,
+        "amount": amount,
+        "kind": "call",
+        "reference": str(uuid.uuid4()),
+    }
+    async with httpx.AsyncClient() as telephony:
+        answer = await telephony.post(
+            f"{live_server.url}/v1/usage",
+            json=record,
+            headers={"Authorization": f"Bearer {key}"},
+        )
+    assert answer.status_code == 201, answer.text
+
+
+async def test_usage_reaches_the_store_as_it_happens(
+    live_server: LiveServer, owner: Owner, make_store: StoreFactory
+) -> None:
+    store = make_store()
+    seen: list[Event] = []
+    store.subscribe_events(seen.append)
+    await store.login(owner.email, owner.password, remember=False)
+    await until(store, lambda s: s.live_events)
+    key = api_key(live_server)
+
+    await post_usage(live_server, key, owner.account_id, 700)
+    await until(store, lambda s: s.account is not None and s.account.balance == 4300)
+    await post_usage(live_server, key, owner.account_id, 300)
+    await until(store, lambda s: s.account is not None and s.account.balance == 4000)
+
+    assert live_server.balance(owner.account_id) == 4000
+    assert "balance.updated" in [event.type for event in seen]
+    assert store.state.last_event_id == max(server_event_ids(live_server, owner.account_id))
+
+
+class _CutStream(httpx.AsyncByteStream):
+    """The real event stream, cut in the middle of its `cut_at`-th event."""
+
+    def __init__(self, real: httpx.Response, cut_at: int) -> None:
+        self.real = real
+        self.cut_at = cut_at
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        events = 0
+        async for chunk in self.real.aiter_raw():
+            events += chunk.count(b"id: ")
+            if events >= self.cut_at:
+                yield chunk[: len(chunk) // 2]
+                raise httpx.ReadError("connection reset by peer")
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self.real.aclose()
+
+
+def cut_stream(at_event: int) -> Action:
+    async def action(request: httpx.Request, real: httpx.AsyncBaseTransport) -> httpx.Response:
+        response = await real.handle_async_request(request)
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            stream=_CutStream(response, at_event),
+            request=request,
+        )
+
+    return action
+
+
+async def test_a_real_stream_cut_mid_event_resumes_with_nothing_twice_and_nothing_lost(
+    live_server: LiveServer, owner: Owner, api: CreditsClient
+) -> None:
+    link = FaultyLink()
+    link.add("GET", "/v1/events", cut_stream(at_event=3))
+    client = CreditsClient(live_server.url, transport=link, retry=FAST_RETRIES)
+    client.set_token(owner.token)
+    connected = asyncio.Event()
+    links: list[bool] = []
+
+    def on_connection(up: bool) -> None:
+        links.append(up)
+        if up:
+            connected.set()
+
+    received: list[Event] = []
+    wanted = 12  # six top-ups: balance.updated and topup.succeeded each
+
+    async def listen() -> None:
+        async for event in client.events(on_connection=on_connection, reconnect_delay=0.05):
+            received.append(event)
+            if len(received) == wanted:
+                return
+
+    listening = asyncio.create_task(listen())
+    await asyncio.wait_for(connected.wait(), timeout=10)
+    for _ in range(6):
+        await api.create_topup(
+            500 + 500, idempotency_key=str(uuid.uuid4()), payment_method_id=owner.payment_method_id
+        )
+    await asyncio.wait_for(listening, timeout=20)
+    await client.aclose()
+
+    ids = [event.id for event in received]
+    on_server = server_event_ids(live_server, owner.account_id)
+    assert ids == on_server[-wanted:]
+    assert len(set(ids)) == len(ids)
+    assert links == [True, False, True]
+    balances = [e.data["balance"] for e in received if e.type == "balance.updated"]
+    assert balances[-1] == live_server.balance(owner.account_id) == 5000 + 6 * 1000

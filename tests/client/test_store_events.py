@@ -1,0 +1,64 @@
+"""How each server event changes what the screens show (pure functions of tui.store_events)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tui.api.models import Account, AutoRecharge, Event
+from tui.state import AccountState
+from tui.store_events import apply_event, needs_reload
+
+ACCOUNT = Account(
+    id="a1", name="Acme", currency="USD", balance=5000, low_balance=False, low_balance_level=1000
+)
+BOUNDS = {
+    "threshold_min": 500,
+    "threshold_max": 50000,
+    "amount_min": 1000,
+    "amount_max": 100000,
+    "step": 500,
+}
+
+
+def event(event_id: int, kind: str, data: dict[str, object]) -> Event:
+    return Event(id=event_id, type=kind, created_at=datetime.now(UTC), data=data)
+
+
+def test_balance_updates_and_low_balance_follow_the_level() -> None:
+    state = AccountState(account=ACCOUNT)
+    changes = apply_event(state, event(7, "balance.updated", {"balance": 900, "currency": "USD"}))
+    assert changes["last_event_id"] == 7
+    assert changes["account"].balance == 900
+    assert changes["account"].low_balance is True
+    low = apply_event(state, event(8, "low_balance", {"balance": 400, "level": 1500}))
+    assert (low["account"].balance, low["account"].low_balance_level) == (400, 1500)
+
+
+def test_a_topup_event_sets_the_balance_and_asks_for_the_history() -> None:
+    topup = {
+        "id": "t1",
+        "amount": 2500,
+        "currency": "USD",
+        "status": "succeeded",
+        "balance_after": 7500,
+        "created_at": "2026-01-01T00:00:00Z",
+    }
+    happened = event(9, "topup.succeeded", {"topup": topup})
+    changes = apply_event(AccountState(account=ACCOUNT), happened)
+    assert changes["account"].balance == 7500
+    assert needs_reload(happened) == {"account", "transactions"}
+
+
+def test_settings_from_elsewhere_replace_ours_and_fetch_the_etag() -> None:
+    settings = {"enabled": True, "threshold": 1500, "amount": 2500, "bounds": BOUNDS}
+    happened = event(10, "settings.updated", {"auto_recharge": settings})
+    changes = apply_event(AccountState(account=ACCOUNT), happened)
+    assert isinstance(changes["auto_recharge"], AutoRecharge)
+    assert changes["auto_recharge"].threshold == 1500
+    assert "auto_recharge" in needs_reload(happened)
+
+
+def test_an_odd_event_changes_nothing_but_its_id() -> None:
+    odd = event(11, "balance.updated", {"balance": "lots"})
+    assert apply_event(AccountState(account=ACCOUNT), odd) == {"last_event_id": 11}
+    assert apply_event(AccountState(), event(12, "something.new", {})) == {"last_event_id": 12}
