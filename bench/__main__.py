@@ -1,0 +1,107 @@
+"""Run every benchmark and write bench/RESULTS.md: `python3 -m uv run python -m bench [--quick]`.
+
+`--only NAME ...` runs some (startup memory bytes server storm history trips) and prints them
+without writing RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bench import history, memory, round_trips, server_load, startup, storm, terminal_bytes
+from bench.common import ROOT, Row, Table
+
+
+def plan(quick: bool) -> dict[str, Callable[[], Table]]:
+    return {
+        "startup": lambda: startup.run(3 if quick else 7),
+        "memory": lambda: memory.run(1 if quick else 3),
+        "bytes": lambda: terminal_bytes.run(1 if quick else 3),
+        "server": lambda: server_load.run(1 if quick else 3, 2.0 if quick else 4.0),
+        "storm": lambda: storm.run(1 if quick else 2),
+        "history": lambda: history.run(5 if quick else 15),
+        "trips": round_trips.run,
+    }
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo").read().splitlines():  # noqa: SIM115 - tiny file
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    memory_kib = 0
+    for line in open("/proc/meminfo").read().splitlines():  # noqa: SIM115 - tiny file
+        if line.startswith("MemTotal:"):
+            memory_kib = int(line.split()[1])
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory_kib / 1024 / 1024:.0f} GiB RAM, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+        f"load average at the start {load} (the machine is shared)"
+    )
+
+
+def commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def failed(name: str, error: BaseException) -> Table:
+    table = Table(f"{name}: did not run")
+    table.rows.append(Row("error", f"`{type(error).__name__}: {str(error)[:200]}`", met=False))
+    return table
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (~4 minutes)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these; no file")
+    args = parser.parse_args()
+    steps = plan(args.quick)
+    names = args.only or list(steps)
+    header = [
+        "# Benchmark results",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit()};"
+        f" {'quick' if args.quick else 'full'} run.",
+        f"- Machine: {machine()}.",
+        f"- Durability: the server uses SQLite WAL with synchronous={server_load.DURABILITY}.",
+        "- Ratios are against a reference measured in the same run; medians throughout.",
+        "- Regenerate: `python3 -m uv run python -m bench` (add `--quick` for fewer repetitions).",
+        "",
+    ]
+    tables: list[str] = []
+    started = time.monotonic()
+    for name in names:
+        began = time.monotonic()
+        print(f"bench: {name}...", file=sys.stderr, flush=True)
+        try:
+            table = steps[name]()
+        except Exception as error:  # one broken benchmark must not lose the others
+            table = failed(name, error)
+        table.notes.append(f"Took {time.monotonic() - began:.0f} s.")
+        text = table.markdown()
+        print(text, flush=True)
+        tables.append(text)
+    header.insert(4, f"- The whole run took {time.monotonic() - started:.0f} s.")
+    if not args.only:
+        (ROOT / "bench" / "RESULTS.md").write_text("\n".join(header + tables))
+        print(f"bench: wrote {ROOT / 'bench' / 'RESULTS.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
