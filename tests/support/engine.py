@@ -194,5 +194,5 @@ async def collect_events(
         yield log
     finally:
         reader.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await reader
+        with contextlib.suppress(asyncio.CancelledError, httpx.HTTPError):
+            await reader  # (a stream the server ended is no error here)
