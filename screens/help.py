@@ -14,6 +14,8 @@ from screens.base import AccountScreen
 def _binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
+        if isinstance(binding, Binding) and binding.key.isdigit():
+            continue  # numbered picks are listed once, as "1-6"
         if isinstance(binding, Binding) and binding.description and binding.id:
             rows.append(
                 (binding.key_display or binding.key.replace(",", " / "), binding.description)
@@ -30,11 +32,13 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from screens.payment import PaymentScreen
     from screens.support import SupportScreen
     from screens.transactions import TransactionsScreen
+    from widgets.amount_grid import AmountGrid
     from widgets.slider import Slider
 
     screens: list[tuple[str, list[BindingType]]] = [
         ("Dashboard", DashboardScreen.BINDINGS),
         ("Add credits", AddCreditsScreen.BINDINGS),
+        ("Preset amounts", AmountGrid.BINDINGS),
         ("Payment", PaymentScreen.BINDINGS),
         ("Auto-recharge", AutoRechargeScreen.BINDINGS),
         ("Sliders", Slider.BINDINGS),
@@ -50,6 +54,9 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("ctrl+q", "Quit"),
     ]
     sections = [(title, _binding_rows(bindings)) for title, bindings in screens]
+    for title, rows in sections:
+        if title == "Preset amounts":
+            rows.append(("1-6", "Pick that amount and go on to payment"))
     return [("Everywhere", everywhere), *sections]
 
 
@@ -65,7 +72,7 @@ class HelpScreen(AccountScreen):
             for title, rows in help_sections():
                 lines = [Content.styled(title, "bold underline")]
                 lines.extend(
-                    Content.assemble((f"{key:>18}", "bold"), "  ", text) for key, text in rows
+                    Content.assemble((f"{key:<22}", "bold"), "  ", text) for key, text in rows
                 )
                 yield Static(Content("\n").join(lines), classes="help-section")
         yield Footer(compact=True)

@@ -1,0 +1,140 @@
+"""Snapshots of every screen after the dashboard, in its states, at 80x24 and 120x40."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from textual.pilot import Pilot
+
+from tests.support.live_server import LiveServer, Owner
+from tests.ui.conftest import MakeApp, fixed_owner
+from tests.ui.helpers import screen_text
+from tests.ui.snapshot_support import SIZE_IDS, SIZES, RunBefore, signed_in, typing, until
+
+pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+
+
+def shoot(
+    snap_compare: Any, make_app: MakeApp, owner: Owner, size: tuple[int, int], *steps: Any
+) -> bool:
+    app = make_app(signed_in_as=owner)
+    return bool(snap_compare(app, terminal_size=size, run_before=signed_in(*steps)))
+
+
+def new_card(number: str) -> list[str | RunBefore]:
+    """Keys that fill the new-card form (the focus starts on the number when no card is saved)."""
+    return [typing(number), "tab", typing("1230"), "tab", typing("123"), "tab", typing("Ada")]
+
+
+def test_add_credits(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "a")
+
+
+def test_add_credits_above_max(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server)
+    assert shoot(snap_compare, make_app, owner, size, "a", "tab", typing("5000"))
+
+
+def test_payment_saved_card(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "a", "enter")
+
+
+def test_payment_new_card(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server, with_card=False)
+    steps = ["a", "enter", *new_card("4242424242424242"), "tab", "space"]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_payment_declined(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server, with_card=False)
+    declined = until(lambda pilot: "declined" in screen_text(pilot, "#pay-message"))
+    steps = ["a", "enter", *new_card("4000000000000002"), "ctrl+s", declined]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_auto_recharge(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "r")
+
+
+def test_auto_recharge_unsaved(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server)
+    assert shoot(snap_compare, make_app, owner, size, "r", "space", "tab tab right right")
+
+
+def test_auto_recharge_leave_asks(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server)
+    assert shoot(snap_compare, make_app, owner, size, "r", "tab tab right", "escape")
+
+
+def test_auto_recharge_conflict(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server)
+
+    async def changed_elsewhere(pilot: Pilot[Any]) -> None:
+        async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
+            current = await http.get("/v1/auto-recharge")
+            body = {
+                key: value
+                for key, value in current.json().items()
+                if key not in ("disabled_reason", "last_attempt", "bounds")
+            }
+            body["threshold"] = 4000
+            headers = {"If-Match": current.headers["ETag"]}
+            (await http.put("/v1/auto-recharge", json=body, headers=headers)).raise_for_status()
+
+    reloaded = until(lambda pilot: "changed" in screen_text(pilot, "#recharge-message"))
+    steps = ["r", "tab tab right", changed_elsewhere, "ctrl+s", reloaded]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_support(snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any) -> None:
+    owner = fixed_owner(live_server)
+    # The contact starts as the (random) sign-in email: put a fixed one in its place.
+    steps = ["s", typing("5000"), "tab end ctrl+u", typing("ops@acme.test")]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_support_incomplete(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    owner = fixed_owner(live_server)
+    steps = ["s", typing("5000"), "tab end ctrl+u", typing("ops@acme.test"), "ctrl+s"]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_transactions(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "t")
+
+
+def test_transactions_filtered_empty(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """Filtered to refunds, of which there are none."""
+    owner = fixed_owner(live_server)
+    steps = ["t", "f", "enter", "down down down down down", "enter"]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
+def test_help(snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any) -> None:
+    assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "question_mark")
