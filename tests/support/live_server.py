@@ -243,6 +243,7 @@ class LiveServer(ServerProcess):
 
     _loop: _LoopThread | None = None
     _context: Any = None
+    _password_pair: tuple[str, str] | None = None
 
     def open_database(self) -> None:
         from server.context import make_context
@@ -262,6 +263,16 @@ class LiveServer(ServerProcess):
         assert self._loop is not None, "the database is not open"
         return self._loop.run(action(self._context))
 
+    def _password(self) -> tuple[str, str]:
+        """One random password (and its argon2id hash) for this session's users: hashing costs
+        about 100 ms, and a test signs in with the password it is given, whatever it is."""
+        if self._password_pair is None:
+            from server.security import hash_password
+
+            password = f"pw-{secrets.token_urlsafe(12)}"
+            self._password_pair = (password, hash_password(password))
+        return self._password_pair
+
     def make_owner(
         self,
         balance: int = 0,
@@ -274,14 +285,13 @@ class LiveServer(ServerProcess):
     ) -> Owner:
         suffix = secrets.token_hex(5)
         email = f"{role}-{suffix}@example.test"
-        password = f"pw-{secrets.token_urlsafe(12)}"
+        password, password_hash = self._password()
         account_name = name or f"Test Co {suffix}"
 
         async def action(ctx: Any) -> Owner:
             from server.cards import check_card
             from server.ledger import post
             from server.models import utcnow
-            from server.security import hash_password
             from server.services.accounts import create_account, create_user
             from server.services.auth import issue_session
             from server.services.payment_methods import save_tokenized
@@ -293,7 +303,7 @@ class LiveServer(ServerProcess):
                 saved = await ctx.gateway.tokenize(card, for_future_use=True)
             async with ctx.db.write() as session:
                 account = await create_account(session, ctx.settings, account_name, currency)
-                user = await create_user(session, account.id, email, hash_password(password), role)
+                user = await create_user(session, account.id, email, password_hash, role)
                 if saved is not None:
                     method_id = (await save_tokenized(session, account.id, saved, "Test Owner")).id
                 if balance:
@@ -313,15 +323,14 @@ class LiveServer(ServerProcess):
     def add_user(self, account_id: str, role: str = "member") -> Owner:
         suffix = secrets.token_hex(5)
         email = f"{role}-{suffix}@example.test"
-        password = f"pw-{secrets.token_urlsafe(12)}"
+        password, password_hash = self._password()
 
         async def action(ctx: Any) -> Owner:
-            from server.security import hash_password
             from server.services.accounts import create_user
             from server.services.auth import issue_session
 
             async with ctx.db.write() as session:
-                user = await create_user(session, account_id, email, hash_password(password), role)
+                user = await create_user(session, account_id, email, password_hash, role)
             new = await issue_session(ctx, user)
             return Owner(email, password, account_id, user.id, role, new.token)
 
