@@ -18,6 +18,7 @@ LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
 
 class TransactionsScreen(AccountScreen):
     CSS_PATH = "transactions.tcss"
+    AUTO_FOCUS = "#history"
     BINDINGS = [
         Binding("f", "filter", "Filter", id="transactions.filter"),
         Binding("escape", "back", "Back", id="transactions.back"),
@@ -50,7 +51,6 @@ class TransactionsScreen(AccountScreen):
         table.add_column("Amount", key="amount", width=11)
         table.add_column("Balance", key="balance", width=11)
         super().on_mount()
-        table.focus()
         if self.state.transactions_kind is not None:
             self.load_more(None)
 

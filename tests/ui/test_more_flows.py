@@ -1,0 +1,166 @@
+"""More flows with the keyboard alone against the real server: 3-D Secure, lock-out, support,
+long history, an expired session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from tests.support.live_server import LiveServer
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import screen_text, settle, sign_in, type_text, wait_for
+
+
+async def test_three_d_secure_shows_link_and_code_then_waits(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.dashboard import DashboardScreen
+    from screens.payment import PaymentScreen
+
+    owner = live_server.make_owner(balance=1000, with_card=False)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, owner)
+        await pilot.press("a", "3")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
+        await settle(pilot)
+        await type_text(pilot, "4000002500003155")
+        await pilot.press("tab")
+        await type_text(pilot, "1230")
+        await pilot.press("tab")
+        await type_text(pilot, "123")
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot, lambda: "/sandbox/authenticate/" in screen_text(pilot, "#action-text")
+        )
+        text = screen_text(pilot, "#action-text")
+        url = text.split()[-1]
+        assert url.startswith(live_server.url)
+        assert "▀" in screen_text(pilot, "#action-qr")  # the QR code, drawn as text
+        assert app.screen.query_one("#pay").disabled  # no second payment while this one waits
+        async with httpx.AsyncClient() as http:
+            approved = await http.post(url, params={"result": "approve"})
+        assert approved.status_code == 200
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
+    assert live_server.balance(owner.account_id) == 6000
+
+
+async def test_too_many_wrong_passwords_count_down(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    owner = live_server.make_owner()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await type_text(pilot, owner.email)
+        await pilot.press("enter")
+        for _attempt in range(6):
+            await type_text(pilot, "wrong")
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("ctrl+u")  # clear the password field for the next try
+        assert "Too many attempts. Try again in" in screen_text(pilot, "#login-error")
+        assert app.screen.query_one("#sign-in").disabled
+
+
+async def test_support_request_shows_its_reference(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.support import SupportScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, owner)
+        await pilot.press("a", "tab")
+        await type_text(pilot, "5000")
+        await pilot.press("enter")  # above the maximum: enter offers support
+        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#support-amount").value == "5,000.00"
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "Please invoice us for $5,000.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        reference = app.account_state.support_requests[0].reference
+        assert reference in screen_text(pilot, "#support-result")
+    async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
+        listed = (await http.get("/v1/support-requests")).json()["data"]
+    assert [(r["reference"], r["amount"]) for r in listed] == [(reference, 500000)]
+
+
+async def test_history_loads_more_near_the_end(make_app: MakeApp, live_server: LiveServer) -> None:
+    from screens.transactions import TransactionsScreen
+
+    owner = live_server.make_owner(balance=100000)
+    start = datetime(2026, 9, 1, tzinfo=UTC)
+
+    async def usage(ctx: Any) -> None:
+        from server.ledger import post
+
+        async with ctx.db.write() as session:
+            for n in range(70):
+                await post(
+                    session,
+                    owner.account_id,
+                    kind="usage",
+                    amount=-10,
+                    description=f"Call {n}",
+                    created_at=start + timedelta(hours=n),
+                )
+
+    live_server.run(usage)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, owner)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TransactionsScreen))
+        await settle(pilot)
+        table = app.screen.query_one("#history")
+        first_page = table.row_count
+        assert first_page < 71
+        await pilot.press("ctrl+end")  # to the last row: the next page is fetched
+        await wait_for(pilot, lambda: table.row_count == 71)
+        await wait_for(pilot, lambda: "that is all" in screen_text(pilot, "#history-status"))
+
+
+async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.auto_recharge import AutoRechargeScreen
+    from screens.login import LoginScreen
+
+    owner = live_server.make_owner(balance=5000)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, owner)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
+        await settle(pilot)
+        await pilot.press("tab", "tab", "right")
+        draft = app.account_state.auto_recharge_draft
+        assert draft is not None
+
+        async def end_sessions(ctx: Any) -> None:
+            from sqlalchemy import delete
+
+            from server.models import SessionToken
+
+            async with ctx.db.write() as session:
+                await session.execute(
+                    delete(SessionToken).where(SessionToken.user_id == owner.user_id)
+                )
+
+        live_server.run(end_sessions)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#email").value == owner.email
+        await type_text(pilot, owner.password)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
+        assert app.account_state.auto_recharge_draft == draft
+        assert "Unsaved changes" in screen_text(pilot, "#recharge-status")
