@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,9 @@ from tui import __version__
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which(args[0])
+    # The console script installed beside this Python (the project's venv), else one on PATH.
+    beside = Path(sys.executable).parent / args[0]
+    exe = str(beside) if beside.exists() else shutil.which(args[0])
     assert exe is not None, f"{args[0]} is not installed in this environment"
     return subprocess.run([exe, *args[1:]], capture_output=True, text=True, timeout=60, check=False)
 
