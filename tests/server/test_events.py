@@ -17,6 +17,7 @@ from tests.support.engine import (
     engine_server_at,
     make_api_key,
     post_usage,
+    stop_engine_server,
     usage,
     wait_for_async,
 )
@@ -131,5 +132,4 @@ async def test_the_server_stops_promptly_with_streams_open(tmp_path: Path) -> No
             # uvicorn re-raises the signal it handled once it has shut down cleanly.
             assert process.returncode in (0, -signal.SIGTERM)
     finally:
-        server.close_database()
-        server.stop()  # nothing left to stop unless the test failed early
+        stop_engine_server(server)  # (already stopped unless the test failed early)

@@ -15,6 +15,7 @@ from tests.support.engine import (
     no_open_intent,
     post_usage,
     recharge_entries,
+    stop_engine_server,
     usage,
     wait_for,
 )
@@ -71,5 +72,4 @@ def test_killed_mid_recharge_then_restarted_charges_once(tmp_path: Path, slow_pa
         assert server.balance(owner.account_id) == 3400
         assert server.topup_statuses(owner.account_id) == ["succeeded"]
     finally:
-        server.close_database()
-        server.stop()
+        stop_engine_server(server)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,11 +35,57 @@ FAST_ENGINE = {
 }
 
 
+def _in_thread(coro: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to the end from sync or async code alike (its own loop, another thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result(timeout=60)
+
+
+async def _admin(url: str, statement: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+def private_database_url() -> str | None:
+    """With $CREDITS_TEST_DATABASE_URL (PostgreSQL) set: a new empty database on that server, so
+    that no other server's recharge worker (other settings) takes part in these tests."""
+    base = os.environ.get("CREDITS_TEST_DATABASE_URL")
+    if not base:
+        return None
+    from sqlalchemy.engine import make_url
+
+    name = f"engine_{secrets.token_hex(6)}"
+    _in_thread(_admin(base, f'CREATE DATABASE "{name}"'))
+    return make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
 def engine_server_at(workdir: Path, **env: str) -> LiveServer:
-    server = LiveServer(workdir, env={**FAST_ENGINE, **env})
+    """Started, with its database open: a SQLite file in `workdir`, or a private PostgreSQL
+    database when $CREDITS_TEST_DATABASE_URL is set. Stop it with `stop_engine_server`."""
+    server = LiveServer(
+        workdir, env={**FAST_ENGINE, **env}, database_url_override=private_database_url()
+    )
     server.start()
     server.open_database()
     return server
+
+
+def stop_engine_server(server: LiveServer) -> None:
+    server.close_database()
+    server.stop()
+    if server.database_url_override is not None:
+        from sqlalchemy.engine import make_url
+
+        url = make_url(server.database_url_override)
+        base = os.environ.get("CREDITS_TEST_DATABASE_URL", "")
+        _in_thread(_admin(base, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +94,7 @@ def engine_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
     try:
         yield server
     finally:
-        server.close_database()
-        server.stop()
+        stop_engine_server(server)
     leaked = server.find_secrets(STRIPE_TEST_CARDS)
     assert not leaked, f"card numbers found in the server's files: {leaked}"
 
