@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from server.context import Context
 from server.errors import FieldProblem, ServiceError, invalid
+from server.ledger import lock_account
 from server.models import AutoRechargeSettings, utcnow
 from server.services.accounts import default_auto_recharge
 from server.services.events import emit_settings
@@ -88,6 +89,8 @@ async def save_settings(
         )
     problems = _check_bounds(ctx.settings, update)
     async with ctx.db.write() as session:
+        # The account first, as the ledger and the recharge engine take it (no lock-order cycle).
+        await lock_account(session, account_id)
         # FOR UPDATE: on PostgreSQL two saves with one ETag must not both pass the check.
         row = await session.get(
             AutoRechargeSettings, account_id, populate_existing=True, with_for_update=True
