@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import ssl
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -107,8 +108,14 @@ class Settings(BaseSettings):
     @field_validator("ca_bundle")
     @classmethod
     def _ca_bundle_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_file():
+        if value is None:
+            return None
+        if not value.is_file():
             raise ValueError(f"no such file: {value}")
+        try:
+            ssl.create_default_context().load_verify_locations(cafile=str(value))
+        except (ssl.SSLError, OSError):
+            raise ValueError(f"{value} is not a PEM file of certificates") from None
         return value
 
     @classmethod

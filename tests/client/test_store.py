@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -11,26 +13,33 @@ import pytest
 
 from tests.client.conftest import StoreFactory, until
 from tests.client.faults import FaultyLink
-from tests.support.live_server import LiveServer, Owner, ServerProcess, free_port
+from tests.support.live_server import LiveServer, Owner, ServerProcess
 from tests.support.live_server import credits_server_executable as server_command
 from tui.api.errors import ServerUnreachable, SessionExpired
 from tui.api.models import CardInput
+from tui.config import load_settings
 from tui.session_file import SessionFile
 from tui.state import AccountState
+from tui.store import AccountStore
 
 
-async def test_connect_waits_for_a_server_that_is_still_starting(
-    make_store: StoreFactory, tmp_path: Path
+async def test_connect_waits_for_an_embedded_server_still_starting_on_its_socket(
+    tmp_path: Path,
 ) -> None:
-    port = free_port()
-    store = make_store(url=f"http://127.0.0.1:{port}")
+    """The lead's path: `from_settings` with the embedded server's Unix socket, not yet there."""
+    # A short directory: AF_UNIX paths are limited to 108 bytes and tmp_path can be longer.
+    socket_dir = Path(tempfile.mkdtemp(prefix="ct-", dir="/tmp"))
+    socket_path = socket_dir / "server.sock"
+    store = AccountStore.from_settings(
+        load_settings(None, {}), base_url="http://credits-server.local", uds=str(socket_path)
+    )
     connecting = asyncio.create_task(store.connect())
     await until(store, lambda s: s.busy("connect"))
     assert store.state.connection == "connecting"
 
     later = ServerProcess(tmp_path / "late-server")
     later.workdir.mkdir()
-    command = [server_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--migrate"]
+    command = [server_command(), "serve", "--uds", str(socket_path), "--migrate"]
     process = await asyncio.create_subprocess_exec(
         *command, env=later.server_env(), stdout=asyncio.subprocess.DEVNULL
     )
@@ -40,9 +49,12 @@ async def test_connect_waits_for_a_server_that_is_still_starting(
         assert store.state.server is not None
         assert store.state.server.version
         assert not store.state.busy("connect")
+        assert not store.state.signed_in
     finally:
+        await store.close()
         process.terminate()
         await asyncio.wait_for(process.wait(), timeout=10)
+        shutil.rmtree(socket_dir, ignore_errors=True)
 
 
 async def test_connect_gives_up_to_offline_and_comes_back_online(
