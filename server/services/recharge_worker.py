@@ -188,6 +188,9 @@ async def prepare_attempt(ctx: Context, intent_id: str, worker_id: str) -> str |
             await recharge.skip(session, settings, intent, row, limit, amount, account.currency)
             return None
         method = await recharge.card_for(session, row, intent.card_index)
+        if method is None and intent.card_index == 0:  # the card was removed: the backup's turn
+            intent.card_index = 1
+            method = await recharge.card_for(session, row, 1)
         if method is None:
             recharge.close(intent, "failed", "no_card")
             await recharge.disable(

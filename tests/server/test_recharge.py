@@ -168,3 +168,16 @@ def test_an_owner_daily_limit_and_monthly_cap(engine_server: LiveServer, api_key
         )
     assert len(recharge_entries(engine_server, owner.account_id)) == 2  # a third passes 2500
     assert intents(engine_server, owner.account_id)[-1] == ("skipped", "monthly_cap_reached")
+
+
+def test_a_card_that_asks_for_3d_secure_fails_the_automatic_charge(
+    engine_server: LiveServer, api_key: str
+) -> None:
+    owner = engine_server.make_owner(balance=1500, card_number="4000002760003184")
+    enable_auto_recharge(engine_server, owner)
+    post_usage(engine_server, api_key, usage(owner.account_id, 600))
+    wait_for(lambda: not auto_recharge_settings(engine_server, owner)["enabled"], what="off")
+    shown = auto_recharge_settings(engine_server, owner)
+    assert shown["last_attempt"]["failure_code"] == "authentication_required"
+    assert engine_server.topup_statuses(owner.account_id) == ["failed"] * 3
+    assert engine_server.balance(owner.account_id) == 900
