@@ -51,6 +51,7 @@ class PtyTerminal:
         self.last_byte_at = time.monotonic()
         self.first_byte_at: float | None = None
         self.last_sent_at = 0.0
+        self.raw = bytearray()  # everything written, for finding out what a count consists of
         self._lock = threading.Lock()
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -87,6 +88,7 @@ class PtyTerminal:
             now = time.monotonic()
             with self._lock:
                 self.total += len(data)
+                self.raw += data
                 self.last_byte_at = now
                 if self.first_byte_at is None:
                     self.first_byte_at = now
