@@ -133,6 +133,7 @@ class AccountStore(StoreCore):
     async def refresh(self) -> None:
         """Reload account, top-up options, cards, auto-recharge, support requests, first page."""
         with self._busy("refresh"):
+            generation = self._generation
             kind = self.state.transactions_kind
             results = await asyncio.gather(
                 self._net(self.client.account()),
@@ -157,11 +158,12 @@ class AccountStore(StoreCore):
             }
             if recharge is not None:
                 changes.update(auto_recharge=recharge[0], auto_recharge_etag=recharge[1])
-            self._set(**changes)
+            self._set_if_current(generation, **changes)
 
     async def load_more_transactions(self, kind: str | None = None) -> None:
         """Next page of history; a different `kind` (None = all) starts over with that filter."""
         with self._busy("history"):
+            generation = self._generation
             state = self.state
             fresh = kind != state.transactions_kind
             if not fresh and state.transactions_complete:
@@ -172,7 +174,8 @@ class AccountStore(StoreCore):
             )
             known = set() if fresh else {t.id for t in self.state.transactions}
             kept = () if fresh else self.state.transactions
-            self._set(
+            self._set_if_current(
+                generation,
                 transactions=kept + tuple(t for t in page.data if t.id not in known),
                 transactions_cursor=page.next_cursor,
                 transactions_complete=page.next_cursor is None,

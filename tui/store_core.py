@@ -78,6 +78,9 @@ class StoreCore:
         self._events_task: asyncio.Task[None] | None = None
         self._probe_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Bumped whenever the data is wiped (sign-out, another account): answers to requests made
+        # before that are stale and dropped.
+        self._generation = 0
 
     # --- observing -----------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[AccountState], None]) -> Unsubscribe:
@@ -129,7 +132,16 @@ class StoreCore:
             self._set(connection="online")
         return result
 
+    def _set_if_current(self, generation: int, **changes: Any) -> None:
+        """Apply the answer of a request made in `generation`, unless the data was wiped since."""
+        if generation == self._generation:
+            self._set(**changes)
+        else:
+            log.debug("dropped a stale answer")
+
     def _signed_out(self) -> dict[str, Any]:
+        """The state fields of nobody signed in; answers still on their way become stale."""
+        self._generation += 1
         blank = AccountState()
         return {name: getattr(blank, name) for name in _SIGNED_OUT_FIELDS}
 
@@ -149,6 +161,7 @@ class StoreCore:
             raise
 
     async def _reload_after_money_moved(self, *, cards_changed: bool = False) -> None:
+        generation = self._generation
         account, page = await asyncio.gather(
             self._net(self.client.account()),
             self._net(self.client.transactions(limit=PAGE_SIZE, kind=self.state.transactions_kind)),
@@ -160,7 +173,7 @@ class StoreCore:
             changes["payment_methods"] = tuple(
                 (await self._net(self.client.payment_methods())).data
             )
-        self._set(**changes)
+        self._set_if_current(generation, **changes)
 
     # --- live events ---------------------------------------------------------------------------
     def _start_events(self) -> None:
@@ -214,9 +227,12 @@ class StoreCore:
 
     async def _reload(self, what: set[str]) -> None:
         if "auto_recharge" in what:
+            generation = self._generation
             recharge = await self._optional(self.client.auto_recharge())
             if recharge is not None:
-                self._set(auto_recharge=recharge[0], auto_recharge_etag=recharge[1])
+                self._set_if_current(
+                    generation, auto_recharge=recharge[0], auto_recharge_etag=recharge[1]
+                )
         if what & {"account", "transactions"}:
             await self._reload_after_money_moved()
 

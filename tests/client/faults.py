@@ -3,6 +3,7 @@ matched by a rule goes to the live credits-server unchanged."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -58,3 +59,16 @@ def unavailable(retry_after: str) -> Action:
         return httpx.Response(503, json=problem, headers=headers)
 
     return answer
+
+
+def held(arrived: asyncio.Event, release: asyncio.Event) -> Action:
+    """The server answers at once; the answer is delivered only when `release` is set."""
+
+    async def action(request: httpx.Request, real: httpx.AsyncBaseTransport) -> httpx.Response:
+        response = await real.handle_async_request(request)
+        await response.aread()
+        arrived.set()
+        await release.wait()
+        return response
+
+    return action

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.client.conftest import StoreFactory, until
-from tests.client.faults import FaultyLink
+from tests.client.faults import FaultyLink, held
 from tests.support.live_server import LiveServer, Owner, ServerProcess
 from tests.support.live_server import credits_server_executable as server_command
 from tui.api.errors import ServerUnreachable, SessionExpired
@@ -247,3 +247,23 @@ async def test_three_d_secure_payment_waits_until_the_bank_answers(
     assert not store.state.busy("top_up")
     assert store.state.account is not None
     assert store.state.account.balance == 7000 == live_server.balance(owner.account_id)
+
+
+async def test_an_answer_that_arrives_after_signing_out_is_dropped(
+    owner: Owner, make_store: StoreFactory
+) -> None:
+    link = FaultyLink()
+    store = make_store(link)
+    await store.login(owner.email, owner.password, remember=False)
+    arrived, release = asyncio.Event(), asyncio.Event()
+    link.add("GET", "/v1/account", held(arrived, release))
+    refreshing = asyncio.create_task(store.refresh())
+    await asyncio.wait_for(arrived.wait(), timeout=10)
+
+    await store.logout()
+    release.set()
+    await asyncio.wait_for(refreshing, timeout=10)
+
+    assert store.state.user is None
+    assert store.state.account is None
+    assert store.state.transactions == ()
