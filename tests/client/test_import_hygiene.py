@@ -22,3 +22,17 @@ def test_store_imports_no_server_and_no_textual() -> None:
     )
     loaded = set(json.loads(result.stdout))
     assert not loaded & set(FORBIDDEN), loaded & set(FORBIDDEN)
+
+
+def test_the_app_imports_no_server() -> None:
+    script = (
+        "import json, sys\n"
+        "import tui.cli, tui.app, tui.launch\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    loaded = set(json.loads(result.stdout))
+    server_side = {"server", "fastapi", "sqlalchemy", "starlette", "uvicorn", "aiosqlite"}
+    assert not loaded & server_side, loaded & server_side
