@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from textual.notifications import SeverityLevel
+
 from tui.api.errors import (
     ApiError,
     Conflict,
@@ -12,6 +14,8 @@ from tui.api.errors import (
     ServerUnreachable,
     SessionExpired,
 )
+from tui.api.models import Event
+from tui.money import format_money
 
 UNREACHABLE = "The credits server cannot be reached. Check the connection and try again."
 
@@ -42,3 +46,30 @@ def wait_text(seconds: float) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{secs} s"
+
+
+FAILURES = {
+    "card_declined": "the card was declined",
+    "insufficient_funds": "the card has insufficient funds",
+    "expired_card": "the card has expired",
+    "incorrect_cvc": "the security code was wrong",
+    "processing_error": "the bank could not process it",
+}
+
+
+def describe_event(event: Event) -> tuple[str, str, SeverityLevel] | None:
+    """A notification for a server event worth interrupting for; None for the others."""
+    data = event.data
+    currency = str(data.get("currency") or "USD")
+    amount = data.get("amount")
+    money = format_money(amount, currency) if isinstance(amount, int) else "credits"
+    if event.type == "auto_recharge.succeeded":
+        return "Auto-recharge", f"Added {money} automatically.", "information"
+    if event.type == "auto_recharge.failed":
+        code = str(data.get("failure_code") or "")
+        why = FAILURES.get(code, "the payment did not go through")
+        return "Auto-recharge failed", f"Could not add {money}: {why}.", "error"
+    if event.type == "auto_recharge.disabled":
+        reason = str(data.get("reason") or "it was turned off")
+        return "Auto-recharge is off", reason, "warning"
+    return None

@@ -15,7 +15,8 @@ from textual.worker import Worker, WorkerState
 
 from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
-from screens.messages import describe_error
+from screens.messages import describe_error, describe_event
+from tui.api.models import Event
 from tui.commands import ScreenCommands
 from tui.state import AccountState
 
@@ -71,6 +72,7 @@ class CreditsApp(App[None]):
         self.today = today or date.today()
         self.set_reactive(CreditsApp.account_state, store.state)
         self._unsubscribe: Callable[[], None] | None = None
+        self._unsubscribe_events: Callable[[], None] = lambda: None
 
     def launch(self) -> None:
         """Run with the configured mouse setting (Textual takes it at run time, not in App())."""
@@ -79,6 +81,7 @@ class CreditsApp(App[None]):
     def on_mount(self) -> None:
         # The store calls back on this loop, so a plain assignment is on the Textual thread.
         self._unsubscribe = self.store.subscribe(self._store_changed)
+        self._unsubscribe_events = self.store.subscribe_events(self._server_event)
         self.account_state = self.store.state
         self.push_screen(LoginScreen(), self._signed_in)
         self.connect_store()
@@ -86,10 +89,18 @@ class CreditsApp(App[None]):
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+            self._unsubscribe_events()
         await self.store.close()
 
     def _store_changed(self, state: AccountState) -> None:
         self.account_state = state
+
+    def _server_event(self, event: Event) -> None:
+        # The state already has the news; this only says it out loud when it matters.
+        described = describe_event(event)
+        if described is not None:
+            title, message, severity = described
+            self.notify(message, title=title, severity=severity, markup=False)
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect_store(self) -> None:
