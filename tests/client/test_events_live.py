@@ -144,3 +144,34 @@ async def test_a_real_stream_cut_mid_event_resumes_with_nothing_twice_and_nothin
     assert links == [True, False, True]
     balances = [e.data["balance"] for e in received if e.type == "balance.updated"]
     assert balances[-1] == live_server.balance(owner.account_id) == 5000 + 6 * 1000
+
+
+async def test_an_auto_recharge_on_the_server_reaches_the_store(
+    live_server: LiveServer, owner: Owner, make_store: StoreFactory
+) -> None:
+    store = make_store()
+    seen: list[str] = []
+    store.subscribe_events(lambda event: seen.append(event.type))
+    await store.login(owner.email, owner.password, remember=False)
+    assert store.state.auto_recharge is not None
+    await store.save_auto_recharge(
+        store.state.auto_recharge.as_update().model_copy(
+            update={
+                "enabled": True,
+                "mode": "add",
+                "threshold": 2000,
+                "amount": 5000,
+                "payment_method_id": owner.payment_method_id,
+            }
+        )
+    )
+    await until(store, lambda s: s.live_events)
+
+    await post_usage(live_server, api_key(live_server), owner.account_id, 3500)
+
+    await until(store, lambda s: s.account is not None and s.account.balance == 6500, limit=20)
+    assert live_server.balance(owner.account_id) == 6500
+    assert "auto_recharge.succeeded" in seen
+    await until(store, lambda s: any(t.kind == "auto_recharge" for t in s.transactions))
+    assert store.state.account is not None
+    assert not store.state.account.low_balance
