@@ -72,3 +72,14 @@ def held(arrived: asyncio.Event, release: asyncio.Event) -> Action:
         return response
 
     return action
+
+
+def answer_with(status: int, retry_after: str | None = None) -> Action:
+    async def answer(request: httpx.Request, real: httpx.AsyncBaseTransport) -> httpx.Response:
+        headers = {"Content-Type": "application/problem+json"}
+        if retry_after is not None:
+            headers["Retry-After"] = retry_after
+        problem = {"status": status, "code": f"http_{status}", "title": "Try again"}
+        return httpx.Response(status, json=problem, headers=headers)
+
+    return answer

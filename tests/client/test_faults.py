@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.client.conftest import FAST_RETRIES, StoreFactory
-from tests.client.faults import FaultyLink, lose_answer, unavailable
+from tests.client.faults import FaultyLink, answer_with, lose_answer, unavailable
 from tests.support.live_server import LiveServer, Owner
 from tui.api.client import CreditsClient
 from tui.api.errors import Conflict, ServerUnreachable, SessionExpired
@@ -185,3 +185,20 @@ async def test_a_save_whose_answer_was_lost_is_not_reported_as_a_conflict(
     saved = await store.save_auto_recharge(wanted)
     assert saved.threshold == wanted.threshold
     assert store.state.auto_recharge_etag
+
+
+async def test_a_short_429_on_a_read_is_waited_out_but_a_gateway_error_on_a_write_is_not_retried(
+    live_server: LiveServer, owner: Owner
+) -> None:
+    link = FaultyLink()
+    client = CreditsClient(live_server.url, transport=link, retry=FAST_RETRIES)
+    client.set_token(owner.token)
+    link.add("GET", "/v1/account", answer_with(429, retry_after="1"))
+    assert (await client.account()).balance == live_server.balance(owner.account_id)
+
+    # A 502 to a POST might hide a request the server did act on: not sent again.
+    link.add("POST", "/v1/support-requests", answer_with(502))
+    with pytest.raises(ServerUnreachable):
+        await client.create_support_request(150000, "Please call us.", "ops@example.com")
+    assert (await client.support_requests()).data == []
+    await client.aclose()
