@@ -40,6 +40,7 @@ M = TypeVar("M", bound=BaseModel)
 UDS_BASE_URL = "http://credits.local"
 # The server sends a keep-alive comment every 15 s: three missed ones mean the stream is dead.
 EVENT_STREAM_READ_TIMEOUT = 45.0
+CONNECT_TIMEOUT = 5.0
 
 
 def ssl_verify(verify: bool, ca_bundle: Path | str | None) -> ssl.SSLContext | bool:
@@ -77,7 +78,8 @@ class CreditsClient:
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             transport=transport,
-            timeout=httpx.Timeout(timeout),
+            # A host that does not answer at all is known in seconds; answers may take longer.
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
             headers={"User-Agent": f"credits-tui/{__version__}", "Accept": "application/json"},
             limits=httpx.Limits(max_keepalive_connections=5, keepalive_expiry=30.0),
             follow_redirects=False,
@@ -250,7 +252,11 @@ class CreditsClient:
             "GET",
             "/v1/events",
             headers=self._headers(headers),
-            timeout=httpx.Timeout(self._timeout, read=EVENT_STREAM_READ_TIMEOUT),
+            timeout=httpx.Timeout(
+                self._timeout,
+                connect=min(self._timeout, CONNECT_TIMEOUT),
+                read=EVENT_STREAM_READ_TIMEOUT,
+            ),
         )
         response = await send_with_retries(
             self._http, request, idempotent=True, policy=self.retry, stream=True
