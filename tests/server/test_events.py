@@ -1,12 +1,8 @@
 """GET /v1/events: every client of an account gets its events, no other account's; resumable
-with Last-Event-ID; keep-alive comments; recharge events; a shutdown never waits on a stream."""
+with Last-Event-ID; keep-alive comments; recharge events. (A shutdown with streams open: see
+test_recharge_processes.py.)"""
 
 from __future__ import annotations
-
-import signal
-import subprocess
-import time
-from pathlib import Path
 
 import httpx
 
@@ -14,10 +10,7 @@ from tests.support.engine import (
     EventLog,
     collect_events,
     enable_auto_recharge,
-    engine_server_at,
-    make_api_key,
     post_usage,
-    stop_engine_server,
     usage,
     wait_for_async,
 )
@@ -115,21 +108,3 @@ async def test_a_quiet_stream_sends_keep_alive_comments(engine_server: LiveServe
 def test_events_need_a_session(engine_server: LiveServer) -> None:
     answer = httpx.get(f"{engine_server.url}/v1/events")
     assert answer.status_code == 401
-
-
-async def test_the_server_stops_promptly_with_streams_open(tmp_path: Path) -> None:
-    server = engine_server_at(tmp_path, CREDITS_SERVER_EVENTS_KEEPALIVE_SECONDS="60")
-    try:
-        make_api_key(server)
-        owner = server.make_owner()
-        async with collect_events(server, owner), collect_events(server, owner):
-            assert server.process is not None
-            process: subprocess.Popen[bytes] = server.process
-            started = time.monotonic()
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=8)
-            assert time.monotonic() - started < 5
-            # uvicorn re-raises the signal it handled once it has shut down cleanly.
-            assert process.returncode in (0, -signal.SIGTERM)
-    finally:
-        stop_engine_server(server)  # (already stopped unless the test failed early)

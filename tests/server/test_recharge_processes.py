@@ -1,9 +1,12 @@
-"""Two server processes on one database: one recharge per crossing between them, and an event
-caused through one reaches a client of the other (the database is the only bus)."""
+"""Two server processes on one database: one recharge per crossing between them, an event caused
+through one reaches a client of the other (the database is the only bus), and a server with open
+event streams stops promptly."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -62,6 +65,17 @@ async def test_two_processes_share_the_work_and_the_events(tmp_path: Path) -> No
         assert first.charge_count(owner.account_id) == 1
         assert [r.amount for r in recharge_entries(first, owner.account_id)] == [2500]
         assert first.balance(owner.account_id) == 2500 - 2000 + 2500
+
+        # SIGTERM with event streams open: the server ends them and exits at once.
+        async with collect_events(second, owner), collect_events(second, owner):
+            assert second.process is not None
+            process = second.process
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=8)
+        assert time.monotonic() - started < 5
+        # uvicorn re-raises the signal it handled once it has shut down cleanly.
+        assert process.returncode in (0, -signal.SIGTERM)
     finally:
         second.stop()
         stop_engine_server(first)

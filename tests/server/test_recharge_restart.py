@@ -1,11 +1,14 @@
-"""A server killed (SIGKILL) in the middle of a recharge, then restarted: exactly one charge."""
+"""A server killed (SIGKILL) in the middle of a recharge, then restarted: exactly one charge.
+
+The gateway is made slow on demand (a sandbox setting used only by tests) so that "in the
+middle" is certain: first the server dies before the gateway charged, then (resumed with the same
+idempotency key) after the gateway charged but before the answer came back.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.support.engine import (
     FAST_ENGINE,
@@ -20,6 +23,9 @@ from tests.support.engine import (
     wait_for,
 )
 from tests.support.live_server import LiveServer
+
+SLOW_CHARGE = {"CREDITS_SERVER_SANDBOX_CHARGE_DELAY_MS": "120000"}
+SLOW_ANSWER = {"CREDITS_SERVER_SANDBOX_ANSWER_DELAY_MS": "120000"}
 
 
 def attempt_in_flight(server: LiveServer, account_id: str) -> bool:
@@ -43,25 +49,29 @@ def attempt_in_flight(server: LiveServer, account_id: str) -> bool:
     return server.run(action)
 
 
-@pytest.mark.parametrize(
-    "slow_part",
-    ["CREDITS_SERVER_SANDBOX_CHARGE_DELAY_MS", "CREDITS_SERVER_SANDBOX_ANSWER_DELAY_MS"],
-    ids=["killed-before-the-gateway-charged", "killed-after-the-gateway-charged"],
-)
-def test_killed_mid_recharge_then_restarted_charges_once(tmp_path: Path, slow_part: str) -> None:
-    server = engine_server_at(tmp_path, **{slow_part: "120000"})
+def restart(server: LiveServer, env: dict[str, str]) -> None:
+    server.env = {**FAST_ENGINE, **env}  # the same database
+    server.start()
+
+
+def test_killed_mid_recharge_twice_then_restarted_charges_once(tmp_path: Path) -> None:
+    server = engine_server_at(tmp_path, **SLOW_CHARGE)
     try:
         key = make_api_key(server)
         owner = server.make_owner(balance=1500)
         enable_auto_recharge(server, owner, threshold=1000, amount=2500)
         assert post_usage(server, key, usage(owner.account_id, 600)).status_code == 201
         wait_for(lambda: attempt_in_flight(server, owner.account_id), what="attempt in flight")
-        if slow_part.endswith("ANSWER_DELAY_MS"):
-            wait_for(lambda: server.charge_count(owner.account_id) == 1, what="gateway charged")
-        server.kill()
+        server.kill()  # before the gateway charged
+        assert server.charge_count(owner.account_id) == 0
+
+        restart(server, SLOW_ANSWER)  # resumed: charged, but the answer never comes back
+        wait_for(lambda: server.charge_count(owner.account_id) == 1, what="gateway charged")
+        assert attempt_in_flight(server, owner.account_id)
+        server.kill()  # after the gateway charged, before the ledger was credited
         assert recharge_entries(server, owner.account_id) == []
-        server.env = dict(FAST_ENGINE)  # the same database, a gateway that answers at once
-        server.start()
+
+        restart(server, {})
         wait_for(lambda: no_open_intent(server, owner.account_id), what="recharge finished")
         assert server.charge_count(owner.account_id) == 1
         assert [(r.kind, r.amount, r.balance_after) for r in server.ledger(owner.account_id)] == [
@@ -70,6 +80,6 @@ def test_killed_mid_recharge_then_restarted_charges_once(tmp_path: Path, slow_pa
             ("auto_recharge", 2500, 3400),
         ]
         assert server.balance(owner.account_id) == 3400
-        assert server.topup_statuses(owner.account_id) == ["succeeded"]
+        assert server.topup_statuses(owner.account_id) == ["succeeded"]  # one attempt, one key
     finally:
         stop_engine_server(server)
