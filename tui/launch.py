@@ -34,8 +34,10 @@ def open_store(settings: Settings) -> Iterator[AccountStore]:
 
 
 def run(settings: Settings) -> int:
+    from tui.api.logs import configure_logging
     from tui.app import create_app
 
+    configure_logging(settings.log_file)
     with open_store(settings) as store:
         app = create_app(store, theme=settings.theme, mouse=settings.mouse)
         app.launch()
