@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from screens.base import AccountScreen, credits_app
+from screens.format import clean
 from tui.money import format_money, parse_money
 from tui.state import AccountState
 from widgets.amount_grid import AmountGrid
@@ -53,7 +54,7 @@ class AddCreditsScreen(AccountScreen):
             return
         currency = options.currency
         self.query_one("#add-title", Static).update(
-            f"{account.name}: balance {format_money(account.balance, currency)}"
+            f"{clean(account.name)}: balance {format_money(account.balance, currency)}"
         )
         grid = self.query_one("#presets", AmountGrid)
         presets = tuple(options.presets)

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Label, RadioButton, RadioSet, Static
 from textual.worker import Worker
 
 from screens.base import AccountScreen
-from screens.format import card_label
+from screens.format import card_label, clean
 from screens.messages import describe_error
 from tui.api.errors import Conflict
 from tui.api.models import AutoRecharge, AutoRechargeUpdate
@@ -129,11 +129,11 @@ class AutoRechargeScreen(AccountScreen):
         marker.update(status)
         notes = []
         if not saved.enabled and saved.disabled_reason:
-            notes.append(f"Turned off: {saved.disabled_reason}")
+            notes.append(f"Turned off: {clean(saved.disabled_reason)}")
         if saved.last_attempt is not None:
             attempt = saved.last_attempt
-            failure = f" ({attempt.failure_code})" if attempt.failure_code else ""
-            notes.append(f"Last attempt: {attempt.status}{failure}")
+            failure = f" ({clean(attempt.failure_code)})" if attempt.failure_code else ""
+            notes.append(f"Last attempt: {clean(attempt.status)}{failure}")
         if method is None:
             notes.append("No card on file: pay once with 'save this card' to use auto-recharge.")
         else:

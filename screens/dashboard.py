@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
 from screens.base import AccountScreen
-from screens.format import recharge_summary, signed_money
+from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances
 from tui.money import format_money
 from tui.state import AccountState
@@ -97,7 +99,8 @@ class DashboardScreen(AccountScreen):
             self.query_one("#empty", Static).display = False
             return
         currency = account.currency
-        self.query_one("#balance-panel").border_title = account.name
+        # Content, not a str: a border title would read a name like "[b]Acme" as markup.
+        self.query_one("#balance-panel").border_title = Content(clean(account.name))
         self.query_one("#balance", BalanceDisplay).update_balance(
             account.balance, currency, account.low_balance, account.low_balance_level
         )
@@ -143,7 +146,7 @@ class DashboardScreen(AccountScreen):
         for item in recent:
             table.add_row(
                 item.created_at.strftime("%b %d"),
-                item.description or item.kind,
+                Text(clean(item.description or item.kind)),  # server text: never markup
                 signed_money(item, currency),
                 format_money(item.balance_after, currency),
                 key=item.id,

@@ -5,6 +5,15 @@ from __future__ import annotations
 from tui.api.models import AutoRecharge, AutoRechargeUpdate, PaymentMethod, Transaction
 from tui.money import format_money
 
+# C0 and C1 control characters (ESC, CSI...) but not newline: a server must not drive the terminal.
+_CONTROLS = {code: "\ufffd" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code != 0x0A}
+
+
+def clean(text: str) -> str:
+    """Server or user text made safe to draw: control characters shown as "\ufffd"."""
+    return text.translate(_CONTROLS)
+
+
 BRANDS = {
     "visa": "Visa",
     "mastercard": "Mastercard",
@@ -28,7 +37,7 @@ def card_label(method: PaymentMethod | None) -> str:
     """ "Visa •••• 4242", or "no card" when there is none."""
     if method is None:
         return "no card"
-    return f"{BRANDS.get(method.brand, 'Card')} •••• {method.last4}"
+    return f"{BRANDS.get(method.brand, 'Card')} •••• {clean(method.last4)}"
 
 
 def card_expiry(method: PaymentMethod) -> str:
@@ -41,7 +50,7 @@ def recharge_summary(
     """The dashboard's one line: "On: below $20.00 add $50.00, Visa •••• 4242" or "Off: why"."""
     if not settings.enabled:
         reason = getattr(settings, "disabled_reason", None)
-        return f"Off: {reason}" if reason else "Off"
+        return f"Off: {clean(reason)}" if reason else "Off"
     below = format_money(settings.threshold, currency)
     return f"On: below {below} {_action(settings, currency)}, {card_label(method)}"
 

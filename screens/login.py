@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Stat
 from textual.worker import Worker
 
 from screens.base import AccountScreen
+from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
 from tui.api.errors import RateLimited, ServerUnreachable
 from tui.state import AccountState
@@ -69,7 +70,7 @@ class LoginScreen(AccountScreen):
             self._leave()
             return
         server = self.query_one("#server-line", Static)
-        url = state.api_url or "the credits server"
+        url = clean(state.api_url or "the credits server")
         server.set_class(state.connection == "offline", "-error")
         if state.connection == "online":
             server.update(f"Server: {url} (online)")
@@ -84,7 +85,9 @@ class LoginScreen(AccountScreen):
         demo_line = self.query_one("#demo-line", Static)
         demo_line.display = show_demo
         if demo is not None:
-            demo_line.update(f"Demo server: sign in as {demo.email} / {demo.password} (ctrl+o)")
+            demo_line.update(
+                f"Demo server: sign in as {clean(demo.email)} / {clean(demo.password)} (ctrl+o)"
+            )
         busy = state.busy("login") or self._retry_at > time.monotonic()
         self.query_one("#sign-in", Button).disabled = busy
         self.refresh_bindings()

@@ -6,6 +6,7 @@ import math
 
 from textual.notifications import SeverityLevel
 
+from screens.format import clean
 from tui.api.errors import (
     ApiError,
     Conflict,
@@ -33,7 +34,7 @@ def describe_error(error: BaseException) -> tuple[str, str]:
     if isinstance(error, Conflict):
         return "Changed elsewhere", "These settings were changed elsewhere; reloaded."
     if isinstance(error, ApiError):
-        return "Not done", error.message
+        return "Not done", clean(error.message)
     return "Unexpected error", f"Something went wrong ({type(error).__name__}). Please try again."
 
 
@@ -71,5 +72,5 @@ def describe_event(event: Event) -> tuple[str, str, SeverityLevel] | None:
         return "Auto-recharge failed", f"Could not add {money}: {why}.", "error"
     if event.type == "auto_recharge.disabled":
         reason = str(data.get("reason") or "it was turned off")
-        return "Auto-recharge is off", reason, "warning"
+        return "Auto-recharge is off", clean(reason), "warning"
     return None

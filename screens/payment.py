@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
@@ -22,7 +23,7 @@ from textual.worker import Worker
 
 from screens.base import AccountScreen, credits_app
 from screens.card_form import CardForm
-from screens.format import card_expiry, card_label
+from screens.format import card_expiry, card_label, clean
 from screens.messages import describe_error
 from screens.qr import qr_text
 from tui.api.errors import ApiError
@@ -77,7 +78,7 @@ class PaymentScreen(AccountScreen):
 
     def show_state(self, state: AccountState) -> None:
         money = format_money(self.amount, self._currency())
-        name = state.account.name if state.account else "your account"
+        name = clean(state.account.name) if state.account else "your account"
         self.query_one("#pay-title", Static).update(f"Add {money} to {name}")
         self.query_one("#pay", Button).label = f"Pay {money}"
         cards = tuple(method.id for method in state.payment_methods)
@@ -94,7 +95,7 @@ class PaymentScreen(AccountScreen):
         methods.remove_children()
         default = state.default_payment_method
         buttons = [
-            RadioButton(f"{card_label(card)}  exp {card_expiry(card)}", id=f"card-{index}")
+            RadioButton(Content(f"{card_label(card)}  exp {card_expiry(card)}"), id=f"card-{index}")
             for index, card in enumerate(state.payment_methods)
         ]
         buttons.append(RadioButton("A new card", id=NEW_CARD))
@@ -187,7 +188,7 @@ class PaymentScreen(AccountScreen):
             self.show_state(self.state)
 
     def _show_action(self, topup: Topup) -> None:
-        url = topup.action_url or ""
+        url = clean(topup.action_url or "")
         self.query_one("#action").display = True
         self.query_one("#action-text", Static).update(
             "Your bank asks you to confirm this payment. Open this link (or scan the code "
@@ -210,7 +211,7 @@ class PaymentScreen(AccountScreen):
             )
             credits_app(self.app).go_home(ask=False)
             return
-        reason = topup.failure_message or "The card was declined."
+        reason = clean(topup.failure_message or "The card was declined.")
         self._say(f"Payment declined: {reason} Nothing was charged.")
         self.query_one(CardForm).clear_cvc()
 

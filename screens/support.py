@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static, TextAr
 from textual.worker import Worker
 
 from screens.base import AccountScreen
+from screens.format import clean
 from screens.messages import describe_error
 from tui.money import MoneyError, format_money, parse_money
 from tui.state import AccountState
@@ -101,12 +102,12 @@ class SupportScreen(AccountScreen):
         request = await self.store.request_support(amount, message, contact)
         self._sent_reference = request.reference
         self._say(
-            f"Sent. Your reference is {request.reference} for "
+            f"Sent. Your reference is {clean(request.reference)} for "
             f"{format_money(request.amount, request.currency)}. "
-            f"Support will contact {request.contact}.",
+            f"Support will contact {clean(request.contact)}.",
             error=False,
         )
-        self.notify(f"Support request {request.reference} sent.", title="Sent", markup=False)
+        self.notify(f"Support request {clean(request.reference)} sent.", title="Sent", markup=False)
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
         self._say(describe_error(error)[1], error=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -9,7 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 
 from screens.base import AccountScreen
-from screens.format import KINDS, signed_money
+from screens.format import KINDS, clean, signed_money
 from tui.money import format_money
 from tui.state import AccountState
 
@@ -65,7 +66,7 @@ class TransactionsScreen(AccountScreen):
             table.add_row(
                 item.created_at.strftime("%Y-%m-%d"),
                 KINDS.get(item.kind, item.kind),
-                item.description,
+                Text(clean(item.description)),  # server text: never markup
                 signed_money(item, currency),
                 format_money(item.balance_after, currency),
                 key=item.id,

@@ -1,0 +1,67 @@
+"""Text from the server is shown as text; the command palette opens every screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tests.support.live_server import LiveServer
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
+
+
+async def test_server_text_is_never_markup(make_app: MakeApp, live_server: LiveServer) -> None:
+    owner = live_server.make_owner(0, name="[b]Acme[/b] & [red]Co[/red]")
+
+    async def odd_description(ctx: Any) -> None:
+        from server.ledger import post
+
+        async with ctx.db.write() as session:
+            await post(
+                session,
+                owner.account_id,
+                kind="adjustment",
+                amount=1000,
+                description="[link=http://evil.test]click[/link] \x1b[31mred",
+            )
+
+    live_server.run(odd_description)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        panel = app.screen.query_one("#balance-panel")
+        assert panel.border_title is not None
+        assert "[b]Acme[/b] & [red]Co[/red]" in Text.from_markup(panel.border_title).plain
+        table = app.screen.query_one("#recent", DataTable)
+        cell = table.get_cell_at((0, 1))
+        assert str(cell).startswith("[link=http://evil.test]click[/link]")
+        assert "\x1b" not in str(cell)  # a terminal escape from the server never reaches the tty
+
+
+async def test_command_palette_opens_each_screen(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.auto_recharge import AutoRechargeScreen
+    from screens.dashboard import DashboardScreen
+    from screens.help import HelpScreen
+    from screens.transactions import TransactionsScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        for words, screen in (
+            ("auto-recharge", AutoRechargeScreen),
+            ("transactions", TransactionsScreen),
+            ("help", HelpScreen),
+            ("dashboard", DashboardScreen),
+        ):
+            await pilot.press("ctrl+p")
+            await type_text(pilot, words)
+            await settle(pilot)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda screen=screen: isinstance(app.screen, screen))
+            await settle(pilot)
+        assert [type(s).__name__ for s in app.screen_stack][-1] == "DashboardScreen"
