@@ -1,0 +1,32 @@
+"""Under NO_COLOR the meaning is still in the words: low balance, the card chosen, unsaved work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.live_server import LiveServer
+from tests.ui.conftest import MakeApp, fixed_owner
+from tests.ui.snapshot_support import signed_in
+
+STEPS = {
+    "dashboard_low_balance": (),
+    "payment_saved_card": ("a", "enter"),
+    "auto_recharge_unsaved": ("r", "space", "tab tab right right"),
+}
+
+
+@pytest.mark.parametrize("state", list(STEPS))
+def test_no_color(
+    snap_compare: Any,
+    make_app: MakeApp,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+    state: str,
+) -> None:
+    owner = fixed_owner(live_server, balance=750)
+    monkeypatch.setenv("NO_COLOR", "1")  # read (and removed) by the App when it is created
+    app = make_app(signed_in_as=owner)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=signed_in(*STEPS[state]))
