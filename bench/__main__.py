@@ -24,7 +24,7 @@ def plan(quick: bool) -> dict[str, Callable[[], Table]]:
         "startup": lambda: startup.run(3 if quick else 7),
         "memory": lambda: memory.run(1 if quick else 3),
         "bytes": lambda: terminal_bytes.run(1 if quick else 3),
-        "server": lambda: server_load.run(1 if quick else 3, 2.0 if quick else 4.0),
+        "server": lambda: server_load.run(1 if quick else 3, 2.0 if quick else 3.0),
         "storm": lambda: storm.run(1 if quick else 2),
         "history": lambda: history.run(5 if quick else 15),
         "trips": round_trips.run,

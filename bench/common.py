@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -91,4 +93,7 @@ def isolated_env(workdir: Path, **extra: str) -> dict[str, str]:
 
 
 def workdir(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f"credits-bench-{prefix}-"))
+    """A fresh directory, removed when the benchmark process exits (1M rows are 200 MB)."""
+    path = Path(tempfile.mkdtemp(prefix=f"credits-bench-{prefix}-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
