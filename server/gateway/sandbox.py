@@ -74,6 +74,8 @@ class SandboxGateway:
     ) -> ChargeResult:
         existing = await self.retrieve(idempotency_key)
         if existing is not None:
+            if self.answer_delay:
+                await asyncio.sleep(self.answer_delay)  # a repeat's answer is as slow
             return existing
         if self.charge_delay:
             await asyncio.sleep(self.charge_delay)  # the pretend network round trip

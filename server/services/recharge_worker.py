@@ -27,25 +27,86 @@ from server.models import RechargeIntent, Topup, utcnow
 from server.services import recharge, topups
 
 _log = logging.getLogger(LOGGER_NAME)
+MAX_RUNNING = 16  # intents one process runs at once
 
 
 def new_worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+def _process_gone(claimed_by: str) -> bool:
+    """A claim made on this host by a process that no longer exists (killed, crashed)."""
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname()[:40] or not pid_text.isdigit():
+        return False  # another host's worker: its lease decides
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, someone else's
+    return False
+
+
+async def release_orphans(ctx: Context) -> int:
+    """At start-up: free the intents a dead process of this host held, without waiting for their
+    lease to expire; they are resumed at once (an attempt in flight with its same key)."""
+    async with ctx.db.read() as session:
+        claims = list(
+            (
+                await session.execute(
+                    select(RechargeIntent.id, RechargeIntent.claimed_by).where(
+                        RechargeIntent.status == "open", RechargeIntent.claimed_by.is_not(None)
+                    )
+                )
+            ).all()
+        )
+    released = 0
+    for intent_id, claimed_by in claims:
+        if claimed_by is not None and _process_gone(claimed_by):
+            await release(ctx, intent_id, claimed_by)
+            released += 1
+    return released
+
+
 async def run_worker(ctx: Context, worker_id: str) -> None:
-    """Forever: run due intents; sleep until woken by this process or the next poll."""
+    """Forever: claim due intents and run each in a task of its own (a slow gateway call for one
+    account does not hold up another's); wake on this process's news, a finished run, or a poll."""
     wake = recharge.wake_event()
-    while True:
-        wake.clear()
-        try:
-            busy = await work_once(ctx, worker_id)
-        except Exception:  # keep serving; the intent's lease lets it be retried later
-            _log.exception("recharge_worker_error")
-            busy = False
-        if not busy:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), ctx.settings.recharge_poll_seconds)
+    running: dict[str, asyncio.Task[None]] = {}
+    try:
+        await release_orphans(ctx)
+    except Exception:
+        _log.exception("recharge_worker_error")
+    try:
+        while True:
+            wake.clear()
+            for intent_id in [key for key, task in running.items() if task.done()]:
+                del running[intent_id]
+            try:
+                for intent_id in await claim_due(ctx, worker_id, set(running)):
+                    running[intent_id] = asyncio.create_task(_run_logged(ctx, intent_id, worker_id))
+            except Exception:  # keep serving; a claimed intent's lease lets it be retried later
+                _log.exception("recharge_worker_error")
+            woken = asyncio.create_task(wake.wait())
+            await asyncio.wait(
+                [woken, *running.values()],
+                timeout=ctx.settings.recharge_poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            woken.cancel()
+    finally:
+        for task in running.values():
+            task.cancel()
+        await asyncio.gather(*running.values(), return_exceptions=True)
+
+
+async def _run_logged(ctx: Context, intent_id: str, worker_id: str) -> None:
+    try:
+        await run_claimed(ctx, intent_id, worker_id)
+    except Exception:
+        _log.exception("recharge_worker_error", extra={"fields": {"intent_id": intent_id}})
 
 
 def _claimable(now: datetime, lease: float) -> object:
@@ -53,7 +114,11 @@ def _claimable(now: datetime, lease: float) -> object:
     return or_(RechargeIntent.claimed_by.is_(None), RechargeIntent.claimed_at < stale)
 
 
-async def work_once(ctx: Context, worker_id: str) -> bool:
+async def claim_due(ctx: Context, worker_id: str, running: set[str]) -> list[str]:
+    """Claim the intents that are due and free (or whose worker's lease ran out)."""
+    room = MAX_RUNNING - len(running)
+    if room <= 0:
+        return []
     now = utcnow()
     lease = ctx.settings.recharge_lease_seconds
     async with ctx.db.read() as session:
@@ -67,16 +132,17 @@ async def work_once(ctx: Context, worker_id: str) -> bool:
                         _claimable(now, lease),  # type: ignore[arg-type]
                     )
                     .order_by(RechargeIntent.next_attempt_at)
-                    .limit(20)
+                    .limit(room + len(running))
                 )
             ).scalars()
         )
-    ran = False
+    claimed: list[str] = []
     for intent_id in due:
+        if intent_id in running or len(claimed) >= room:
+            continue
         if await claim(ctx, intent_id, worker_id):
-            ran = True
-            await run_claimed(ctx, intent_id, worker_id)
-    return ran
+            claimed.append(intent_id)
+    return claimed
 
 
 async def claim(ctx: Context, intent_id: str, worker_id: str) -> bool:
