@@ -66,7 +66,7 @@ def run(requests: int, sizes: tuple[int, ...] = SIZES) -> Table:
         with httpx.Client(base_url=server.url, timeout=60) as client:
             for _ in range(requests):
                 for size, owner in accounts.items():
-                    queries = {
+                    queries: dict[str, dict[str, Any]] = {
                         "first": {"limit": PAGE},
                         "deep": {"limit": PAGE, "cursor": cursors[size]},
                         "kind": {"limit": PAGE, "kind": "adjustment"},
