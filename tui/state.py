@@ -19,7 +19,15 @@ from tui.api.models import (
 
 Connection = Literal["connecting", "online", "reconnecting", "offline"]
 Operation = Literal[
-    "connect", "login", "logout", "refresh", "top_up", "save_auto_recharge", "support", "history"
+    "connect",
+    "login",
+    "logout",
+    "refresh",
+    "top_up",
+    "save_auto_recharge",
+    "support",
+    "history",
+    "cards",
 ]
 
 

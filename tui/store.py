@@ -16,7 +16,14 @@ import stamina
 
 from tui.api.client import CreditsClient, ssl_verify
 from tui.api.errors import ApiError, Conflict, ServerUnreachable, SessionExpired
-from tui.api.models import AutoRecharge, AutoRechargeUpdate, CardInput, SupportRequest, Topup
+from tui.api.models import (
+    AutoRecharge,
+    AutoRechargeUpdate,
+    CardInput,
+    PaymentMethod,
+    SupportRequest,
+    Topup,
+)
 from tui.session_file import RememberedSession
 from tui.store_core import PAGE_SIZE, PendingPayment, StoreCore, ok, raise_first
 from tui.store_events import with_balance
@@ -240,6 +247,29 @@ class AccountStore(StoreCore):
             self._set(account=with_balance(account, topup.balance_after))
         with contextlib.suppress(ServerUnreachable):
             await self._reload_after_money_moved(cards_changed=cards_changed)
+
+    # --- saved cards ---------------------------------------------------------------------------
+    async def add_payment_method(self, card: CardInput) -> PaymentMethod:
+        """Save a card (the server keeps only the gateway's token, brand, last4 and expiry)."""
+        with self._busy("cards"):
+            method = await self._net(self.client.add_payment_method(card))
+            await self._reload_cards()
+        return method
+
+    async def set_default_payment_method(self, method_id: str) -> None:
+        with self._busy("cards"):
+            await self._net(self.client.set_default_payment_method(method_id))
+            await self._reload_cards()
+
+    async def remove_payment_method(self, method_id: str) -> None:
+        with self._busy("cards"):
+            await self._net(self.client.delete_payment_method(method_id))
+            await self._reload_cards()
+
+    async def _reload_cards(self) -> None:
+        generation = self._generation
+        methods = await self._net(self.client.payment_methods())
+        self._set_if_current(generation, payment_methods=tuple(methods.data))
 
     # --- auto-recharge -------------------------------------------------------------------------
     def edit_auto_recharge(self, update: AutoRechargeUpdate | None) -> None:

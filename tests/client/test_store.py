@@ -267,3 +267,20 @@ async def test_an_answer_that_arrives_after_signing_out_is_dropped(
     assert store.state.user is None
     assert store.state.account is None
     assert store.state.transactions == ()
+
+
+async def test_cards_saved_made_default_and_removed(owner: Owner, make_store: StoreFactory) -> None:
+    store = make_store()
+    await store.login(owner.email, owner.password, remember=False)
+    card = CardInput.model_validate(
+        {"number": "5555555555554444", "exp_month": 11, "exp_year": 2032, "cvc": "321"}
+    )
+    added = await store.add_payment_method(card)
+    assert added.id is not None
+    assert [m.last4 for m in store.state.payment_methods] == ["4242", "4444"]
+    await store.set_default_payment_method(added.id)
+    assert store.state.default_payment_method is not None
+    assert store.state.default_payment_method.last4 == "4444"
+    await store.remove_payment_method(added.id)
+    assert [m.last4 for m in store.state.payment_methods] == ["4242"]
+    assert not store.state.busy("cards")
