@@ -80,6 +80,7 @@ def main() -> int:
         f"- Machine: {machine()}.",
         f"- Durability: the server uses SQLite WAL with synchronous={server_load.DURABILITY}.",
         "- Ratios are against a reference measured in the same run; medians throughout.",
+        "- Causes of the missed goals, found by profiling: `bench/FINDINGS.md`.",
         "- Regenerate: `python3 -m uv run python -m bench` (add `--quick` for fewer repetitions).",
         "",
     ]
