@@ -63,10 +63,21 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(alembic_config(connection), revision)
 
 
+MIGRATION_LOCK = 0x63726564  # "cred": the PostgreSQL advisory lock one migration holds
+
+
 async def migrate(url: str, revision: str = "head") -> None:
+    """Upgrade in one transaction that first takes the database's write lock, so several
+    `serve --migrate` processes starting at once migrate one after another (the later ones find
+    the schema at head) instead of racing to create the same tables."""
     engine = make_engine(url)
     try:
-        async with engine.begin() as conn:
+        # SQLite: BEGIN IMMEDIATE (server.db); PostgreSQL: a transaction-scoped advisory lock.
+        async with engine.execution_options(write=True).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
             await conn.run_sync(_upgrade, revision)
     finally:
         await engine.dispose()
