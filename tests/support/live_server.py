@@ -5,8 +5,9 @@ Fixtures
 ``live_server`` (session scope): one `credits-server serve --migrate` subprocess (the installed
 console script beside the running Python, i.e. `.venv/bin/credits-server`) on a free 127.0.0.1
 port, against a fresh SQLite file in a temporary directory (or, when $CREDITS_TEST_DATABASE_URL is
-set, that empty database, e.g. postgresql+asyncpg://postgres@127.0.0.1:55432/credits). It is
-ready when yielded (/v1/server-info answered) and stopped at the end of the session. It yields
+set, e.g. postgresql+asyncpg://postgres@127.0.0.1:55432/credits, a new database of its own on that
+PostgreSQL server: see tests/support/postgres.py). It is ready when yielded (/v1/server-info
+answered) and stopped at the end of the session. It yields
 a ``LiveServer``:
 
 - ``url`` ("http://127.0.0.1:PORT"), ``database_path``, ``database_url``, ``log_path`` (the
@@ -104,6 +105,8 @@ class ServerProcess:
     process: subprocess.Popen[bytes] | None = None
     database_url_override: str | None = None
     """Another database (e.g. postgresql+asyncpg://...) instead of the SQLite file."""
+    startup_timeout: float = STARTUP_TIMEOUT
+    """Seconds to wait for /v1/server-info (several servers migrating one database wait in turn)."""
 
     @property
     def database_path(self) -> Path:
@@ -151,7 +154,7 @@ class ServerProcess:
         self._wait_until_ready()
 
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
+        deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
@@ -414,9 +417,12 @@ class LiveServer(ServerProcess):
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from tests.support.postgres import drop_database, private_database_url
+
+    # PostgreSQL pass: a database of this session's own, so xdist workers never share one.
+    database_url = private_database_url("live")
     server = LiveServer(
-        tmp_path_factory.mktemp("credits-server"),
-        database_url_override=os.environ.get("CREDITS_TEST_DATABASE_URL") or None,
+        tmp_path_factory.mktemp("credits-server"), database_url_override=database_url
     )
     server.start()
     server.open_database()
@@ -425,6 +431,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.close_database()
         server.stop()
+        if database_url is not None:
+            drop_database(database_url)
     # After the whole session: no test card number was written anywhere, whoever sent it.
     leaked = server.find_secrets(STRIPE_TEST_CARDS)
     assert not leaked, f"card numbers found in the server's files: {leaked}"
