@@ -181,7 +181,6 @@ def close(intent: RechargeIntent, status: str, outcome: str | None) -> None:
 
 async def record_attempt(
     session: AsyncSession,
-    settings: Settings,
     row: AutoRechargeSettings,
     status: str,
     failure_code: str | None,
@@ -194,9 +193,7 @@ async def record_attempt(
     await session.flush()
 
 
-async def disable(
-    session: AsyncSession, settings: Settings, row: AutoRechargeSettings, reason: str
-) -> None:
+async def disable(session: AsyncSession, row: AutoRechargeSettings, reason: str) -> None:
     row.enabled = False
     row.disabled_reason = reason
     row.disabled_by = "failures"
@@ -217,7 +214,7 @@ async def skip(
 ) -> None:
     """A limit stops this crossing's recharge: the owner sees why, nothing is charged."""
     close(intent, "skipped", code)
-    await record_attempt(session, settings, row, "skipped", code)
+    await record_attempt(session, row, "skipped", code)
     await events.emit(
         session,
         intent.account_id,
@@ -278,7 +275,7 @@ async def _recharge_settled(session: AsyncSession, settings: Settings, topup: To
     payload = {"amount": topup.amount, "currency": topup.currency}
     if topup.status == "succeeded":
         close(intent, "succeeded", None)
-        await record_attempt(session, settings, row, "succeeded", None)
+        await record_attempt(session, row, "succeeded", None)
         await events.emit(
             session, topup.account_id, "auto_recharge.succeeded", {**payload, "failure_code": None}
         )
@@ -286,7 +283,7 @@ async def _recharge_settled(session: AsyncSession, settings: Settings, topup: To
         await events.emit_settings(session, settings, row)
         return
     code = topup.failure_code or "processing_error"
-    await record_attempt(session, settings, row, "failed", code)
+    await record_attempt(session, row, "failed", code)
     await events.emit(
         session, topup.account_id, "auto_recharge.failed", {**payload, "failure_code": code}
     )
@@ -305,7 +302,6 @@ async def _recharge_settled(session: AsyncSession, settings: Settings, topup: To
         attempts = settings.recharge_max_attempts
         await disable(
             session,
-            settings,
             row,
             f"Auto-recharge was turned off after {attempts} declined attempts"
             f" ({code.replace('_', ' ')}). Save the settings again or top up by hand to turn it"

@@ -260,7 +260,7 @@ async def prepare_attempt(ctx: Context, intent_id: str, worker_id: str) -> str |
         if method is None:
             recharge.close(intent, "failed", "no_card")
             await recharge.disable(
-                session, settings, row, "Auto-recharge was turned off: its card is not saved."
+                session, row, "Auto-recharge was turned off: its card is not saved."
             )
             return None
         topup = recharge.new_attempt_topup(intent, method, amount, account.currency)
