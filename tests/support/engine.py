@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ import httpx
 import pytest
 
 from tests.support.live_server import STRIPE_TEST_CARDS, LedgerRow, LiveServer, Owner
+from tests.support.postgres import drop_database, private_database_url
 
 FAST_ENGINE = {
     "CREDITS_SERVER_RECHARGE_BACKOFF_SECONDS": "0.05",
@@ -35,42 +34,14 @@ FAST_ENGINE = {
 }
 
 
-def _in_thread(coro: Coroutine[Any, Any, None]) -> None:
-    """Run a coroutine to the end from sync or async code alike (its own loop, another thread)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, coro).result(timeout=60)
-
-
-async def _admin(url: str, statement: str) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
-
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as connection:
-            await connection.execute(text(statement))
-    finally:
-        await engine.dispose()
-
-
-def private_database_url() -> str | None:
-    """With $CREDITS_TEST_DATABASE_URL (PostgreSQL) set: a new empty database on that server, so
-    that no other server's recharge worker (other settings) takes part in these tests."""
-    base = os.environ.get("CREDITS_TEST_DATABASE_URL")
-    if not base:
-        return None
-    from sqlalchemy.engine import make_url
-
-    name = f"engine_{secrets.token_hex(6)}"
-    _in_thread(_admin(base, f'CREATE DATABASE "{name}"'))
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
-
-
 def engine_server_at(workdir: Path, **env: str) -> LiveServer:
-    """Started, with its database open: a SQLite file in `workdir`, or a private PostgreSQL
-    database when $CREDITS_TEST_DATABASE_URL is set. Stop it with `stop_engine_server`."""
+    """Started, with its database open: a SQLite file in `workdir`, or in the PostgreSQL pass a
+    private database (tests/support/postgres.py), so no other server's recharge worker (with
+    other settings) takes part. Stop it with `stop_engine_server`."""
     server = LiveServer(
-        workdir, env={**FAST_ENGINE, **env}, database_url_override=private_database_url()
+        workdir,
+        env={**FAST_ENGINE, **env},
+        database_url_override=private_database_url("engine"),
     )
     server.start()
     server.open_database()
@@ -81,11 +52,7 @@ def stop_engine_server(server: LiveServer) -> None:
     server.close_database()
     server.stop()
     if server.database_url_override is not None:
-        from sqlalchemy.engine import make_url
-
-        url = make_url(server.database_url_override)
-        base = os.environ.get("CREDITS_TEST_DATABASE_URL", "")
-        _in_thread(_admin(base, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        drop_database(server.database_url_override)
 
 
 @pytest.fixture(scope="session")
