@@ -90,12 +90,14 @@ async def run_worker(ctx: Context, worker_id: str) -> None:
             except Exception:  # keep serving; a claimed intent's lease lets it be retried later
                 _log.exception("recharge_worker_error")
             woken = asyncio.create_task(wake.wait())
-            await asyncio.wait(
-                [woken, *running.values()],
-                timeout=ctx.settings.recharge_poll_seconds,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            woken.cancel()
+            try:
+                await asyncio.wait(
+                    [woken, *running.values()],
+                    timeout=ctx.settings.recharge_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                woken.cancel()
     finally:
         for task in running.values():
             task.cancel()
