@@ -142,14 +142,16 @@ class AccountStore(StoreCore):
         with self._busy("refresh"):
             generation = self._generation
             kind = self.state.transactions_kind
-            results = await asyncio.gather(
-                self._net(self.client.account()),
-                self._net(self.client.topup_options()),
-                self._net(self.client.payment_methods()),
-                self._optional(self.client.auto_recharge()),
-                self._net(self.client.transactions(limit=PAGE_SIZE, kind=kind)),
-                self._optional(self.client.support_requests()),
-                return_exceptions=True,
+            results = await self.settled(
+                lambda: asyncio.gather(
+                    self._net(self.client.account()),
+                    self._net(self.client.topup_options()),
+                    self._net(self.client.payment_methods()),
+                    self._optional(self.client.auto_recharge()),
+                    self._net(self.client.transactions(limit=PAGE_SIZE, kind=kind)),
+                    self._optional(self.client.support_requests()),
+                    return_exceptions=True,
+                )
             )
             raise_first(list(results))
             methods, page, support = ok(results[2]), ok(results[4]), ok(results[5])

@@ -132,6 +132,19 @@ class StoreCore:
             self._set(connection="online")
         return result
 
+    async def settled(self, fetch: Callable[[], Awaitable[T]]) -> T:
+        """`fetch()`, again if events were applied meanwhile (at most 3 times).
+
+        An answer can be older than an event that arrived while it travelled; one fetched after
+        the last event applied is at least as new as that event, so it never sets a balance back.
+        """
+        for _ in range(3):
+            seen = self.state.last_event_id
+            result = await fetch()
+            if self.state.last_event_id == seen:
+                break
+        return result
+
     def _set_if_current(self, generation: int, **changes: Any) -> None:
         """Apply the answer of a request made in `generation`, unless the data was wiped since."""
         if generation == self._generation:
@@ -162,9 +175,12 @@ class StoreCore:
 
     async def _reload_after_money_moved(self, *, cards_changed: bool = False) -> None:
         generation = self._generation
-        account, page = await asyncio.gather(
-            self._net(self.client.account()),
-            self._net(self.client.transactions(limit=PAGE_SIZE, kind=self.state.transactions_kind)),
+        kind = self.state.transactions_kind
+        account, page = await self.settled(
+            lambda: asyncio.gather(
+                self._net(self.client.account()),
+                self._net(self.client.transactions(limit=PAGE_SIZE, kind=kind)),
+            )
         )
         changes: dict[str, Any] = {"account": account}
         newer = tuple(t for t in page.data if t.id not in {x.id for x in self.state.transactions})
@@ -228,7 +244,7 @@ class StoreCore:
     async def _reload(self, what: set[str]) -> None:
         if "auto_recharge" in what:
             generation = self._generation
-            recharge = await self._optional(self.client.auto_recharge())
+            recharge = await self.settled(lambda: self._optional(self.client.auto_recharge()))
             if recharge is not None:
                 self._set_if_current(
                     generation, auto_recharge=recharge[0], auto_recharge_etag=recharge[1]

@@ -27,6 +27,16 @@ class FaultyLink(httpx.AsyncBaseTransport):
         self.real = httpx.AsyncHTTPTransport()
         self.rules: list[Rule] = []
         self.down = False
+        self.answered: dict[str, int] = {}
+        self._answer = asyncio.Event()
+
+    async def wait_answered(self, path: str, count: int) -> None:
+        """Wait until `count` answers for `path` came back (to order a test after the store's own
+        background requests)."""
+        async with asyncio.timeout(10):
+            while self.answered.get(path, 0) < count:
+                self._answer.clear()
+                await self._answer.wait()
 
     def add(self, method: str, path: str, action: Action, *, times: int = 1) -> None:
         self.rules.append(Rule(method, path, action, times))
@@ -38,7 +48,11 @@ class FaultyLink(httpx.AsyncBaseTransport):
             if rule.times and (request.method, request.url.path) == (rule.method, rule.path):
                 rule.times -= 1
                 return await rule.action(request, self.real)
-        return await self.real.handle_async_request(request)
+        response = await self.real.handle_async_request(request)
+        path = request.url.path
+        self.answered[path] = self.answered.get(path, 0) + 1
+        self._answer.set()
+        return response
 
     async def aclose(self) -> None:
         await self.real.aclose()

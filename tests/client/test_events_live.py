@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from tests.client.conftest import FAST_RETRIES, StoreFactory, until
-from tests.client.faults import Action, FaultyLink
+from tests.client.faults import Action, FaultyLink, held
 from tests.support.live_server import LiveServer, Owner
 from tui.api.client import CreditsClient
 from tui.api.models import Event
@@ -175,3 +175,27 @@ async def test_an_auto_recharge_on_the_server_reaches_the_store(
     await until(store, lambda s: any(t.kind == "auto_recharge" for t in s.transactions))
     assert store.state.account is not None
     assert not store.state.account.low_balance
+
+
+async def test_an_answer_older_than_an_event_never_sets_the_balance_back(
+    live_server: LiveServer, owner: Owner, make_store: StoreFactory
+) -> None:
+    link = FaultyLink()
+    store = make_store(link)
+    await store.login(owner.email, owner.password, remember=False)
+    await until(store, lambda s: s.live_events)
+    # The sign-in's refresh and the fresh stream's catch-up have both read the account.
+    await link.wait_answered("/v1/account", 2)
+    arrived, release = asyncio.Event(), asyncio.Event()
+    link.add("GET", "/v1/account", held(arrived, release))
+
+    refreshing = asyncio.create_task(store.refresh())
+    await asyncio.wait_for(arrived.wait(), timeout=10)  # the server said 5000; still in transit
+    await post_usage(live_server, api_key(live_server), owner.account_id, 300)
+    await until(store, lambda s: s.account is not None and s.account.balance == 4700)
+    release.set()
+    await asyncio.wait_for(refreshing, timeout=10)
+
+    assert store.state.account is not None
+    assert store.state.account.balance == 4700 == live_server.balance(owner.account_id)
+    assert any(t.kind == "usage" for t in store.state.transactions)
