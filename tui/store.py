@@ -211,6 +211,7 @@ class AccountStore(StoreCore):
             pending = PendingPayment(str(uuid.uuid4()), fingerprint)
             self._pending_payment = pending
         with self._busy("top_up"):
+            seen = self.state.last_event_id
             try:
                 topup = await self._net(
                     self.client.create_topup(
@@ -227,25 +228,31 @@ class AccountStore(StoreCore):
                 self._pending_payment = None  # refused: the outcome is known
                 raise
             self._pending_payment = None
-            await self._after_payment(topup, cards_changed=save_card)
+            await self._after_payment(topup, cards_changed=save_card, seen=seen)
         return topup
 
     async def wait_for_topup(self, topup_id: str) -> Topup:
         """Poll a top-up that needs 3-D Secure (or is processing) until it succeeds or fails."""
         with self._busy("top_up"):
+            seen = self.state.last_event_id
             while True:
                 topup = await self._net(self.client.topup(topup_id))
                 if topup.status not in ("requires_action", "processing"):
                     break
                 await asyncio.sleep(self._poll_interval)
-            await self._after_payment(topup, cards_changed=True)
+            await self._after_payment(topup, cards_changed=True, seen=seen)
         return topup
 
-    async def _after_payment(self, topup: Topup, *, cards_changed: bool) -> None:
+    async def _after_payment(self, topup: Topup, *, cards_changed: bool, seen: int | None) -> None:
         if topup.status != "succeeded":
             return
         account = self.state.account
-        if account is not None and topup.balance_after is not None:
+        # At once, unless an event (maybe newer than this answer) came in meanwhile.
+        if (
+            account is not None
+            and topup.balance_after is not None
+            and self.state.last_event_id == seen
+        ):
             self._set(account=with_balance(account, topup.balance_after))
         with contextlib.suppress(ServerUnreachable):
             await self._reload_after_money_moved(cards_changed=cards_changed)
