@@ -306,7 +306,7 @@ class AccountStore(StoreCore):
                     raise
             self._set(auto_recharge=saved, auto_recharge_etag=etag, auto_recharge_draft=None)
             with contextlib.suppress(ServerUnreachable):  # low_balance_level follows the threshold
-                self._set(account=await self._net(self.client.account()))
+                self._set(account=await self.settled(lambda: self._net(self.client.account())))
         return saved
 
     # --- support -------------------------------------------------------------------------------
