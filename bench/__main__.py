@@ -85,6 +85,7 @@ def main() -> int:
         "",
     ]
     tables: list[str] = []
+    summary = Table("Summary: every goal")
     started = time.monotonic()
     for name in names:
         began = time.monotonic()
@@ -94,12 +95,19 @@ def main() -> int:
         except Exception as error:  # one broken benchmark must not lose the others
             table = failed(name, error)
         table.notes.append(f"Took {time.monotonic() - began:.0f} s.")
+        number = table.title.split(" ", 1)[0]
+        summary.rows += [
+            Row(f"{number} {row.what}", row.value, row.reference, row.ratio, row.goal, row.met)
+            for row in table.rows
+            if row.met is not None
+        ]
         text = table.markdown()
         print(text, flush=True)
         tables.append(text)
     header.insert(4, f"- The whole run took {time.monotonic() - started:.0f} s.")
     if not args.only:
-        (ROOT / "bench" / "RESULTS.md").write_text("\n".join(header + tables))
+        document = [*header, summary.markdown(), *tables]
+        (ROOT / "bench" / "RESULTS.md").write_text("\n".join(document))
         print(f"bench: wrote {ROOT / 'bench' / 'RESULTS.md'}", file=sys.stderr)
     return 0
 
