@@ -10,6 +10,7 @@ from server.context import Context
 from server.errors import ServiceError, not_found
 from server.gateway.base import CardRefused, SavedCard, failure_message
 from server.ids import new_id
+from server.ledger import lock_account
 from server.models import AutoRechargeSettings, PaymentMethod, utcnow
 
 
@@ -67,11 +68,15 @@ async def add_method(ctx: Context, account_id: str, card: CardDetails) -> Paymen
             402, refused.code, failure_message(refused.code) or "The card was refused."
         ) from None
     async with ctx.db.write() as session:
+        # The account's lock first, as every writer of an account takes it (see server.ledger):
+        # on PostgreSQL two card changes at once must not both leave a default, or none.
+        await lock_account(session, account_id)
         return await save_tokenized(session, account_id, saved, card.name)
 
 
 async def set_default(ctx: Context, account_id: str, method_id: str) -> PaymentMethod:
     async with ctx.db.write() as session:
+        await lock_account(session, account_id)
         method = await find_method(session, account_id, method_id)
         await session.execute(
             update(PaymentMethod)
@@ -84,6 +89,9 @@ async def set_default(ctx: Context, account_id: str, method_id: str) -> PaymentM
 
 async def delete_method(ctx: Context, account_id: str, method_id: str) -> None:
     async with ctx.db.write() as session:
+        # Also keeps a concurrent auto-recharge save from being overwritten by the stale settings
+        # row read below (PostgreSQL's READ COMMITTED would let both commit).
+        await lock_account(session, account_id)
         method = await find_method(session, account_id, method_id)
         method.deleted_at = utcnow()
         method.is_default = False
