@@ -4,7 +4,8 @@ The database is the pass's: a private PostgreSQL database in scripts/test's Post
 shared SQLite file in the SQLite pass. The three start at the same moment (each with --migrate),
 usage is sent to all three at once, and the test checks what the owner and the bank would see:
 exactly one card charge and one `auto_recharge` entry per crossing of the threshold, a ledger whose
-entries add up to the balance, and every event reaching a client of each of the three processes.
+entries add up to the balance, and every event reaching a client of each of the three processes;
+and card changes sent to all three at once still leave the account exactly one default card.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import contextlib
 import math
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -40,8 +40,9 @@ ROUNDS = 3
 DEBITS_PER_ROUND = 60
 
 
-@pytest.fixture
-def three_servers(tmp_path: Path) -> Iterator[list[LiveServer]]:
+@pytest.fixture(scope="module")
+def three_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LiveServer]]:
+    tmp_path = tmp_path_factory.mktemp("three-servers")
     postgres_url = private_database_url("multi")
     url = postgres_url or f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
     servers = [
@@ -172,3 +173,44 @@ async def test_three_processes_one_recharge_per_crossing_and_every_event_everywh
     assert types.count("balance.updated") == ROUNDS * (DEBITS_PER_ROUND + 1)
     for watcher in watchers:
         assert [(seq, type_) for seq, type_, _ in watcher.received] == expected
+
+
+async def test_card_changes_through_three_processes_leave_exactly_one_default(
+    three_servers: list[LiveServer],
+) -> None:
+    owner = three_servers[0].make_owner(with_card=False)
+    cards = ["4242424242424242", "5555555555554444", "378282246310005"]
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=s.url, headers=owner.headers, timeout=60)
+            )
+            for s in three_servers
+        ]
+
+        async def defaults() -> list[str]:
+            listed = (await clients[0].get("/v1/payment-methods")).json()["data"]
+            return [method["id"] for method in listed if method["is_default"]]
+
+        # The first card saved becomes the default: three first cards at once, one default.
+        added = await asyncio.gather(
+            *(
+                client.post(
+                    "/v1/payment-methods",
+                    json={"number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123"},
+                )
+                for client, number in zip(clients, cards, strict=True)
+            )
+        )
+        assert [answer.status_code for answer in added] == [201, 201, 201]
+        assert len(await defaults()) == 1
+        ids = [answer.json()["id"] for answer in added]
+        for turn in range(5):
+            chosen = await asyncio.gather(
+                *(
+                    clients[(n + turn) % 3].post(f"/v1/payment-methods/{method_id}/default")
+                    for n, method_id in enumerate(ids)
+                )
+            )
+            assert [answer.status_code for answer in chosen] == [200, 200, 200]
+            assert len(await defaults()) == 1
