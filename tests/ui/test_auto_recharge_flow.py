@@ -6,7 +6,7 @@ import httpx
 
 from tests.support.live_server import LiveServer, Owner
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, settle, sign_in, wait_for
+from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, wait_for
 
 
 async def server_settings(live_server: LiveServer, owner: Owner) -> httpx.Response:
@@ -56,9 +56,9 @@ async def test_leaving_with_unsaved_changes_asks(
 
     owner = live_server.make_owner(balance=5000)
     before = (await server_settings(live_server, owner)).json()
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await open_auto_recharge(pilot, app)
         await pilot.press("tab", "tab", "right")
         await pilot.press("escape")
@@ -82,9 +82,9 @@ async def test_a_conflict_reloads_the_servers_values(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
     owner = live_server.make_owner(balance=5000)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await open_auto_recharge(pilot, app)
         await pilot.press("tab", "tab", "right")
         # Someone else saves first (another device), with the ETag they read.

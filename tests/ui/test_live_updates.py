@@ -6,7 +6,7 @@ from textual.widgets import Static
 
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, sign_in, wait_for
+from tests.ui.helpers import on_dashboard, screen_text, wait_for
 from tests.ui.snapshot_support import turn_auto_recharge_on
 
 
@@ -20,9 +20,9 @@ async def test_an_auto_recharge_appears_without_a_key_press(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
     owner = live_server.make_owner(balance=1200)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         assert screen_text(pilot, "#balance") == "$12.00"
         # Another device turns auto-recharge on above the balance: the server recharges at once.
         turn_auto_recharge_on(live_server, owner, threshold=2000, amount=5000)

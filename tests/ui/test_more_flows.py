@@ -10,7 +10,7 @@ import httpx
 
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, settle, sign_in, type_text, wait_for
+from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, type_text, wait_for
 
 
 async def test_three_d_secure_shows_link_and_code_then_waits(
@@ -20,9 +20,9 @@ async def test_three_d_secure_shows_link_and_code_then_waits(
     from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await pilot.press("a", "3")
         await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
         await settle(pilot)
@@ -72,9 +72,9 @@ async def test_support_request_shows_its_reference(
     from screens.support import SupportScreen
 
     owner = live_server.make_owner(balance=1000)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await pilot.press("a", "tab")
         await type_text(pilot, "5000")
         await pilot.press("enter")  # above the maximum: enter offers support
@@ -113,9 +113,9 @@ async def test_history_loads_more_near_the_end(make_app: MakeApp, live_server: L
                 )
 
     live_server.run(usage)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, TransactionsScreen))
         await settle(pilot)

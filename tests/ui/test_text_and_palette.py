@@ -53,10 +53,10 @@ async def test_command_palette_opens_each_screen(
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
         for words, screen in (
-            ("auto-recharge", AutoRechargeScreen),
-            ("transactions", TransactionsScreen),
+            ("auto", AutoRechargeScreen),
+            ("trans", TransactionsScreen),
             ("help", HelpScreen),
-            ("dashboard", DashboardScreen),
+            ("dash", DashboardScreen),
         ):
             await pilot.press("ctrl+p")
             await type_text(pilot, words)

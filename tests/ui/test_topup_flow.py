@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, settle, sign_in, type_text, wait_for
+from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, type_text, wait_for
 
 
 async def test_fifty_dollars_with_the_saved_card(
@@ -36,9 +36,9 @@ async def test_fifty_dollars_with_a_new_card(make_app: MakeApp, live_server: Liv
     from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("3")
@@ -52,7 +52,7 @@ async def test_fifty_dollars_with_a_new_card(make_app: MakeApp, live_server: Liv
         await pilot.press("tab")
         await type_text(pilot, "123")
         await pilot.press("tab")
-        await type_text(pilot, "Ada Lovelace")
+        await type_text(pilot, "Ada")
         await pilot.press("tab", "space")  # "Save this card for auto-recharge"
         assert "will be saved" in screen_text(pilot, "#paying-with")
         await pilot.press("ctrl+s")
@@ -68,9 +68,9 @@ async def test_a_declined_card_keeps_the_form_but_the_cvc(
     from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
-    app = make_app()
+    app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot, owner)
+        await on_dashboard(pilot)
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("3")
@@ -82,7 +82,7 @@ async def test_a_declined_card_keeps_the_form_but_the_cvc(
         await pilot.press("tab")
         await type_text(pilot, "123")
         await pilot.press("tab")
-        await type_text(pilot, "Ada Lovelace")
+        await type_text(pilot, "Ada")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "declined" in screen_text(pilot, "#pay-message"))
         await settle(pilot)
@@ -90,7 +90,7 @@ async def test_a_declined_card_keeps_the_form_but_the_cvc(
         assert isinstance(screen, PaymentScreen)
         assert screen.query_one("#number").value == "4000 0000 0000 0002"
         assert screen.query_one("#expiry").value == "12/30"
-        assert screen.query_one("#name").value == "Ada Lovelace"
+        assert screen.query_one("#name").value == "Ada"
         assert screen.query_one("#cvc").value == ""
         assert not screen.query_one("#pay").disabled
     assert live_server.balance(owner.account_id) == 1000
