@@ -6,9 +6,7 @@ Nothing happens at import: the file is found and read only when `load_settings` 
 
 from __future__ import annotations
 
-import difflib
 import os
-import ssl
 import tomllib
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -112,6 +110,8 @@ class Settings(BaseSettings):
             return None
         if not value.is_file():
             raise ValueError(f"no such file: {value}")
+        import ssl  # deferred: only a configured bundle needs it (start-up time)
+
         try:
             ssl.create_default_context().load_verify_locations(cafile=str(value))
         except (ssl.SSLError, OSError):
@@ -197,6 +197,8 @@ def _reject_unknown(values: Mapping[str, object], where: str) -> None:
     known = Settings.model_fields
     for key in values:
         if key not in known:
+            import difflib  # deferred: only a mistake needs it (start-up time)
+
             close = difflib.get_close_matches(key.replace("-", "_"), known, n=1, cutoff=0.7)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise ConfigError(f"unknown setting '{key}' {where}{hint}")

@@ -44,11 +44,12 @@ class AccountStore(StoreCore):
     ) -> AccountStore:
         """The store for `settings`; `base_url`/`uds` name the embedded server (api_url "")."""
         url = base_url if base_url is not None else settings.api_url
+        tls = uds is None and url.startswith("https://")
         client = CreditsClient(
             url,
             uds=uds,
             timeout=settings.timeout,
-            verify=ssl_verify(settings.verify, settings.ca_bundle),
+            verify=ssl_verify(settings.verify, settings.ca_bundle) if tls else False,
         )
         return cls(
             client,
@@ -153,6 +154,8 @@ class AccountStore(StoreCore):
                     return_exceptions=True,
                 )
             )
+            if generation != self._generation:
+                return  # signed out (or another account) meanwhile: nothing to show or report
             raise_first(list(results))
             methods, page, support = ok(results[2]), ok(results[4]), ok(results[5])
             recharge = ok(results[3])
@@ -254,6 +257,11 @@ class AccountStore(StoreCore):
             and self.state.last_event_id == seen
         ):
             self._set(account=with_balance(account, topup.balance_after))
+        if not self.first_reload_for_topup(topup.id):
+            if cards_changed:  # its event already brought the balance and history
+                with contextlib.suppress(ServerUnreachable):
+                    await self._reload_cards()
+            return
         with contextlib.suppress(ServerUnreachable):
             await self._reload_after_money_moved(cards_changed=cards_changed)
 

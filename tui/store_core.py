@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -81,6 +81,9 @@ class StoreCore:
         # Bumped whenever the data is wiped (sign-out, another account): answers to requests made
         # before that are stale and dropped.
         self._generation = 0
+        # Top-ups whose effects were already fetched (after the POST answer or their event):
+        # whichever of the two comes second needs no second reload.
+        self._reloaded_topups: deque[str] = deque(maxlen=64)
 
     # --- observing -----------------------------------------------------------------------------
     def subscribe(self, callback: Callable[[AccountState], None]) -> Unsubscribe:
@@ -212,7 +215,7 @@ class StoreCore:
             ):
                 self._set(**apply_event(self.state, event))
                 reload = needs_reload(event)
-                if reload:
+                if reload and not self._already_reloaded(event):
                     self._spawn(self._reload(reload))
                 for callback in list(self._event_subscribers):
                     try:
@@ -235,11 +238,35 @@ class StoreCore:
             if was_away:
                 self._spawn(self._reload({"account", "transactions", "auto_recharge"}))
             elif state.last_event_id is None:
-                # A fresh stream starts with what happens next: fetch what changed before it.
-                self._spawn(self._reload({"account"}))
+                # A fresh stream starts with what happens next: check nothing moved before it.
+                self._spawn(self._catch_up())
         else:
             away = "reconnecting" if state.connection == "online" else state.connection
             self._set(connection=away, live_events=False)
+
+    def first_reload_for_topup(self, topup_id: str) -> bool:
+        """True the first time a top-up's effects are to be fetched, False after that."""
+        if topup_id in self._reloaded_topups:
+            return False
+        self._reloaded_topups.append(topup_id)
+        return True
+
+    def _already_reloaded(self, event: Event) -> bool:
+        if event.type != "topup.succeeded":
+            return False
+        topup = event.data.get("topup")
+        topup_id = topup.get("id") if isinstance(topup, dict) else None
+        return isinstance(topup_id, str) and not self.first_reload_for_topup(topup_id)
+
+    async def _catch_up(self) -> None:
+        """One read of the account; the history too only if the balance moved meanwhile."""
+        generation = self._generation
+        before = self.state.account
+        account = await self.settled(lambda: self._net(self.client.account()))
+        if before is not None and account.balance == before.balance:
+            self._set_if_current(generation, account=account)
+        else:
+            await self._reload_after_money_moved()
 
     async def _reload(self, what: set[str]) -> None:
         if "auto_recharge" in what:

@@ -112,8 +112,9 @@ async def test_paying_marks_the_payment_in_flight_and_updates_balance_and_histor
     assert not store.state.busy("top_up")
     assert store.state.account is not None
     assert store.state.account.balance == 6000 == live_server.balance(owner.account_id)
-    newest = store.state.transactions[0]
-    assert (newest.kind, newest.amount) == ("topup", 1000)
+    # The history follows at once, or a moment later when the top-up's event got here first.
+    await until(store, lambda s: bool(s.transactions) and s.transactions[0].kind == "topup")
+    assert store.state.transactions[0].amount == 1000
 
 
 async def test_history_filter_and_support_requests(owner: Owner, make_store: StoreFactory) -> None:
@@ -255,6 +256,8 @@ async def test_an_answer_that_arrives_after_signing_out_is_dropped(
     link = FaultyLink()
     store = make_store(link)
     await store.login(owner.email, owner.password, remember=False)
+    await until(store, lambda s: s.live_events)
+    await link.wait_answered("/v1/account", 2)  # sign-in's refresh and the stream's catch-up
     arrived, release = asyncio.Event(), asyncio.Event()
     link.add("GET", "/v1/account", held(arrived, release))
     refreshing = asyncio.create_task(store.refresh())
