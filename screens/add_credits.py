@@ -63,6 +63,11 @@ class AddCreditsScreen(AccountScreen):
             grid.cursor = min(2, len(presets) - 1)  # $50, the usual choice, under the cursor
         self._validate()
 
+    def unsaved_changes(self) -> str | None:
+        if self.query_one("#custom", MoneyInput).value.strip():
+            return "Leave without adding credits? The amount you typed will be cleared."
+        return None
+
     @on(AmountGrid.Selected, "#presets")
     def _preset_picked(self, event: AmountGrid.Selected) -> None:
         self._proceed(event.amount)

@@ -72,6 +72,7 @@ class CreditsApp(App[None]):
         self.today = today or date.today()
         self.set_reactive(CreditsApp.account_state, store.state)
         self._unsubscribe: Callable[[], None] | None = None
+        self.startup_notices: list[str] = []
         self._unsubscribe_events: Callable[[], None] = lambda: None
 
     def launch(self) -> None:
@@ -85,6 +86,8 @@ class CreditsApp(App[None]):
         self.account_state = self.store.state
         self.push_screen(LoginScreen(), self._signed_in)
         self.connect_store()
+        for notice in self.startup_notices:
+            self.notify(notice, severity="warning", markup=False)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
@@ -178,5 +181,9 @@ def create_app(
     """The one way to build the app: the CLI and the snapshot tests both call this."""
     app = CreditsApp(store, mouse=mouse, demo_hint=demo_hint, today=today)
     if theme is not None:
-        app.theme = theme
+        if theme in app.available_themes:
+            app.theme = theme
+        else:
+            # A typo in the config must not stop the app: say so once it is on screen.
+            app.startup_notices.append(f"Unknown theme {theme!r}; using the default.")
     return app

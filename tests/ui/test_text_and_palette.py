@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from rich.text import Text
 from textual.widgets import DataTable
 
@@ -65,3 +66,25 @@ async def test_command_palette_opens_each_screen(
             await wait_for(pilot, lambda screen=screen: isinstance(app.screen, screen))
             await settle(pilot)
         assert [type(s).__name__ for s in app.screen_stack][-1] == "DashboardScreen"
+
+
+async def test_sign_out_from_the_palette_returns_to_sign_in(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.login import LoginScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app(signed_in_as=owner, theme="no-such-theme")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        assert app.theme == "textual-dark"  # an unknown theme falls back, it does not crash
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "sign out")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await settle(pilot)
+        assert app.account_state.user is None
+        assert len(app.screen_stack) == 2  # the default screen and the sign-in: nothing left over
+    async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
+        assert (await http.get("/v1/account")).status_code == 401
