@@ -146,9 +146,14 @@ class PaymentScreen(AccountScreen):
             return None  # shown greyed out: a payment is in flight
         return True
 
-    def unsaved_changes(self) -> str | None:
+    def action_back(self) -> None:
         if self._paying:
-            return "A payment is in progress. Leave anyway? It will still complete."
+            # Leaving would cancel the wait for the outcome; the charge itself may still happen.
+            self.notify("Wait for the payment to finish first.", severity="warning")
+            return
+        super().action_back()
+
+    def unsaved_changes(self) -> str | None:
         if self.query_one(CardForm).has_input():
             return "Leave without paying? The card details you typed will be cleared."
         return None

@@ -138,3 +138,27 @@ def test_transactions_filtered_empty(
 
 def test_help(snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any) -> None:
     assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "question_mark")
+
+
+def test_payment_in_progress(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """The bank is slow to answer: Pay is greyed out and progress is shown (no double charge)."""
+    from tests.ui.transports import GatedTransport
+
+    owner = fixed_owner(live_server)
+    transport = GatedTransport()
+    transport.hold("/v1/topups")
+    app = make_app(signed_in_as=owner, transport=transport)
+
+    async def pay_and_wait(pilot: Pilot[Any]) -> None:
+        await pilot.press("ctrl+s")
+        await until(lambda pilot: app.account_state.busy("top_up"))(pilot)
+        await pilot.pause()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        # The payment waits for the held answer on purpose: settle before paying, not after.
+        await signed_in("a", "enter")(pilot)
+        await pay_and_wait(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
