@@ -154,6 +154,8 @@ class PaymentScreen(AccountScreen):
         super().action_back()
 
     def unsaved_changes(self) -> str | None:
+        if self._paying:
+            return "A payment is in progress: leaving stops waiting for its outcome. Leave?"
         if self.query_one(CardForm).has_input():
             return "Leave without paying? The card details you typed will be cleared."
         return None
