@@ -87,6 +87,36 @@ class TmuxTerminal:
             time.sleep(0.05)  # a poll interval while waiting for a condition, not synchronisation
         raise TerminalTimeout(f"{text!r} never appeared. The screen was:\n{screen}")
 
+    def wait_for_any(self, *texts: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Wait until one of `texts` is on the screen; return which."""
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            for text in texts:
+                if text in screen:
+                    return text
+            time.sleep(0.05)
+        raise TerminalTimeout(f"none of {texts!r} appeared. The screen was:\n{screen}")
+
+    def settle(self, quiet: float = 0.25, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """Wait until the screen, colours included, has not changed for `quiet` seconds.
+
+        A key that moves focus changes only colours; typing on before that is drawn can send the
+        next keys to the old widget.
+        """
+        deadline = time.monotonic() + timeout
+        last = self._run("capture-pane", "-e", "-p", "-t", "main")
+        stable_since = time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = self._run("capture-pane", "-e", "-p", "-t", "main")
+            if now != last:
+                last, stable_since = now, time.monotonic()
+            elif time.monotonic() - stable_since >= quiet:
+                return
+        raise TerminalTimeout("the screen never settled")
+
     def wait_until_gone(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         deadline = time.monotonic() + timeout
         screen = ""
