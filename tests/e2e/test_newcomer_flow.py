@@ -6,6 +6,8 @@ checked against the server's ledger through the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.e2e.conftest import Home
@@ -17,12 +19,18 @@ from tests.e2e.flow import (
     raise_threshold_three_steps_and_save,
     sign_in,
 )
+from tests.support.terminal import TmuxTerminal
 
 pytestmark = pytest.mark.e2e
 
 
 def test_add_50_then_set_auto_recharge_and_see_it_after_a_restart(home: Home) -> None:
-    terminal = home.terminal()
+    newcomer_session(home, home.terminal)
+
+
+def newcomer_session(home: Home, launch: Callable[[], TmuxTerminal]) -> None:
+    """The whole first session, then a second start; `launch` opens credits-tui in a terminal."""
+    terminal = launch()
     try:
         sign_in(terminal)
         api = Api(home.runtime_dir / "server.sock")
@@ -53,7 +61,7 @@ def test_add_50_then_set_auto_recharge_and_see_it_after_a_restart(home: Home) ->
         terminal.close()
     home.wait_until_no_server()
 
-    again = home.terminal()
+    again = launch()
     try:
         if again.wait_for_any("Recent transactions", "Sign in to Credits") != "Recent transactions":
             sign_in(again)
