@@ -6,6 +6,7 @@ import json
 
 import httpx
 
+from tests.support.engine import wait_for
 from tests.support.live_server import LiveServer, Owner
 from tui.api.models import Page, Problem, SupportRequest
 
@@ -75,8 +76,14 @@ async def test_one_json_log_line_per_request_with_its_request_id(
 ) -> None:
     response = await client.get("/v1/account", params={"secret": "query-strings-stay-out"})
     request_id = response.headers["x-request-id"]
-    lines = [json.loads(line) for line in live_server.log_path.read_text().splitlines()]
-    mine = [line for line in lines if line.get("request_id") == request_id]
+
+    def logged() -> list[dict[str, object]]:
+        lines = [json.loads(line) for line in live_server.log_path.read_text().splitlines()]
+        return [line for line in lines if line.get("request_id") == request_id]
+
+    # The line is written once the response has been sent, so it may trail the answer a little.
+    wait_for(lambda: bool(logged()), timeout=10, what="the request's log line")
+    mine = logged()
     assert len(mine) == 1
     assert mine[0]["path"] == "/v1/account"
     assert mine[0]["status"] == 200
