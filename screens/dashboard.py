@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
 
-from screens.base import AccountScreen
+from screens.base import AccountScreen, credits_app
 from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances
 from tui.money import format_money
@@ -76,7 +76,7 @@ class DashboardScreen(AccountScreen):
             self.action_refresh()
 
     def action_open(self, name: str) -> None:
-        self.app.open_screen(name)  # type: ignore[attr-defined]
+        credits_app(self.app).open_screen(name)
 
     def action_refresh(self) -> None:
         self.refresh_account()
@@ -120,9 +120,7 @@ class DashboardScreen(AccountScreen):
         self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
-        today = getattr(self.app, "today", None)
-        if today is None:
-            return
+        today = credits_app(self.app).today
         days = daily_balances(state.transactions, balance, today)
         self.query_one("#trend", Sparkline).data = [float(value) for value in days]
         low, high = min(days), max(days)
@@ -153,4 +151,4 @@ class DashboardScreen(AccountScreen):
             )
 
     def on_data_table_row_selected(self, _event: Any) -> None:
-        self.app.open_screen("transactions")  # type: ignore[attr-defined]
+        credits_app(self.app).open_screen("transactions")

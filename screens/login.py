@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
 from textual.worker import Worker
 
-from screens.base import AccountScreen
+from screens.base import AccountScreen, credits_app
 from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
 from tui.api.errors import RateLimited, ServerUnreachable
@@ -81,7 +81,7 @@ class LoginScreen(AccountScreen):
         else:
             server.update(f"Connecting to {url}...")
         demo = state.server.demo if state.server is not None else None
-        show_demo = demo is not None and bool(getattr(self.app, "demo_hint", True))
+        show_demo = demo is not None and credits_app(self.app).demo_hint
         demo_line = self.query_one("#demo-line", Static)
         demo_line.display = show_demo
         if demo is not None:

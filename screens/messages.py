@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
@@ -15,8 +16,10 @@ from tui.api.errors import (
     ServerUnreachable,
     SessionExpired,
 )
-from tui.api.models import Event
 from tui.money import format_money
+
+if TYPE_CHECKING:
+    from tui.api.models import Event
 
 UNREACHABLE = "The credits server cannot be reached. Check the connection and try again."
 
