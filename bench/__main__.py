@@ -53,10 +53,20 @@ def machine() -> str:
 
 
 def commit() -> str:
-    result = subprocess.run(
+    """HEAD, and how many files outside bench/ differ from it (what was really measured)."""
+    head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip() or "unknown"
+    ).stdout.strip()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    dirty = [line for line in status if not line[3:].startswith("bench/")]
+    if dirty:
+        return f"{head or 'unknown'} plus {len(dirty)} uncommitted files in the working tree"
+    return head or "unknown"
 
 
 def failed(name: str, error: BaseException) -> Table:
