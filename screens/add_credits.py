@@ -110,6 +110,8 @@ class AddCreditsScreen(AccountScreen):
             lowest, highest = (format_money(x, currency) for x in (options.min, options.max))
             hint.update(f"Any amount from {lowest} to {highest}.")
             return None, "empty"
+        button = self.query_one("#continue", Button)
+        button.label = "Ask support" if custom.above_max else "Continue to payment"
         if custom.above_max:
             hint.set_class(True, "-warning")
             hint.update(
