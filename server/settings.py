@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = 14 * 24 * 3600
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    topup_max_per_minute: int = 10
+    """Top-ups an account may start per minute (card-testing defence); then 429 with Retry-After."""
+    max_body_bytes: int = 1024 * 1024
+    """Largest request body accepted; a larger one is refused with 413 before it is read."""
 
     gateway: str = "sandbox"
     sandbox_charge_delay_ms: int = 0
@@ -74,6 +78,9 @@ class Settings(BaseSettings):
     sandbox_answer_delay_ms: int = 0
     """Tests only: the sandbox records a charge, then waits this long before answering."""
 
+    api_key_cache_seconds: float = 5.0
+    """How long a process trusts an API key it has checked (POST /v1/usage) before reading it
+    again: a key revoked in the database stops working within this time (0: read every time)."""
     usage_overdraft: int = 0
     """How far below zero usage may take a balance; past it POST /v1/usage answers 402."""
     recharge_max_attempts: int = 3

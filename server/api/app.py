@@ -23,6 +23,7 @@ from server.api import (
     topups,
     usage,
 )
+from server.api.body_limit import BodyLimitMiddleware
 from server.context import make_context
 from server.logging import RequestLogMiddleware, configure_logging
 from server.services.recharge_worker import new_worker_id, run_worker
@@ -75,5 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     if settings.gateway == "sandbox":
         app.include_router(sandbox.router)
+    # Inside the request log, so a refused body still gets its request id and log line.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)
     return app

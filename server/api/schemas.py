@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 T = TypeVar("T")
 Strict = ConfigDict(extra="forbid")
-# Money arrives as a JSON integer: never a float, never a string.
-MinorUnits = Field(strict=True)
+# Money arrives as a JSON integer: never a float, never a string. Bounded well inside a 64-bit
+# column (and JavaScript's exact integers), so a huge number is a 422, not a database overflow.
+LARGEST_NUMBER = 10**15
+MinorUnits = Field(strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER)
 
 
 class Page(BaseModel, Generic[T]):
@@ -135,11 +137,15 @@ class AutoRechargeBody(BaseModel):
     mode: Literal["add", "top_up_to"] = "add"
     threshold: int = MinorUnits
     amount: int = MinorUnits
-    target: int | None = Field(default=None, strict=True)
+    target: int | None = Field(default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER)
     payment_method_id: str | None = Field(default=None, max_length=40)
     backup_payment_method_id: str | None = Field(default=None, max_length=40)
-    daily_limit: int | None = Field(default=None, strict=True)
-    monthly_cap: int | None = Field(default=None, strict=True)
+    daily_limit: int | None = Field(
+        default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER
+    )
+    monthly_cap: int | None = Field(
+        default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER
+    )
 
 
 class AutoRechargeOut(BaseModel):

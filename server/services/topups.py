@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -113,6 +114,7 @@ async def create_topup(
     if existing is not None:
         return await _replay(ctx, existing, fingerprint), False
     check_amount(ctx, request.amount)
+    await check_topup_rate(ctx, account_id)
     method, saved = await _resolve_card(ctx, account_id, request)
     try:
         async with ctx.db.write() as session:
@@ -149,6 +151,38 @@ async def create_topup(
     if raced is not None:
         return await _replay(ctx, raced, fingerprint), False
     return await process_topup(ctx, topup.id), True
+
+
+async def check_topup_rate(ctx: Context, account_id: str) -> None:
+    """Card-testing defence: at most `topup_max_per_minute` new top-ups per account per minute
+    (replays of a key do not count; they charge nothing)."""
+    limit = ctx.settings.topup_max_per_minute
+    since = utcnow() - timedelta(minutes=1)
+    async with ctx.db.read() as session:
+        recent = list(
+            (
+                await session.execute(
+                    select(Topup.created_at)
+                    .where(
+                        Topup.account_id == account_id,
+                        Topup.kind == "topup",
+                        Topup.created_at > since,
+                    )
+                    .order_by(Topup.created_at.desc())
+                    .limit(limit)
+                )
+            ).scalars()
+        )
+    if len(recent) < limit:
+        return
+    # Allowed again once the oldest of the last `limit` top-ups is a minute old.
+    retry_after = max(1, math.ceil((recent[-1] - since).total_seconds()))
+    raise ServiceError(
+        429,
+        "too_many_attempts",
+        f"Too many top-ups in a minute. Try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 async def _resolve_card(

@@ -1,0 +1,30 @@
+"""Helpers for the hardening tests: every error must be a problem document, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from tests.support.live_server import LiveServer, Owner
+
+
+def assert_problem(response: httpx.Response, *statuses: int) -> dict[str, object]:
+    """The answer is one of `statuses`, as application/problem+json with a stable code."""
+    assert response.status_code in statuses, (response.status_code, response.text)
+    assert response.headers["content-type"] == "application/problem+json"
+    problem: dict[str, object] = response.json()
+    assert problem["status"] == response.status_code
+    assert isinstance(problem["code"], str)
+    assert problem["code"]
+    return problem
+
+
+@pytest.fixture
+async def client(live_server: LiveServer, owner: Owner) -> AsyncIterator[httpx.AsyncClient]:
+    """An API client signed in as `owner`."""
+    async with httpx.AsyncClient(
+        base_url=live_server.url, headers=owner.headers, timeout=30
+    ) as client:
+        yield client
