@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +16,11 @@ from textual.worker import Worker, WorkerState
 from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
 from screens.messages import describe_error, describe_event
-from tui.api.models import Event
 from tui.commands import ScreenCommands
 from tui.state import AccountState
 
 if TYPE_CHECKING:
+    from tui.api.models import Event
     from tui.store import AccountStore
 
 
@@ -43,6 +43,17 @@ def screen_factories() -> dict[str, Callable[[], Screen[Any]]]:
     }
 
 
+StoreOpener = Callable[[], Awaitable["AccountStore"]]
+
+
+class StartupError(Exception):
+    """The app cannot start (a bad configuration, say); the message is one line for a person."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 class CreditsApp(App[None]):
     """Holds the store and its latest state; screens watch `account_state` and render it."""
 
@@ -59,41 +70,72 @@ class CreditsApp(App[None]):
 
     def __init__(
         self,
-        store: AccountStore,
+        store: AccountStore | StoreOpener,
         *,
         mouse: bool = True,
         demo_hint: bool = True,
         today: date | None = None,
     ) -> None:
         super().__init__()
-        self.store = store
+        # A store, or a coroutine function that opens one once the login screen is painted: the
+        # CLI passes the latter, so settings, httpx and the embedded server cost no start-up time.
+        self._store: AccountStore | None = None if callable(store) else store
+        self._open_store: StoreOpener | None = store if callable(store) else None
         self.mouse_enabled = mouse
         self.demo_hint = demo_hint
         self.today = today or date.today()
-        self.set_reactive(CreditsApp.account_state, store.state)
+        if self._store is not None:
+            self.set_reactive(CreditsApp.account_state, self._store.state)
         self._unsubscribe: Callable[[], None] | None = None
         self.startup_notices: list[str] = []
+        self.startup_error: StartupError | None = None
         self._unsubscribe_events: Callable[[], None] = lambda: None
+
+    @property
+    def store(self) -> AccountStore:
+        """The one store. Screens act only once the state says online, so it exists by then."""
+        if self._store is None:
+            raise RuntimeError("the account store is not open yet")
+        return self._store
 
     def launch(self) -> None:
         """Run with the configured mouse setting (Textual takes it at run time, not in App())."""
         self.run(mouse=self.mouse_enabled)
 
     def on_mount(self) -> None:
-        # The store calls back on this loop, so a plain assignment is on the Textual thread.
-        self._unsubscribe = self.store.subscribe(self._store_changed)
-        self._unsubscribe_events = self.store.subscribe_events(self._server_event)
-        self.account_state = self.store.state
         self.push_screen(LoginScreen(), self._signed_in)
-        self.connect_store()
+        if self._store is not None:
+            self._use_store(self._store)
+        else:
+            self.open_store()
         for notice in self.startup_notices:
             self.notify(notice, severity="warning", markup=False)
+
+    def _use_store(self, store: AccountStore) -> None:
+        # The store calls back on this loop, so a plain assignment is on the Textual thread.
+        self._store = store
+        self._unsubscribe = store.subscribe(self._store_changed)
+        self._unsubscribe_events = store.subscribe_events(self._server_event)
+        self.account_state = store.state
+        self.connect_store()
+
+    @work(exclusive=True, group="open-store", exit_on_error=False)
+    async def open_store(self) -> None:
+        assert self._open_store is not None
+        try:
+            store = await self._open_store()
+        except StartupError as error:
+            self.startup_error = error
+            self.exit(return_code=error.exit_code)
+            return
+        self._use_store(store)
 
     async def on_unmount(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe_events()
-        await self.store.close()
+        if self._store is not None:
+            await self._store.close()
 
     def _store_changed(self, state: AccountState) -> None:
         self.account_state = state
@@ -171,7 +213,7 @@ class CreditsApp(App[None]):
 
 
 def create_app(
-    store: AccountStore,
+    store: AccountStore | StoreOpener,
     *,
     theme: str | None = None,
     mouse: bool = True,

@@ -9,12 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui import __version__
-
-if TYPE_CHECKING:
-    from tui.config import Settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +52,11 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command is None:
+        # The app paints first and validates the settings right after (tui.launch).
+        from tui.launch import run
+
+        return run(args.config, _overrides(args))
     from tui.config import ConfigError, config_path, load_settings
 
     if args.command == "config-path":
@@ -74,13 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         from tui.cli_commands import logout
 
         return logout(settings)
-    return run_app(settings)
-
-
-def run_app(settings: Settings) -> int:
-    from tui.launch import run
-
-    return run(settings)
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,31 +1,70 @@
-"""Start the app: pick the server (configured, or the embedded one), build the store, run."""
+"""Start the app: paint the login screen first, then read the settings, pick the server (configured,
+or the embedded one) and build the store.
+
+What the first paint needs is read cheaply here (theme, mouse); pydantic-settings, httpx and the
+embedded server cost ~0.6 s on these machines, so they wait until the screen is up.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+import tomllib
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from tui.config import Settings
+    from tui.embedded import EmbeddedServer
     from tui.store import AccountStore
 
 # What the store calls the embedded server in URLs; the Unix socket is what really connects.
 EMBEDDED_BASE_URL = "http://credits-server.local"
+_TRUE = {"1", "true", "on", "yes"}
+
+
+def peek(config_path: Path | None, overrides: Mapping[str, object], key: str) -> object:
+    """`key` as flags > environment > file say, unchecked: only for the first paint. The real
+    settings are validated right after, and a bad value is reported then."""
+    if key in overrides:
+        return overrides[key]
+    env = os.environ.get(f"CREDITS_TUI_{key.upper()}")
+    if env is not None:
+        return env
+    path = config_path or _default_config_path()
+    try:
+        with path.open("rb") as file:
+            return tomllib.load(file).get(key)
+    except (OSError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _default_config_path() -> Path:
+    from tui.config import config_path  # only when no --config: platformdirs is cheap
+
+    return config_path()
+
+
+def _as_bool(value: object, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in _TRUE
+    return default
 
 
 @contextmanager
 def open_store(settings: Settings) -> Iterator[AccountStore]:
-    """The store for `settings`; with no api_url, on the embedded server, held while in use."""
+    """The store for `settings` (for commands without a screen); held open while in use."""
     from tui.store import AccountStore
 
     if settings.api_url:
         yield AccountStore.from_settings(settings)
         return
-    from tui.embedded import EmbeddedServer, data_dir
-
-    embedded = EmbeddedServer(database_dir=settings.data_dir or data_dir())
+    embedded = _embedded(settings)
     socket_path = embedded.start()
     try:
         yield AccountStore.from_settings(settings, base_url=EMBEDDED_BASE_URL, uds=str(socket_path))
@@ -33,12 +72,62 @@ def open_store(settings: Settings) -> Iterator[AccountStore]:
         embedded.close()
 
 
-def run(settings: Settings) -> int:
-    from tui.api.logs import configure_logging
+def _embedded(settings: Settings) -> EmbeddedServer:
+    from tui.embedded import EmbeddedServer, data_dir
+
+    return EmbeddedServer(database_dir=settings.data_dir or data_dir())
+
+
+class _Opener:
+    """Opens the store once the login screen is up; remembers the embedded server to let it go."""
+
+    def __init__(self, config_path: Path | None, overrides: Mapping[str, object]) -> None:
+        self.config_path = config_path
+        self.overrides = dict(overrides)
+        self.embedded: EmbeddedServer | None = None
+
+    async def __call__(self) -> AccountStore:
+        # Imports, file reads and spawning the server block: off the event loop, so the login
+        # screen stays responsive while they run.
+        return await asyncio.to_thread(self._open)
+
+    def _open(self) -> AccountStore:
+        from tui.api.logs import configure_logging
+        from tui.app import StartupError
+        from tui.config import ConfigError, load_settings
+        from tui.embedded import EmbeddedServerError
+        from tui.store import AccountStore
+
+        try:
+            settings = load_settings(self.config_path, self.overrides)
+        except ConfigError as error:
+            raise StartupError(str(error)) from None
+        configure_logging(settings.log_file)
+        if settings.api_url:
+            return AccountStore.from_settings(settings)
+        self.embedded = _embedded(settings)
+        try:
+            socket_path = self.embedded.start()
+        except EmbeddedServerError as error:
+            raise StartupError(str(error), exit_code=1) from None
+        return AccountStore.from_settings(
+            settings, base_url=EMBEDDED_BASE_URL, uds=str(socket_path)
+        )
+
+
+def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:
     from tui.app import create_app
 
-    configure_logging(settings.log_file)
-    with open_store(settings) as store:
-        app = create_app(store, theme=settings.theme, mouse=settings.mouse)
+    opener = _Opener(config_path, overrides)
+    theme = peek(config_path, overrides, "theme")
+    mouse = _as_bool(peek(config_path, overrides, "mouse"), default=True)
+    app = create_app(opener, theme=theme if isinstance(theme, str) else None, mouse=mouse)
+    try:
         app.launch()
+    finally:
+        if opener.embedded is not None:
+            opener.embedded.close()
+    if app.startup_error is not None:
+        print(f"credits-tui: {app.startup_error}", file=sys.stderr)
+        return app.startup_error.exit_code
     return app.return_code or 0

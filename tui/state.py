@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from tui.api.models import (
-    Account,
-    AutoRecharge,
-    AutoRechargeUpdate,
-    PaymentMethod,
-    ServerInfo,
-    SupportRequest,
-    TopupOptions,
-    Transaction,
-    User,
-)
+if TYPE_CHECKING:
+    # Types only: the login screen must paint before pydantic is imported.
+    from tui.api.models import (
+        Account,
+        AutoRecharge,
+        AutoRechargeUpdate,
+        PaymentMethod,
+        ServerInfo,
+        SupportRequest,
+        TopupOptions,
+        Transaction,
+        User,
+    )
+
 
 Connection = Literal["connecting", "online", "reconnecting", "offline"]
 Operation = Literal[

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pexpect
 import pytest
 
 from tui.cli import main
@@ -103,12 +105,39 @@ def test_cli_prints_one_line_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write(tmp_path / "bad.toml", "timeout = 0\n")
-    assert main(["--config", str(config)]) == 2
+    assert main(["--config", str(config), "config-path"]) == 0  # config-path does not validate
+    capsys.readouterr()
+    assert main(["--config", str(config), "balance"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "timeout" in err
     assert str(config) in err
     assert "Traceback" not in err
+
+
+def test_the_app_with_a_bad_config_paints_then_exits_2_with_one_line(tmp_path: Path) -> None:
+    # The app validates its settings right after the first paint (start-up speed), then leaves
+    # the terminal as it found it and says what is wrong in one line.
+    config = write(tmp_path / "bad.toml", "timeout = 0\n")
+    exe = str(Path(sys.executable).parent / "credits-tui")
+    child = pexpect.spawn(
+        exe,
+        ["--config", str(config)],
+        dimensions=(24, 80),
+        env={**os.environ, "TERM": "xterm-256color"},
+        timeout=60,
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before.decode(errors="replace")
+    assert child.exitstatus == 2
+    # What follows the terminal's restore sequences on the last line is the message.
+    line = next(text for text in output.splitlines() if "credits-tui: " in text)
+    line = line[line.index("credits-tui: ") :]
+    assert line.count("credits-tui: ") == 1
+    assert "timeout" in line
+    assert str(config) in line
+    assert "Traceback" not in output
 
 
 def test_example_file_documents_exactly_the_settings() -> None:

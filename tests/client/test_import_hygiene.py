@@ -36,3 +36,19 @@ def test_the_app_imports_no_server() -> None:
     loaded = set(json.loads(result.stdout))
     server_side = {"server", "fastapi", "sqlalchemy", "starlette", "uvicorn", "aiosqlite"}
     assert not loaded & server_side, loaded & server_side
+
+
+def test_what_paints_the_login_screen_loads_no_pydantic_httpx_or_settings() -> None:
+    # Everything up to the first paint: pydantic (~0.15 s), pydantic-settings (~0.3 s), httpx and
+    # stamina are loaded by a worker once the login screen is on screen (tui.launch).
+    script = (
+        "import json, sys\n"
+        "import tui.cli, tui.app, tui.launch, screens.login\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT
+    )
+    loaded = set(json.loads(result.stdout))
+    deferred = {"pydantic", "pydantic_settings", "httpx", "stamina", "tui.config", "tui.store"}
+    assert not loaded & deferred, loaded & deferred

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tui.api.models import FieldError, Problem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Types only: the login screen imports these errors before pydantic is loaded.
+    from tui.api.models import FieldError, Problem
 
 
 class ApiError(Exception):
