@@ -62,6 +62,9 @@ class LoginScreen(AccountScreen):
         if self.reauth and self.state.user is not None:
             self.query_one("#email", Input).value = self.state.user.email
             self.query_one("#password", Input).focus()
+        elif credits_app(self.app).email:
+            self.query_one("#email", Input).value = credits_app(self.app).email
+            self.query_one("#password", Input).focus()
 
     def show_state(self, state: AccountState) -> None:
         # Signed in by a remembered session (or elsewhere); our own sign-in dismisses when done,

@@ -75,8 +75,10 @@ class CreditsApp(App[None]):
         mouse: bool = True,
         demo_hint: bool = True,
         today: date | None = None,
+        email: str = "",
     ) -> None:
         super().__init__()
+        self.email = email  # prefilled on the sign-in screen (the `email` setting)
         # A store, or a coroutine function that opens one once the login screen is painted: the
         # CLI passes the latter, so settings, httpx and the embedded server cost no start-up time.
         self._store: AccountStore | None = None if callable(store) else store
@@ -219,9 +221,10 @@ def create_app(
     mouse: bool = True,
     demo_hint: bool = True,
     today: date | None = None,
+    email: str = "",
 ) -> CreditsApp:
     """The one way to build the app: the CLI and the snapshot tests both call this."""
-    app = CreditsApp(store, mouse=mouse, demo_hint=demo_hint, today=today)
+    app = CreditsApp(store, mouse=mouse, demo_hint=demo_hint, today=today, email=email)
     if theme is not None:
         if theme in app.available_themes:
             app.theme = theme

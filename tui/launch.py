@@ -121,7 +121,13 @@ def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:
     opener = _Opener(config_path, overrides)
     theme = peek(config_path, overrides, "theme")
     mouse = _as_bool(peek(config_path, overrides, "mouse"), default=True)
-    app = create_app(opener, theme=theme if isinstance(theme, str) else None, mouse=mouse)
+    email = peek(config_path, overrides, "email")
+    app = create_app(
+        opener,
+        theme=theme if isinstance(theme, str) else None,
+        mouse=mouse,
+        email=email if isinstance(email, str) else "",
+    )
     try:
         app.launch()
     finally:
