@@ -37,7 +37,7 @@ from tests.support.postgres import drop_database, private_database_url
 THRESHOLD = 1000
 RECHARGE = 2500
 ROUNDS = 3
-DEBITS_PER_ROUND = 60
+DEBITS_PER_ROUND = 30
 
 
 @pytest.fixture(scope="module")
