@@ -7,7 +7,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Button,
@@ -61,9 +61,9 @@ class PaymentScreen(AccountScreen):
                 yield LoadingIndicator(id="paying")
                 yield Static(id="pay-status", markup=False)
             yield Static(id="pay-message", markup=False)
-            with Vertical(id="action"):
-                yield Static(id="action-text", markup=False)
+            with Horizontal(id="action"):
                 yield Static(id="action-qr", markup=False)
+                yield Static(id="action-text", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -191,12 +191,25 @@ class PaymentScreen(AccountScreen):
             self._show_outcome(topup)
         finally:
             self._paying = False
-            self.query_one("#pay-status", Static).update("")
-            self.show_state(self.state)
+            if self.is_attached:  # not when a success has already taken us home
+                self._show_waiting(False)
+                self.query_one("#pay-status", Static).update("")
+                self.show_state(self.state)
+
+    def _show_waiting(self, waiting: bool) -> None:
+        """While the bank asks for confirmation, the link and code take the whole screen."""
+        for part in ("#method", "#paying-with", "#pay-row", "#pay-message"):
+            self.query_one(part).display = not waiting
+        if waiting:
+            self.query_one(CardForm).display = False
+            self.query_one("#save-card").display = False
+        else:
+            self._show_form(self._chosen_card_id() is None)
+        self.query_one("#action").display = waiting
 
     def _show_action(self, topup: Topup) -> None:
         url = clean(topup.action_url or "")
-        self.query_one("#action").display = True
+        self._show_waiting(True)
         self.query_one("#action-text", Static).update(
             "Your bank asks you to confirm this payment. Open this link (or scan the code "
             f"with your phone); this screen waits for the answer:\n{url}"
@@ -204,7 +217,6 @@ class PaymentScreen(AccountScreen):
         self.query_one("#action-qr", Static).update(qr_text(url))
 
     def _show_outcome(self, topup: Topup) -> None:
-        self.query_one("#action").display = False
         currency = topup.currency
         if topup.status == "succeeded":
             balance = topup.balance_after
@@ -218,6 +230,7 @@ class PaymentScreen(AccountScreen):
             )
             credits_app(self.app).go_home(ask=False)
             return
+        self._show_waiting(False)
         reason = clean(topup.failure_message or "The card was declined.")
         self._say(f"Payment declined: {reason} Nothing was charged.")
         self.query_one(CardForm).clear_cvc()
