@@ -118,7 +118,7 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
     victim = world.victim
     url = path.format(method_id=victim.payment_method_id, topup_id=world.topup_id)
     headers = {"Idempotency-Key": uuid.uuid4().hex, "If-Match": "*"}
-    body: dict[str, Any] | None = {
+    bodies: dict[str, dict[str, Any]] = {
         "/v1/sessions": {"email": victim.email, "password": "wrong"},
         "/v1/payment-methods": CARD,
         "/v1/topups": {"amount": 1000, "payment_method_id": victim.payment_method_id},
@@ -130,7 +130,8 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
             "kind": "call",
             "reference": uuid.uuid4().hex,
         },
-    }.get(path)
+    }
+    body = bodies.get(path)
     request: dict[str, Any] = {"method": method, "url": url, "headers": headers}
     if method in ("POST", "PUT") and body is not None:
         request["json"] = body

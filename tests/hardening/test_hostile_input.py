@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -201,7 +202,7 @@ async def test_an_oversized_body_is_refused_early_with_413(
     huge = json.dumps({"amount": 1000, "message": "x" * 2_000_000, "contact": "a@b.test"})
     declared = await post_raw(client, "/v1/support-requests", huge)
 
-    async def chunks() -> object:
+    async def chunks() -> AsyncIterator[bytes]:
         for _ in range(40):
             yield b" " * 65536  # no Content-Length: the body is counted as it arrives
 
