@@ -105,6 +105,8 @@ class LedgerEntry(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "reference", name="uq_ledger_entries_account_reference"),
         Index("ix_ledger_entries_account_id_id", "account_id", "id"),
+        # The History filter (GET /v1/account/transactions?kind=): newest first within one kind.
+        Index("ix_ledger_entries_account_id_kind_id", "account_id", "kind", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
