@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -71,6 +72,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(write=True)
+        self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     @property
     def is_sqlite(self) -> bool:
@@ -83,12 +85,38 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A transaction committed on leaving the block, rolled back on an exception."""
+        """A transaction committed on leaving the block, rolled back on an exception.
+
+        On SQLite the writers of this process queue on an asyncio lock: SQLite lets one writer in
+        at a time anyway, and a writer waiting in its busy handler sleeps in steps of up to 100 ms
+        instead of starting when the lock is free (busy_timeout still covers other processes).
+        PostgreSQL is not serialised: its row locks order the writers of one account only.
+        """
+        if not self.is_sqlite:
+            async with self._transaction() as session:
+                yield session
+            return
+        async with self._write_lock(), self._transaction() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with (
             AsyncSession(self._writer, expire_on_commit=False) as session,
             session.begin(),
         ):
             yield session
+
+    def _write_lock(self) -> asyncio.Lock:
+        # One lock per event loop: an asyncio.Lock is bound to the loop that first waits on it,
+        # and tests drive one Database from several loops.
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.get(loop)
+        if lock is None:
+            for stale in [other for other in self._write_locks if other.is_closed()]:
+                del self._write_locks[stale]
+            lock = self._write_locks[loop] = asyncio.Lock()
+        return lock
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -44,7 +44,35 @@ class Posted:
     """False when `reference` had already been posted (the earlier entry is returned)."""
 
 
+def per_transaction(session: AsyncSession, name: str) -> dict[str, object]:
+    """A dict kept in `session.info` for the session's current transaction only (a session that
+    commits and goes on starts with an empty one)."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(name)
+    if held is None or held[0] is not transaction:
+        held = session.info[name] = (transaction, {})
+    values: dict[str, object] = held[1]
+    return values
+
+
+def _locked(session: AsyncSession) -> dict[str, object]:
+    """The accounts this transaction has locked (and so read fresh). Once locked, no other
+    transaction can change the row until this one ends, and this session's own changes are on the
+    object itself: reading it again would only repeat the same answer."""
+    return per_transaction(session, "locked_accounts")
+
+
+def remember_locked(session: AsyncSession, account: Account) -> None:
+    """For a caller that locked the row itself (FOR UPDATE, fresh): later lock_account calls in
+    this transaction return it without another SELECT."""
+    _locked(session)[account.id] = account
+
+
 async def lock_account(session: AsyncSession, account_id: str) -> Account:
+    held = _locked(session)
+    known = held.get(account_id)
+    if isinstance(known, Account):
+        return known
     account = (
         await session.execute(
             select(Account)
@@ -55,6 +83,7 @@ async def lock_account(session: AsyncSession, account_id: str) -> Account:
     ).scalar_one_or_none()
     if account is None:
         raise ServiceError(404, "not_found", "No such account.")
+    held[account_id] = account
     return account
 
 

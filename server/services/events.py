@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.context import Context
-from server.ledger import lock_account
+from server.ledger import lock_account, per_transaction
 from server.models import AutoRechargeSettings, Event, PaymentMethod, Topup, utcnow
 from server.settings import Settings
 
@@ -37,11 +37,16 @@ async def emit(session: AsyncSession, account_id: str, type_: str, data: dict[st
     if type_ not in TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     await lock_account(session, account_id)
-    last = (
-        await session.execute(
-            select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
-        )
-    ).scalar_one()
+    # The last seq is read once per transaction: under the account's lock nobody else can add one.
+    seqs = per_transaction(session, "event_seqs")
+    last = seqs.get(account_id)
+    if not isinstance(last, int):
+        last = (
+            await session.execute(
+                select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
+            )
+        ).scalar_one()
+    seqs[account_id] = int(last) + 1
     event = Event(
         account_id=account_id,
         seq=int(last) + 1,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.context import Context
-from server.ledger import InsufficientCredits, Posting, post_many
+from server.ledger import InsufficientCredits, Posting, post_many, remember_locked
 from server.models import Account
 from server.services import events, recharge
 
@@ -121,9 +121,12 @@ async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> l
                     .where(Account.id.in_(sorted(by_account)))
                     .order_by(Account.id)
                     .with_for_update()
+                    .execution_options(populate_existing=True)
                 )
             ).scalars()
         }
+        for locked in accounts.values():
+            remember_locked(session, locked)  # the ledger and the events need not read it again
         for account_id in sorted(by_account):
             records = by_account[account_id]
             account = accounts.get(account_id)
