@@ -24,6 +24,7 @@ from server.api import (
     usage,
 )
 from server.api.body_limit import BodyLimitMiddleware
+from server.api.database_errors import install_database_error_handler
 from server.context import make_context
 from server.logging import RequestLogMiddleware, configure_logging
 from server.services.recharge_worker import new_worker_id, run_worker
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     problems.install_problem_handlers(app)
+    install_database_error_handler(app)
     for router in ROUTERS:
         app.include_router(router)
     if settings.gateway == "sandbox":
