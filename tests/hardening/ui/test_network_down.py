@@ -1,0 +1,53 @@
+"""The network goes down in the middle of paying with a new card: the screen says so, what was
+typed stays, and paying again once it is back charges once."""
+
+from __future__ import annotations
+
+from tests.support.live_server import LiveServer
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
+from tests.ui.transports import GatedTransport
+
+
+async def test_network_down_while_paying_keeps_the_form_then_pays_once(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.dashboard import DashboardScreen
+    from screens.payment import PaymentScreen
+
+    owner = live_server.make_owner(balance=1000, with_card=False)
+    transport = GatedTransport()
+    app = make_app(transport=transport, signed_in_as=owner, connect_timeout=1.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
+        await settle(pilot)
+        await type_text(pilot, "4242424242424242")
+        await pilot.press("tab")
+        await type_text(pilot, "1230")
+        await pilot.press("tab")
+        await type_text(pilot, "123")
+        await pilot.press("tab")
+        await type_text(pilot, "Ada")
+        transport.down = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.account_state.connection != "online", within=60)
+        await wait_for(pilot, lambda: not app.account_state.busy("top_up"), within=60)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PaymentScreen)
+        # The payment screen says so in its message line (the dashboard's banner: snapshots).
+        assert "cannot be reached" in screen_text(pilot, "#pay-message")
+        assert screen.query_one("#number").value == "4242 4242 4242 4242"
+        assert screen.query_one("#expiry").value == "12/30"
+        assert screen.query_one("#name").value == "Ada"
+        transport.down = False
+        await wait_for(pilot, lambda: app.account_state.connection == "online", within=30)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), within=30)
+        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
+    assert live_server.balance(owner.account_id) == 6000
+    assert live_server.charge_count(owner.account_id) == 1
