@@ -3,6 +3,8 @@ typed stays, and paying again once it is back charges once."""
 
 from __future__ import annotations
 
+from textual.widgets import Input
+
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
@@ -41,9 +43,9 @@ async def test_network_down_while_paying_keeps_the_form_then_pays_once(
         assert isinstance(screen, PaymentScreen)
         # The payment screen says so in its message line (the dashboard's banner: snapshots).
         assert "cannot be reached" in screen_text(pilot, "#pay-message")
-        assert screen.query_one("#number").value == "4242 4242 4242 4242"
-        assert screen.query_one("#expiry").value == "12/30"
-        assert screen.query_one("#name").value == "Ada"
+        assert screen.query_one("#number", Input).value == "4242 4242 4242 4242"
+        assert screen.query_one("#expiry", Input).value == "12/30"
+        assert screen.query_one("#name", Input).value == "Ada"
         transport.down = False
         await wait_for(pilot, lambda: app.account_state.connection == "online", within=30)
         await pilot.press("ctrl+s")
