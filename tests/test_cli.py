@@ -31,3 +31,18 @@ def test_help_describes_the_command(command: str) -> None:
     result = _run(command, "--help")
     assert result.returncode == 0
     assert f"usage: {command}" in result.stdout
+
+
+def test_the_readme_run_command_starts_credits_tui() -> None:
+    # `bash scripts/run` is the README's first command; --version keeps it off the screen.
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        ["bash", str(root / "scripts" / "run"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=root,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"credits-tui {__version__}"
