@@ -4,7 +4,8 @@ A batch is applied in one write transaction, each record answered on its own: a 
 (unknown account, not enough credits, not valid) changes nothing and does not sink the others.
 A record's `reference` makes it happen once per account (ledger reference `usage:<reference>`).
 A debit that crosses the auto-recharge threshold opens the recharge intent in this same
-transaction (server.services.recharge); the charge itself runs later, outside it.
+transaction (server.services.usage_debit, as recharge.after_debits does); the charge itself runs
+later, outside it.
 """
 
 from __future__ import annotations
@@ -12,13 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from server.context import Context
-from server.ledger import InsufficientCredits, Posting, post_many, remember_locked
-from server.models import Account
-from server.services import events, recharge
+from server.ledger import InsufficientCredits
+from server.services import recharge
+from server.services.usage_debit import AccountDebits, Debit, debit_accounts
 
 MAX_BATCH = 1000
 KINDS = {"call": "Call", "sms": "SMS", "other": "Usage"}
@@ -110,32 +108,31 @@ async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> l
     for index, item in enumerate(items):
         if isinstance(item, UsageRecord):
             by_account.setdefault(item.account_id, []).append((index, item))
-    opened = False
-    async with ctx.db.write() as session:
-        # Lock every account of the batch up front, in one order, so two batches never deadlock.
-        accounts = {
-            account.id: account
-            for account in (
-                await session.execute(
-                    select(Account)
-                    .where(Account.id.in_(sorted(by_account)))
-                    .order_by(Account.id)
-                    .with_for_update()
-                    .execution_options(populate_existing=True)
-                )
-            ).scalars()
-        }
-        for locked in accounts.values():
-            remember_locked(session, locked)  # the ledger and the events need not read it again
-        for account_id in sorted(by_account):
-            records = by_account[account_id]
-            account = accounts.get(account_id)
-            if account is None:
-                for index, record in records:
-                    answers[index] = _refused(_as_raw(record), 404, "not_found", "No such account.")
-                continue
-            opened |= await _debit_account(ctx, session, account, records, answers)
-    if opened:
+    wanted = {
+        account_id: [
+            Debit(
+                f"usage:{record.reference}",
+                -record.amount,
+                f"{KINDS[record.kind]} ({record.reference})",
+            )
+            for _, record in records
+        ]
+        for account_id, records in by_account.items()
+    }
+    floor = -ctx.settings.usage_overdraft
+    level = ctx.settings.low_balance_level
+    done = (
+        await ctx.db.write_sync(
+            lambda connection: debit_accounts(
+                connection, wanted, floor=floor, low_balance_level=level
+            )
+        )
+        if wanted
+        else {}
+    )
+    for account_id, records in by_account.items():
+        _answer(account_id, records, done[account_id], floor, answers)
+    if any(debits.opened_intent for debits in done.values()):
         recharge.wake_worker()
     return [
         item if isinstance(item, UsageResult) else answers[index]
@@ -143,48 +140,34 @@ async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> l
     ]
 
 
-async def _debit_account(
-    ctx: Context,
-    session: AsyncSession,
-    account: Account,
+def _answer(
+    account_id: str,
     records: list[tuple[int, UsageRecord]],
+    done: AccountDebits,
+    floor: int,
     answers: dict[int, UsageResult],
-) -> bool:
+) -> None:
     from server.api.convert import transaction_id
 
-    postings = [
-        Posting(
-            "usage",
-            -record.amount,
-            f"{KINDS[record.kind]} ({record.reference})",
-            f"usage:{record.reference}",
-        )
-        for _, record in records
-    ]
-    outcomes = await post_many(session, account.id, postings, floor=-ctx.settings.usage_overdraft)
-    moves = []
-    for (index, record), outcome in zip(records, outcomes, strict=True):
-        if isinstance(outcome, InsufficientCredits):
-            answers[index] = _refused(_as_raw(record), 402, outcome.code, outcome.detail)
+    if done.currency is None:
+        for index, record in records:
+            answers[index] = _refused(_as_raw(record), 404, "not_found", "No such account.")
+        return
+    for (index, record), outcome in zip(records, done.outcomes, strict=True):
+        if outcome.entry_id is None:
+            refused = InsufficientCredits(outcome.balance, outcome.amount, floor)
+            answers[index] = _refused(_as_raw(record), 402, refused.code, refused.detail)
             continue
-        entry = outcome.entry
         answers[index] = UsageResult(
             record.reference,
-            account.id,
+            account_id,
             "applied" if outcome.created else "duplicate",
             201 if outcome.created else 200,
-            transaction_id=transaction_id(entry.id),
-            amount=entry.amount,
-            balance_after=entry.balance_after,
-            currency=account.currency,
+            transaction_id=transaction_id(outcome.entry_id),
+            amount=outcome.amount,
+            balance_after=outcome.balance_after,
+            currency=done.currency,
         )
-        if outcome.created:
-            moves.append((entry.balance_after - entry.amount, entry.balance_after))
-    if not moves:
-        return False
-    opened = await recharge.after_debits(session, ctx.settings, account.id, moves)
-    await events.emit_balance(session, account.id)  # one balance event per account per batch
-    return opened
 
 
 def _as_raw(record: UsageRecord) -> dict[str, Any]:
