@@ -18,6 +18,7 @@ from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import screen_text, settle, type_text, wait_for
 from tui.api.logs import configure_logging
+from tui.app import CreditsApp
 
 CARD = "378282246310005"  # Amex: a four-digit CVC, unlikely to occur by chance
 CVC = "7391"
@@ -52,12 +53,15 @@ async def test_no_secret_is_left_anywhere_after_a_full_flow(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await wait_for(pilot, lambda: _focused(app) == "email")
         await type_text(pilot, owner.email)
         await pilot.press("enter")
+        await wait_for(pilot, lambda: _focused(app) == "password")
         await type_text(pilot, owner.password)
         await pilot.press("tab", "space", "shift+tab")  # remember me; back on the password
+        await wait_for(pilot, lambda: _focused(app) == "password")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), within=30)
         await wait_for(pilot, lambda: app.account_state.account is not None)
         await settle(pilot)
         await pilot.press("a")
@@ -99,6 +103,10 @@ def _audit(live_server: LiveServer, password: str, app_log: Path, session_file: 
     assert live_server.find_secrets([CARD, password, remembered_token]) == []
     for path in live_server.files_to_audit():
         assert not STANDALONE_CVC.search(path.read_bytes().decode("utf-8", "replace")), path
+
+
+def _focused(app: CreditsApp) -> str | None:
+    return app.focused.id if app.focused is not None else None
 
 
 def _token_in(session_file: Path) -> str:
