@@ -14,7 +14,11 @@ from server.services.auth import authenticate, unauthenticated
 _bearer = HTTPBearer(auto_error=False, description="A session token from POST /v1/sessions")
 
 
-def get_context(request: Request) -> Context:
+# The dependencies are `async def` though they do not wait: FastAPI runs a plain `def` dependency
+# in its thread pool, two thread hops per request for nothing.
+
+
+async def get_context(request: Request) -> Context:
     context: Context = request.app.state.context
     return context
 
@@ -23,7 +27,7 @@ ContextDep = Annotated[Context, Depends(get_context)]
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def bearer_token(credentials: Credentials) -> str:
+async def bearer_token(credentials: Credentials) -> str:
     if credentials is None:
         raise unauthenticated()
     return credentials.credentials
