@@ -4,14 +4,29 @@ tests/server/test_basics.py); and the body size limit is a setting."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.hardening.conftest import assert_problem
 from tests.support.live_server import LiveServer, start_server
 
 DECLINED_CARD = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of its own with the default limit (the session's allows many top-ups)."""
+    server = LiveServer(tmp_path / "limited")
+    server.start()
+    server.open_database()
+    try:
+        yield server
+    finally:
+        server.close_database()
+        server.stop()
 
 
 async def test_the_eleventh_topup_in_a_minute_is_refused_with_retry_after(

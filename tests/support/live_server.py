@@ -422,7 +422,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     # PostgreSQL pass: a database of this session's own, so xdist workers never share one.
     database_url = private_database_url("live")
     server = LiveServer(
-        tmp_path_factory.mktemp("credits-server"), database_url_override=database_url
+        tmp_path_factory.mktemp("credits-server"),
+        database_url_override=database_url,
+        # Many tests pay many times a minute on one account: the card-testing limit is tested on
+        # a server of its own (tests/hardening/test_rate_limits.py).
+        env={"CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": "1000"},
     )
     server.start()
     server.open_database()
