@@ -34,9 +34,9 @@ async def test_the_eleventh_payment_in_a_minute_says_to_wait(
     from screens.payment import PaymentScreen
 
     owner = limited_server.make_owner(balance=5000)
-    with httpx.Client(base_url=limited_server.url, headers=owner.headers) as client:
+    async with httpx.AsyncClient(base_url=limited_server.url, headers=owner.headers) as client:
         for _ in range(10):
-            paid = client.post(
+            paid = await client.post(
                 "/v1/topups",
                 json={"amount": 1000, "payment_method_id": owner.payment_method_id},
                 headers={"Idempotency-Key": uuid.uuid4().hex},
