@@ -13,7 +13,6 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -22,9 +21,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-APP_NAME = "credits-tui"
+from tui.paths import config_path as config_path  # re-exported: the CLI asks here
+
 ENV_PREFIX = "CREDITS_TUI_"
-CONFIG_ENV = "CREDITS_TUI_CONFIG"
 """An environment variable that names the config file, below `--config` and above the default."""
 
 # The TOML values being loaded; a context variable so `load_settings` can hand them to the source
@@ -135,19 +134,6 @@ class Settings(BaseSettings):
 def keys() -> list[str]:
     """Every configuration key, in declaration order."""
     return list(Settings.model_fields)
-
-
-def config_path(explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
-    """The config file to read: `--config`, else $CREDITS_TUI_CONFIG, else the user config dir.
-
-    platformdirs honours $XDG_CONFIG_HOME at call time (…/credits-tui/config.toml).
-    """
-    env = os.environ if environ is None else environ
-    if explicit is not None:
-        return explicit.expanduser()
-    if env.get(CONFIG_ENV):
-        return Path(env[CONFIG_ENV]).expanduser()
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
 def load_settings(

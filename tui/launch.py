@@ -43,7 +43,7 @@ def peek(config_path: Path | None, overrides: Mapping[str, object], key: str) ->
 
 
 def _default_config_path() -> Path:
-    from tui.config import config_path  # only when no --config: platformdirs is cheap
+    from tui.paths import config_path  # not tui.config: that loads pydantic
 
     return config_path()
 

@@ -44,6 +44,7 @@ def test_what_paints_the_login_screen_loads_no_pydantic_httpx_or_settings() -> N
     script = (
         "import json, sys\n"
         "import tui.cli, tui.app, tui.launch, screens.login\n"
+        "tui.launch.peek(None, {}, 'theme')\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
     result = subprocess.run(
