@@ -77,6 +77,8 @@ class Database:
         self._writer = self.engine.execution_options(write=True)
         self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._thread_writer: tuple[ThreadPoolExecutor, Engine] | None = None
+        # A SQLite file (not :memory:, which another connection would not see) has a writer thread.
+        self._has_file = self.is_sqlite and sqlite_path(url) is not None
 
     @property
     def is_sqlite(self) -> bool:
@@ -130,7 +132,7 @@ class Database:
         per statement, each waiting for the event loop while the write lock is held. Elsewhere
         (PostgreSQL) it is `run_sync` on an ordinary write transaction: same code, same locks.
         """
-        if not self.is_sqlite or sqlite_path(str(self.engine.url)) is None:
+        if not self._has_file:
             async with self.write() as session:
                 connection = await session.connection()
                 return await connection.run_sync(work)

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from server.ids import new_id
@@ -47,6 +47,37 @@ class AccountDebits:
     opened_intent: bool = False
 
 
+# Built once: a statement object caches its compiled form, so each debit only binds values.
+_LOCK_ACCOUNTS = (
+    select(Account.id, Account.balance, Account.currency)
+    .where(Account.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Account.id)
+    .with_for_update()
+)
+_POSTED = select(
+    LedgerEntry.reference, LedgerEntry.id, LedgerEntry.amount, LedgerEntry.balance_after
+).where(
+    LedgerEntry.account_id == bindparam("account_id"),
+    LedgerEntry.reference.in_(bindparam("references", expanding=True)),
+)
+_INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True)
+_SET_BALANCE = (
+    update(Account)
+    .where(Account.id == bindparam("account_id"))
+    .values(balance=bindparam("balance"))
+)
+_SETTINGS = select(AutoRechargeSettings.enabled, AutoRechargeSettings.threshold).where(
+    AutoRechargeSettings.account_id == bindparam("account_id")
+)
+_OPEN_INTENT = select(RechargeIntent.id).where(
+    RechargeIntent.open_account_id == bindparam("account_id")
+)
+_LAST_SEQ = select(func.coalesce(func.max(Event.seq), 0)).where(
+    Event.account_id == bindparam("account_id")
+)
+_INSERT_EVENT = insert(Event)
+
+
 def debit_accounts(
     connection: Connection,
     wanted: dict[str, list[Debit]],
@@ -55,12 +86,7 @@ def debit_accounts(
     low_balance_level: int,
 ) -> dict[str, AccountDebits]:
     """Every account of the batch locked up front in one order (two batches never deadlock)."""
-    rows = connection.execute(
-        select(Account.id, Account.balance, Account.currency)
-        .where(Account.id.in_(sorted(wanted)))
-        .order_by(Account.id)
-        .with_for_update()
-    ).all()
+    rows = connection.execute(_LOCK_ACCOUNTS, {"ids": sorted(wanted)}).all()
     found = {row.id: (int(row.balance), str(row.currency)) for row in rows}
     answers: dict[str, AccountDebits] = {}
     for account_id in sorted(wanted):
@@ -86,14 +112,8 @@ def _debit_one(
     seen: dict[str, tuple[int, int, int]] = {}  # reference -> (entry id, amount, balance_after)
     references = sorted({debit.reference for debit in debits})
     for start in range(0, len(references), 500):
-        for row in connection.execute(
-            select(
-                LedgerEntry.reference, LedgerEntry.id, LedgerEntry.amount, LedgerEntry.balance_after
-            ).where(
-                LedgerEntry.account_id == account_id,
-                LedgerEntry.reference.in_(references[start : start + 500]),
-            )
-        ):
+        chunk = references[start : start + 500]
+        for row in connection.execute(_POSTED, {"account_id": account_id, "references": chunk}):
             seen[row.reference] = (int(row.id), int(row.amount), int(row.balance_after))
     now = utcnow()
     result = AccountDebits(currency)
@@ -126,13 +146,8 @@ def _debit_one(
         balance = new_balance
     ids: list[int] = []
     if new_rows:
-        ids = list(
-            connection.execute(
-                insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True),
-                new_rows,
-            ).scalars()
-        )
-        connection.execute(update(Account).where(Account.id == account_id).values(balance=balance))
+        ids = list(connection.execute(_INSERT_ENTRIES, new_rows).scalars())
+        connection.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
     for how, debit, index in plan:
         if how == "refused":
             result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
@@ -158,11 +173,7 @@ def _after_debits(
     now: Any,
 ) -> bool:
     """recharge.after_debits: alert on each downward crossing; open an intent on one."""
-    row = connection.execute(
-        select(AutoRechargeSettings.enabled, AutoRechargeSettings.threshold).where(
-            AutoRechargeSettings.account_id == account_id
-        )
-    ).first()
+    row = connection.execute(_SETTINGS, {"account_id": account_id}).first()
     enabled = row is not None and bool(row.enabled)
     level = int(row.threshold) if row is not None and enabled else low_balance_level
     opened = False
@@ -175,9 +186,7 @@ def _after_debits(
 
 
 def _open_intent(connection: Connection, account_id: str, now: Any) -> bool:
-    existing = connection.execute(
-        select(RechargeIntent.id).where(RechargeIntent.open_account_id == account_id)
-    ).first()
+    existing = connection.execute(_OPEN_INTENT, {"account_id": account_id}).first()
     if existing is not None:
         return False
     connection.execute(
@@ -200,15 +209,14 @@ def _emit(
     connection: Connection, account_id: str, type_: str, data: dict[str, Any], now: Any
 ) -> None:
     """events.emit: the next seq of the account (its row is locked by this transaction)."""
-    last = connection.execute(
-        select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
-    ).scalar_one()
+    last = connection.execute(_LAST_SEQ, {"account_id": account_id}).scalar_one()
     connection.execute(
-        insert(Event).values(
-            account_id=account_id,
-            seq=int(last) + 1,
-            type=type_,
-            data=json.dumps(data, separators=(",", ":")),
-            created_at=now,
-        )
+        _INSERT_EVENT,
+        {
+            "account_id": account_id,
+            "seq": int(last) + 1,
+            "type": type_,
+            "data": json.dumps(data, separators=(",", ":")),
+            "created_at": now,
+        },
     )
