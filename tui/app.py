@@ -93,6 +93,17 @@ class CreditsApp(App[None]):
         self.startup_error: StartupError | None = None
         self._unsubscribe_events: Callable[[], None] = lambda: None
 
+    def _fatal_error(self) -> None:
+        # Textual prints a crash's traceback with every frame's local variables, which could put
+        # a typed password or card number on the screen (and into an SSH session's scrollback).
+        # Textual has no public switch for it, so this one hook is overridden: the same report,
+        # without locals, through the public `panic`.
+        import rich
+        from rich.traceback import Traceback
+
+        self.bell()
+        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
+
     @property
     def store(self) -> AccountStore:
         """The one store. Screens act only once the state says online, so it exists by then."""
