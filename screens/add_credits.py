@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from screens.base import AccountScreen, credits_app
 from screens.format import clean
 from tui.money import format_money, parse_money
 from tui.state import AccountState
 from widgets.amount_grid import AmountGrid
+from widgets.key_footer import KeyFooter
 from widgets.money_input import MoneyInput
 
 
@@ -41,10 +42,9 @@ class AddCreditsScreen(AccountScreen):
                 )
             yield Static(id="custom-hint", markup=False)
             yield Button("Continue to payment", id="continue", variant="primary")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#add-box").border_title = "Add credits"
 
     def show_state(self, state: AccountState) -> None:

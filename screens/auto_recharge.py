@@ -8,16 +8,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, RadioButton, RadioSet, Static, Switch
+from textual.widgets import Header, Label, RadioButton, RadioSet, Static, Switch
 from textual.worker import Worker
 
-from screens.base import AccountScreen
+from screens.base import AccountScreen, show_text
 from screens.format import card_label, clean
 from screens.messages import describe_error
 from tui.api.errors import Conflict
 from tui.api.models import AutoRecharge, AutoRechargeUpdate
 from tui.money import format_money
 from tui.state import AccountState
+from widgets.key_footer import KeyFooter
+from widgets.line_static import LineStatic
 from widgets.slider import Slider
 
 
@@ -51,17 +53,16 @@ class AutoRechargeScreen(AccountScreen):
             with Horizontal(classes="row"):
                 yield Label("Add this amount", classes="row-label", id="amount-label")
                 yield Slider(id="amount", formatter=self._money)
-            yield Static(id="sentence", markup=False)
+            yield LineStatic(id="sentence")
             yield Static(id="recharge-note", markup=False)
             yield Static(id="recharge-message", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def _money(self, value: int) -> str:
         return format_money(value, self._currency)
 
     def on_mount(self) -> None:
         self.query_one("#recharge-box").border_title = "Auto-recharge"
-        super().on_mount()
 
     def _draft(self, state: AccountState) -> AutoRechargeUpdate | None:
         if state.auto_recharge_draft is not None:
@@ -82,7 +83,7 @@ class AutoRechargeScreen(AccountScreen):
     def show_state(self, state: AccountState) -> None:
         saved, draft = state.auto_recharge, self._draft(state)
         if saved is None or draft is None:
-            self.query_one("#recharge-status", Static).update("Loading your settings...")
+            show_text(self.query_one("#recharge-status", Static), "Loading your settings...")
             return
         if state.account is not None:
             self._currency = state.account.currency
@@ -102,10 +103,11 @@ class AutoRechargeScreen(AccountScreen):
             )
             self._set_slider("#amount", value, bounds.amount_min, bounds.amount_max, bounds.step)
             self.query_one("#mode-target" if target_mode else "#mode-add", RadioButton).value = True
-        self.query_one("#amount-label", Label).update(
-            "Top up to" if target_mode else "Add this amount"
+        show_text(
+            self.query_one("#amount-label", Label),
+            "Top up to" if target_mode else "Add this amount",
         )
-        self.query_one("#enabled-text", Static).update("On" if draft.enabled else "Off")
+        show_text(self.query_one("#enabled-text", Static), "On" if draft.enabled else "Off")
         self._show_texts(state, saved, draft)
 
     def _set_slider(self, selector: str, value: int, low: int, high: int, step: int) -> None:
@@ -119,14 +121,15 @@ class AutoRechargeScreen(AccountScreen):
         from screens.format import recharge_sentence
 
         method = state.payment_method(draft.payment_method_id) or state.default_payment_method
-        self.query_one("#sentence", Static).update(recharge_sentence(draft, method, self._currency))
+        sentence = recharge_sentence(draft, method, self._currency)
+        self.query_one("#sentence", LineStatic).update(sentence)  # repaints changed cells only
         unsaved = self.unsaved_changes() is not None
         status = "* Unsaved changes (ctrl+s to save)" if unsaved else "Saved"
         if state.busy("save_auto_recharge"):
             status = "Saving..."
         marker = self.query_one("#recharge-status", Static)
         marker.set_class(unsaved, "-warning")
-        marker.update(status)
+        show_text(marker, status)
         notes = []
         if not saved.enabled and saved.disabled_reason:
             notes.append(f"Turned off: {clean(saved.disabled_reason)}")
@@ -138,7 +141,7 @@ class AutoRechargeScreen(AccountScreen):
             notes.append("No card on file: pay once with 'save this card' to use auto-recharge.")
         else:
             notes.append(f"Charged to {card_label(method)}.")
-        self.query_one("#recharge-note", Static).update("\n".join(notes))
+        show_text(self.query_one("#recharge-note", Static), "\n".join(notes))
 
     def _edit(self, **changes: Any) -> None:
         draft = self._draft(self.state)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import events
 from textual.app import App
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from screens.confirm import ConfirmScreen
@@ -21,8 +25,24 @@ def credits_app(app: App[Any]) -> CreditsApp:
     return cast("CreditsApp", app)
 
 
+def show_text(widget: Static, text: str) -> None:
+    """Update `widget` only if it shows something else: `Static.update` always relayouts and
+    repaints, and over SSH every repainted cell is bytes on the link."""
+    if widget.content != text:
+        widget.update(text)
+
+
 class AccountScreen(Screen[Any]):
-    """A full screen that re-renders from every new AccountState; never keeps its own copy."""
+    """A full screen that re-renders from every new AccountState; never keeps its own copy.
+
+    Only the active screen renders: a screen below it would otherwise redraw on every change
+    (a slider step is a new draft) and Textual forwards a background screen's dirty regions to
+    the top one. A screen that comes back to the top renders once, if the state moved meanwhile.
+    """
+
+    # Focus styles are per widget (Textual updates them on focus and blur), so a focus change
+    # need not repaint the whole screen, which Screen.focused (repaint=True) would do.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @property
     def state(self) -> AccountState:
@@ -32,8 +52,31 @@ class AccountScreen(Screen[Any]):
     def store(self) -> AccountStore:
         return credits_app(self.app).store
 
+    _rendered: AccountState | None = None
+
     def on_mount(self) -> None:
-        self.watch(self.app, "account_state", self.show_state)
+        # Textual calls on_mount of every class in the MRO, most derived first, so subclasses
+        # set up their widgets in their own on_mount (no super() call) before this first render.
+        self.watch(self.app, "account_state", self._state_changed)
+
+    def _state_changed(self, state: AccountState) -> None:
+        if self._visible():
+            self._render_state(state)
+
+    def _visible(self) -> bool:
+        """On top, or just below a modal (which shows this screen around it)."""
+        stack = self.app.screen_stack
+        if stack and stack[-1] is self:
+            return True
+        return len(stack) > 1 and stack[-2] is self and isinstance(stack[-1], ModalScreen)
+
+    def on_screen_resume(self, _event: events.ScreenResume) -> None:
+        self._render_state(self.state)
+
+    def _render_state(self, state: AccountState) -> None:
+        if state is not self._rendered:
+            self._rendered = state
+            self.show_state(state)
 
     def show_state(self, state: AccountState) -> None:
         """Draw the screen from `state`; called at mount and on every change."""

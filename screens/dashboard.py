@@ -10,16 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
-from screens.base import AccountScreen, credits_app
+from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances
+from tui.api.models import Transaction
 from tui.money import format_money
 from tui.state import AccountState
 from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary
 from widgets.connection_banner import ConnectionBanner
+from widgets.key_footer import KeyFooter
 
 RECENT_ROWS = 20
 
@@ -43,6 +45,8 @@ class DashboardScreen(AccountScreen):
         Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
     ]
 
+    _recent_shown: tuple[tuple[Transaction, ...], str] | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield ConnectionBanner(id="banner")
@@ -61,7 +65,7 @@ class DashboardScreen(AccountScreen):
         yield Static("Loading your account...", id="loading")
         yield Static(id="empty", markup=False)
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#recharge-panel").border_title = "Auto-recharge"
@@ -71,7 +75,6 @@ class DashboardScreen(AccountScreen):
         table.add_column("What", key="what")
         table.add_column("Amount", key="amount", width=11)
         table.add_column("Balance", key="balance", width=11)
-        super().on_mount()
         if self.state.account is None and not self.state.busy("refresh"):
             self.action_refresh()
 
@@ -89,7 +92,7 @@ class DashboardScreen(AccountScreen):
         self.query_one("#banner", ConnectionBanner).status = state.connection
         connection = self.query_one("#connection", Static)
         connection.display = state.connection == "online"
-        connection.update(CONNECTION_TEXT[state.connection])
+        show_text(connection, CONNECTION_TEXT[state.connection])
         account = state.account
         loading = account is None
         self.query_one("#loading").display = loading
@@ -100,7 +103,10 @@ class DashboardScreen(AccountScreen):
             return
         currency = account.currency
         # Content, not a str: a border title would read a name like "[b]Acme" as markup.
-        self.query_one("#balance-panel").border_title = Content(clean(account.name))
+        balance_panel = self.query_one("#balance-panel")
+        title = Content(clean(account.name))
+        if balance_panel.border_title != title:
+            balance_panel.border_title = title
         self.query_one("#balance", BalanceDisplay).update_balance(
             account.balance, currency, account.low_balance, account.low_balance_level
         )
@@ -112,11 +118,11 @@ class DashboardScreen(AccountScreen):
         settings = state.auto_recharge
         summary = self.query_one("#recharge-summary", Static)
         if settings is None:
-            summary.update("Loading...")
+            show_text(summary, "Loading...")
         else:
             method = state.payment_method(settings.payment_method_id)
             text = recharge_summary(settings, method, currency)
-            summary.update(f"{text} (press r to set it up)" if text == "Off" else text)
+            show_text(summary, f"{text} (press r to set it up)" if text == "Off" else text)
         self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
@@ -125,12 +131,13 @@ class DashboardScreen(AccountScreen):
         self.query_one("#trend", Sparkline).data = [float(value) for value in days]
         low, high = min(days), max(days)
         if not state.transactions:
-            self.query_one("#trend-caption", Static).update("Last 30 days: no activity yet")
+            show_text(self.query_one("#trend-caption", Static), "Last 30 days: no activity yet")
             return
-        self.query_one("#trend-caption", Static).update(
+        show_text(
+            self.query_one("#trend-caption", Static),
             f"Last 30 days: from {format_money(days[0], currency)} to "
             f"{format_money(days[-1], currency)} (low {format_money(low, currency)}, "
-            f"high {format_money(high, currency)})"
+            f"high {format_money(high, currency)})",
         )
 
     def _show_recent(self, state: AccountState, currency: str) -> None:
@@ -139,7 +146,10 @@ class DashboardScreen(AccountScreen):
         recent = state.transactions[:RECENT_ROWS]
         empty.display = not recent
         table.display = bool(recent)
-        empty.update("No transactions yet. Press a to add credits.")
+        show_text(empty, "No transactions yet. Press a to add credits.")
+        if (recent, currency) == self._recent_shown:
+            return  # only the balance or settings changed: keep the rows (no repaint)
+        self._recent_shown = (recent, currency)
         table.clear()
         for item in recent:
             table.add_row(

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from screens.base import AccountScreen
+from widgets.key_footer import KeyFooter
 
 
 def _binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
@@ -75,8 +76,7 @@ class HelpScreen(AccountScreen):
                     Content.assemble((f"{key:<22}", "bold"), "  ", text) for key, text in rows
                 )
                 yield Static(Content("\n").join(lines), classes="help-section")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#help-body").focus()

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Static
 from textual.worker import Worker
 
 from screens.base import AccountScreen, credits_app
@@ -19,6 +19,7 @@ from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
 from tui.api.errors import RateLimited, ServerUnreachable
 from tui.state import AccountState
+from widgets.key_footer import KeyFooter
 
 
 class LoginScreen(AccountScreen):
@@ -53,10 +54,9 @@ class LoginScreen(AccountScreen):
             yield Button("Sign in", id="sign-in", variant="primary")
             yield Static(id="login-error", markup=False)
             yield Static(id="demo-line", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         title = "Your session ended: sign in again" if self.reauth else "Sign in to Credits"
         self.query_one("#login-title", Static).update(title)
         if self.reauth and self.state.user is not None:

@@ -12,7 +12,6 @@ from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     LoadingIndicator,
     RadioButton,
@@ -30,6 +29,7 @@ from tui.api.errors import ApiError
 from tui.api.models import CardInput, Topup
 from tui.money import format_money
 from tui.state import AccountState
+from widgets.key_footer import KeyFooter
 
 NEW_CARD = "new-card"
 
@@ -64,10 +64,9 @@ class PaymentScreen(AccountScreen):
             with Horizontal(id="action"):
                 yield Static(id="action-qr", markup=False)
                 yield Static(id="action-text", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#paying").display = False
         self.query_one("#action").display = False
 

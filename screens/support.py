@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Button, Header, Input, Label, Static, TextArea
 from textual.worker import Worker
 
 from screens.base import AccountScreen
@@ -16,6 +16,7 @@ from screens.format import clean
 from screens.messages import describe_error
 from tui.money import MoneyError, format_money, parse_money
 from tui.state import AccountState
+from widgets.key_footer import KeyFooter
 
 
 class SupportScreen(AccountScreen):
@@ -48,11 +49,10 @@ class SupportScreen(AccountScreen):
             yield TextArea(id="support-message", soft_wrap=True, show_line_numbers=False)
             yield Button("Send request", id="support-send", variant="primary")
             yield Static(id="support-result", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#support-box").border_title = "Support request"
-        super().on_mount()
         state = self.state
         if self.amount is not None and state.account is not None:
             money = format_money(self.amount, state.account.currency, symbol=False)

@@ -7,12 +7,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from screens.base import AccountScreen
 from screens.format import KINDS, clean, signed_money
 from tui.money import format_money
 from tui.state import AccountState
+from widgets.key_footer import KeyFooter
 
 LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
 
@@ -42,7 +43,7 @@ class TransactionsScreen(AccountScreen):
             yield Static(id="history-status", markup=False)
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-empty", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -51,7 +52,6 @@ class TransactionsScreen(AccountScreen):
         table.add_column("Description", key="what")
         table.add_column("Amount", key="amount", width=11)
         table.add_column("Balance", key="balance", width=11)
-        super().on_mount()
         if self.state.transactions_kind is not None:
             self.load_more(None)
 

@@ -90,7 +90,10 @@ class BalanceDisplay(Widget):
         self, minor: int | None, currency: str, low: bool, level: int | None = None
     ) -> None:
         """Show a new balance; `low` adds the warning colour and words."""
-        self._state = (minor, currency.upper(), low, level)
+        state = (minor, currency.upper(), low, level)
+        if state == self._state and self.is_mounted:
+            return  # the same picture: no repaint (every repainted cell crosses an SSH link)
+        self._state = state
         if self.is_mounted:
             self._show()
 

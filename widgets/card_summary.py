@@ -51,6 +51,9 @@ class CardSummary(Static):
     }
     """
 
+    card: PaymentMethod | None = None
+    """The card shown, or None."""
+
     def __init__(
         self,
         card: PaymentMethod | None = None,
@@ -77,7 +80,9 @@ class CardSummary(Static):
         self.update_card(card)
 
     def update_card(self, card: PaymentMethod | None) -> None:
-        """Show another card (or none)."""
+        """Show another card (or none); the same card again repaints nothing."""
+        if card == self.card and self.is_mounted:
+            return
         self.card = card
         if card is None:
             self.update(Text(self._empty))

@@ -8,8 +8,9 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -22,6 +23,45 @@ _UNICODE = ("━", "●", "○", "─", "[]")
 _ASCII = ("=", "O", "o", "-", "[]")
 
 
+_STEP = Binding.Group("Step", compact=True)
+_BIG = Binding.Group("Jump")
+_ENDS = _BIG
+
+
+class SliderValue(Widget):
+    """The slider's value as text, docked at its right end.
+
+    A widget of its own so that a new value rewrites only these few cells: Textual writes a
+    changed line from the start of the widget that holds the change, so a label drawn by the
+    slider itself would resend the whole track with it.
+    """
+
+    DEFAULT_CSS = """
+    SliderValue {
+        dock: right;
+        width: auto;
+        height: 1;
+    }
+    """
+    ALLOW_SELECT = False
+
+    def __init__(self, slider: Slider) -> None:
+        super().__init__()
+        self._slider = slider
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._slider.label_width()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 1
+
+    def render_line(self, y: int) -> Strip:
+        slider, width = self._slider, self.size.width
+        label = slider.format_value(slider.value).rjust(width)
+        style = slider.get_component_rich_style("slider--label")
+        return Strip([Segment(label, style)]).adjust_cell_length(width, slider.rich_style)
+
+
 class Slider(Widget, can_focus=True):
     """Pick a whole number between `min` and `max` in steps of `step`.
 
@@ -30,17 +70,19 @@ class Slider(Widget, can_focus=True):
     posts `Slider.Changed`. Changing the value repaints this line only (no relayout).
     """
 
+    # Shown in the Footer while the slider has focus (every action reachable by a key on show),
+    # grouped so all six fit in a compact footer at 80 columns: "←→ Step pgdn pgup Big home end".
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "decrease", "Less", show=False, id="slider.decrease"),
-        Binding("right", "increase", "More", show=False, id="slider.increase"),
+        Binding("left", "decrease", "Less", group=_STEP, id="slider.decrease"),
+        Binding("right", "increase", "More", group=_STEP, id="slider.increase"),
         Binding(
-            "shift+left,pagedown", "decrease_big", "Much less", show=False, id="slider.decrease_big"
+            "pagedown,shift+left", "decrease_big", "Much less", group=_BIG, id="slider.decrease_big"
         ),
         Binding(
-            "shift+right,pageup", "increase_big", "Much more", show=False, id="slider.increase_big"
+            "pageup,shift+right", "increase_big", "Much more", group=_BIG, id="slider.increase_big"
         ),
-        Binding("home", "to_min", "Minimum", show=False, id="slider.minimum"),
-        Binding("end", "to_max", "Maximum", show=False, id="slider.maximum"),
+        Binding("home", "to_min", "Minimum", group=_ENDS, id="slider.minimum"),
+        Binding("end", "to_max", "Maximum", group=_ENDS, id="slider.maximum"),
     ]
     """
     | Key(s) | Description |
@@ -95,8 +137,9 @@ class Slider(Widget, can_focus=True):
     }
     """
 
-    # Only this widget repaints on a change: none of these asks for a relayout.
-    value: reactive[int] = reactive(0, init=False, layout=False)
+    # Only this widget repaints on a change: none of these asks for a relayout. A new value
+    # repaints only the cells it changes (watch_value): over SSH a step is a few dozen bytes.
+    value: reactive[int] = reactive(0, init=False, layout=False, repaint=False)
     """The current value: always on a step and within [min, max]."""
     min: reactive[int] = reactive(0, init=False, layout=False)
     max: reactive[int] = reactive(100, init=False, layout=False)
@@ -153,6 +196,7 @@ class Slider(Widget, can_focus=True):
             _ASCII if (prefer_ascii() if ascii_only is None else ascii_only) else _UNICODE
         )
         self._dragging = False
+        self._value_label = SliderValue(self)
         if tooltip is not None:
             self.tooltip = tooltip
 
@@ -178,13 +222,38 @@ class Slider(Widget, can_focus=True):
         snapped = self.min + steps * self.step
         return min(max(snapped, self.min), self.top)
 
-    def watch_value(self, value: int) -> None:
+    def watch_value(self, old: int, value: int) -> None:
+        self._repaint_change(old, value)
         self.post_message(self.Changed(self, value))
+
+    def _repaint_change(self, old: int, new: int) -> None:
+        """Mark dirty only the track up to the thumb, and the value's own cells."""
+        width = self.size.width
+        if width <= 0 or self.label_width() != self.label_width(old):
+            self._redraw()  # the track changes length: redraw the line
+            return
+        track = self._track_width(width)
+        before, after = self._thumb_index(track, old), self._thumb_index(track, new)
+        low, high = min(before, after), max(before, after)
+        self.refresh(Region(1 + low, 0, high - low + 1, 1))
+        self._value_label.refresh()
+
+    def _redraw(self) -> None:
+        self.refresh()
+        self._value_label.refresh(layout=True)  # its width follows the widest value
+
+    def compose(self) -> ComposeResult:
+        yield self._value_label
+
+    def watch_disabled(self, disabled: bool) -> None:
+        super().watch_disabled(disabled)
+        if self.is_mounted:
+            self._redraw()
 
     def _rebound(self) -> None:
         # New bounds or step: bring the value back onto the grid (posts Changed if it moves).
         self.value = self.value
-        self.refresh()
+        self._redraw()
 
     def watch_min(self) -> None:
         self._rebound()
@@ -212,25 +281,28 @@ class Slider(Widget, can_focus=True):
         if step is not None:
             self.set_reactive(Slider.step, self.validate_step(step))
         self.value = self.value if value is None else value
-        self.refresh()
+        self._redraw()
 
     def format_value(self, value: int) -> str:
         """The text drawn for a value."""
         return self._formatter(value)
 
-    def _label_width(self) -> int:
-        # Wide enough for either bound, so the track keeps its length as the value moves.
+    def label_width(self, value: int | None = None) -> int:
+        """Cells for the value text: wide enough for either bound (or `value`), so the track
+        keeps its length as the value moves."""
+        shown = self.value if value is None else value
         labels = (self.format_value(self.min), self.format_value(self.top))
-        return max(cell_len(label) for label in (*labels, self.format_value(self.value)))
+        return max(cell_len(label) for label in (*labels, self.format_value(shown)))
 
     def _track_width(self, width: int) -> int:
-        return max(1, width - 3 - self._label_width())
+        return max(1, width - 3 - self.label_width())
 
-    def _thumb_index(self, track: int) -> int:
+    def _thumb_index(self, track: int, value: int | None = None) -> int:
+        shown = self.value if value is None else value
         span = self.top - self.min
         if span <= 0 or track <= 1:
             return 0
-        return ((self.value - self.min) * (track - 1) * 2 + span) // (span * 2)
+        return ((shown - self.min) * (track - 1) * 2 + span) // (span * 2)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1
@@ -245,7 +317,7 @@ class Slider(Widget, can_focus=True):
         base = self.rich_style
         style = self.get_component_rich_style
         open_, close = (brackets[0], brackets[1]) if self.has_focus else (" ", " ")
-        label = self.format_value(self.value).rjust(self._label_width())
+        label = self.format_value(self.value).rjust(self.label_width())
         segments = [
             Segment(open_, base),
             Segment(fill * index, style("slider--fill")),
@@ -257,10 +329,10 @@ class Slider(Widget, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base)
 
     def on_focus(self, event: events.Focus) -> None:
-        self.refresh()
+        self._redraw()
 
     def on_blur(self, event: events.Blur) -> None:
-        self.refresh()
+        self._redraw()
 
     def _value_at(self, x: int) -> int:
         """The value under column `x` of the content area (clamped to the track)."""
