@@ -62,12 +62,6 @@ def _locked(session: AsyncSession) -> dict[str, object]:
     return per_transaction(session, "locked_accounts")
 
 
-def remember_locked(session: AsyncSession, account: Account) -> None:
-    """For a caller that locked the row itself (FOR UPDATE, fresh): later lock_account calls in
-    this transaction return it without another SELECT."""
-    _locked(session)[account.id] = account
-
-
 async def lock_account(session: AsyncSession, account_id: str) -> Account:
     held = _locked(session)
     known = held.get(account_id)
@@ -144,73 +138,6 @@ async def post(
     session.add(entry)
     await session.flush()
     return Posted(entry, created=True)
-
-
-@dataclass(frozen=True, slots=True)
-class Posting:
-    kind: str
-    amount: int
-    description: str
-    reference: str
-
-
-def _check(kind: str, amount: int) -> None:
-    if kind not in KINDS:
-        raise ValueError(f"unknown ledger kind {kind!r}")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise ValueError("a ledger amount is a non-zero integer of minor units")
-    if kind in CREDIT_KINDS and amount < 0:
-        raise ValueError(f"{kind} is a credit")
-    if kind in DEBIT_KINDS and amount > 0:
-        raise ValueError(f"{kind} is a debit")
-
-
-async def post_many(
-    session: AsyncSession, account_id: str, postings: list[Posting], *, floor: int | None = None
-) -> list[Posted | InsufficientCredits]:
-    """`post` for many entries of one account at once (usage batches): one lock, one lookup of
-    the references, one flush. Each posting is answered on its own, in order, exactly as `post`
-    would have answered it; a refused one writes nothing and does not stop the others."""
-    for posting in postings:
-        _check(posting.kind, posting.amount)
-    account = await lock_account(session, account_id)
-    seen: dict[str, LedgerEntry] = {}
-    references = sorted({posting.reference for posting in postings})
-    for start in range(0, len(references), 500):
-        rows = await session.execute(
-            select(LedgerEntry).where(
-                LedgerEntry.account_id == account_id,
-                LedgerEntry.reference.in_(references[start : start + 500]),
-            )
-        )
-        seen.update({entry.reference: entry for entry in rows.scalars() if entry.reference})
-    answers: list[Posted | InsufficientCredits] = []
-    balance = account.balance
-    now = utcnow()
-    for posting in postings:
-        if posting.reference in seen:
-            answers.append(Posted(seen[posting.reference], created=False))
-            continue
-        new_balance = balance + posting.amount
-        if floor is not None and posting.amount < 0 and new_balance < floor:
-            answers.append(InsufficientCredits(balance, posting.amount, floor))
-            continue
-        entry = LedgerEntry(
-            account_id=account_id,
-            kind=posting.kind,
-            amount=posting.amount,
-            balance_after=new_balance,
-            description=posting.description[:300],
-            reference=posting.reference,
-            created_at=now,
-        )
-        session.add(entry)
-        seen[posting.reference] = entry
-        balance = new_balance
-        answers.append(Posted(entry, created=True))
-    account.balance = balance
-    await session.flush()
-    return answers
 
 
 async def entries_sum(session: AsyncSession, account_id: str) -> int:

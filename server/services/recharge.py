@@ -1,8 +1,8 @@
 """The auto-recharge engine's bookkeeping, always inside the caller's write transaction.
 
-- `after_debit`: a debit that takes the balance under the threshold opens a recharge intent in the
-  debit's own transaction (at most one open intent per account: a unique column, and the account
-  row is locked), and sends the low-balance alert once per crossing.
+- a debit that takes the balance under the threshold opens a recharge intent in the debit's own
+  transaction (at most one open intent per account: a unique column, and the account row is
+  locked), and sends the low-balance alert once per crossing: server.services.usage_debit.
 - `on_topup_settled`: called by `topups.apply_charge_result` in the transaction that records a
   gateway answer, so the ledger credit, the intent's next step, the settings' last attempt and the
   events all commit together, exactly once, whichever process finished the charge.
@@ -68,25 +68,6 @@ async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent 
     session.add(intent)
     await session.flush()
     return intent
-
-
-async def after_debits(
-    session: AsyncSession, settings: Settings, account_id: str, moves: list[tuple[int, int]]
-) -> bool:
-    """For each debit (balance before, after), in order: alert and open an intent on a downward
-    crossing. True when an intent was opened."""
-    row = await settings_row(session, account_id)
-    enabled = row is not None and row.enabled
-    level = row.threshold if row is not None and enabled else settings.low_balance_level
-    opened = False
-    for before, after in moves:
-        if before >= level > after:
-            await events.emit(
-                session, account_id, "low_balance", {"balance": after, "level": level}
-            )
-        if row is not None and enabled and before >= row.threshold > after:
-            opened |= await open_intent(session, account_id) is not None
-    return opened
 
 
 async def open_if_below(session: AsyncSession, account_id: str) -> bool:
