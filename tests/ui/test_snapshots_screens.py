@@ -7,11 +7,13 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Button
 
 from tests.support.live_server import LiveServer, Owner
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import screen_text
+from tests.ui.helpers import screen_text, wait_for
 from tests.ui.snapshot_support import SIZE_IDS, SIZES, RunBefore, signed_in, typing, until
+from tests.ui.transports import GatedTransport
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -38,7 +40,15 @@ def test_add_credits_above_max(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     owner = fixed_owner(live_server)
-    assert shoot(snap_compare, make_app, owner, size, "a", "tab", typing("5000"))
+    # Wait for what the typing leads to (the live check under the field, the button relabelled)
+    # rather than for a fixed number of frames: on a loaded machine they can come later.
+    offered = until(
+        lambda pilot: (
+            "ask support" in screen_text(pilot, "#custom-hint")
+            and str(pilot.app.screen.query_one("#continue", Button).label) == "Ask support"
+        )
+    )
+    assert shoot(snap_compare, make_app, owner, size, "a", "tab", typing("5000"), offered)
 
 
 def test_payment_saved_card(
@@ -88,8 +98,13 @@ def test_auto_recharge_conflict(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     owner = fixed_owner(live_server)
+    transport = GatedTransport()
 
     async def changed_elsewhere(pilot: Pilot[Any]) -> None:
+        # The server tells the app of the change (settings.updated) and the app reloads the
+        # settings with their new ETag; were that reload to land before ctrl+s (a loaded machine),
+        # the save would not conflict. Hold it until the save has met its 412.
+        transport.hold("GET /v1/auto-recharge")
         async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
             current = await http.get("/v1/auto-recharge")
             body = {
@@ -101,9 +116,16 @@ def test_auto_recharge_conflict(
             headers = {"If-Match": current.headers["ETag"]}
             (await http.put("/v1/auto-recharge", json=body, headers=headers)).raise_for_status()
 
+    async def save_conflicts(pilot: Pilot[Any]) -> None:
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: ("PUT", "/v1/auto-recharge", 412) in transport.answers)
+        transport.release()
+
     reloaded = until(lambda pilot: "changed" in screen_text(pilot, "#recharge-message"))
-    steps = ["r", "tab tab right", changed_elsewhere, "ctrl+s", reloaded]
-    assert shoot(snap_compare, make_app, owner, size, *steps)
+    toast = until(lambda pilot: bool(pilot.app.screen.query("Toast")))
+    steps = ["r", "tab tab right", changed_elsewhere, save_conflicts, reloaded, toast]
+    app = make_app(signed_in_as=owner, transport=transport)
+    assert snap_compare(app, terminal_size=size, run_before=signed_in(*steps))
 
 
 def test_support(snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any) -> None:
