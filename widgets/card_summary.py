@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.api.models import PaymentMethod
 from widgets.card_rules import BRANDS, UNKNOWN
 from widgets.glyphs import prefer_ascii
+
+if TYPE_CHECKING:
+    # Types only: the widgets load with the login screen, before pydantic is needed.
+    from tui.api.models import PaymentMethod
 
 
 def brand_label(brand: str) -> str:
