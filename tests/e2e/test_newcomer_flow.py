@@ -56,7 +56,7 @@ def newcomer_session(home: Home, launch: Callable[[], TmuxTerminal]) -> None:
         terminal.press("Escape")
         terminal.wait_for("Recent transactions")
         terminal.type("q")
-        terminal.wait_for("Pane is dead")
+        terminal.wait_for_exit()
     finally:
         terminal.close()
     home.wait_until_no_server()

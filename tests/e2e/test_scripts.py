@@ -45,7 +45,7 @@ def test_balance_follows_the_remembered_session_and_logout_forgets_it(home: Home
         expected = api.get("/v1/account")
         api.close()
         terminal.type("q")
-        terminal.wait_for("Pane is dead")
+        terminal.wait_for_exit()
     finally:
         terminal.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,27 @@ DEFAULT_TIMEOUT = 30.0
 
 class TerminalTimeout(AssertionError):
     """The text a test waited for never appeared; the message holds the screen as it was."""
+
+
+def _credits_processes_evidence() -> str:
+    listing = subprocess.run(
+        ["ps", "-eo", "pid,ppid,stat,etime,args"], capture_output=True, text=True, check=False
+    ).stdout
+    rows = [row for row in listing.splitlines() if "credits" in row or "PID" in row]
+    report = ["Processes:", *rows]
+    spy = Path(sys.executable).parent / "py-spy"
+    for row in rows:
+        fields = row.split()
+        if spy.exists() and fields and fields[0].isdigit() and "credits-tui" in row:
+            dump = subprocess.run(
+                [str(spy), "dump", "--pid", fields[0]],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=30,
+            )
+            report += [f"py-spy dump of {fields[0]}:", dump.stdout or dump.stderr]
+    return "\n".join(report)
 
 
 class TmuxTerminal:
@@ -130,6 +152,19 @@ class TmuxTerminal:
     def pane_pid(self) -> str:
         """The process id of the program in the pane (the program itself: tmux execs it)."""
         return self._run("display-message", "-p", "-t", "main", "#{pane_pid}").strip()
+
+    def wait_for_exit(self, timeout: float = 60.0) -> None:
+        """Wait until the program in the pane has exited. If it has not, fail with evidence:
+        the credits processes still running and, for each live credits-tui, a py-spy dump."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.pane_dead():
+                return
+            time.sleep(0.05)
+        raise TerminalTimeout(
+            f"the program did not exit within {timeout:.0f} s. Screen:\n{self.screen()}\n"
+            + _credits_processes_evidence()
+        )
 
     def pane_dead(self) -> bool:
         return self._run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
