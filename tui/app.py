@@ -120,7 +120,8 @@ class CreditsApp(App[None]):
         if self._store is not None:
             self._use_store(self._store)
         else:
-            self.open_store()
+            # After the first paint: its imports would compete with drawing the login screen.
+            self.call_after_refresh(self.open_store)
         for notice in self.startup_notices:
             self.notify(notice, severity="warning", markup=False)
 
