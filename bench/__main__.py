@@ -1,7 +1,8 @@
 """Run every benchmark and write bench/RESULTS.md: `python3 -m uv run python -m bench [--quick]`.
 
-`--only NAME ...` runs some (startup memory bytes server storm history trips) and prints them
-without writing RESULTS.md.
+`--only NAME ...` runs some (startup memory bytes server storm postgres history trips) and
+prints them without writing RESULTS.md. `postgres`: the server and storm benchmarks again on a
+throwaway PostgreSQL cluster (fsync on), when PostgreSQL is installed.
 """
 
 from __future__ import annotations
@@ -15,17 +16,42 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bench import history, memory, round_trips, server_load, startup, storm, terminal_bytes
+from bench import (
+    history,
+    memory,
+    postgres_cluster,
+    round_trips,
+    server_load,
+    startup,
+    storm,
+    terminal_bytes,
+)
 from bench.common import ROOT, Row, Table
 
 
-def plan(quick: bool) -> dict[str, Callable[[], Table]]:
+def on_postgres(body: Callable[[], list[Table]]) -> list[Table]:
+    """The tables `body` makes on a throwaway PostgreSQL cluster, stopped and removed after."""
+    if postgres_cluster.binaries() is None:
+        table = Table(f"4b/5b. PostgreSQL ({postgres_cluster.DURABILITY})")
+        table.rows.append(Row("server throughput and storm", postgres_cluster.NOT_INSTALLED))
+        return [table]
+    with postgres_cluster.cluster():
+        return body()
+
+
+def plan(quick: bool) -> dict[str, Callable[[], Table | list[Table]]]:
     return {
         "startup": lambda: startup.run(3 if quick else 7),
         "memory": lambda: memory.run(1 if quick else 3),
         "bytes": lambda: terminal_bytes.run(1 if quick else 3),
         "server": lambda: server_load.run(1 if quick else 3, 2.0 if quick else 3.0),
         "storm": lambda: storm.run(1 if quick else 2),
+        "postgres": lambda: on_postgres(
+            lambda: [
+                server_load.run(1 if quick else 3, 2.0 if quick else 3.0, postgres=True),
+                storm.run(1 if quick else 2, postgres=True),
+            ]
+        ),
         "history": lambda: history.run(5 if quick else 15),
         "trips": round_trips.run,
     }
@@ -88,7 +114,8 @@ def main() -> int:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit()};"
         f" {'quick' if args.quick else 'full'} run.",
         f"- Machine: {machine()}.",
-        f"- Durability: the server uses SQLite WAL with synchronous={server_load.DURABILITY}.",
+        f"- Durability: the server uses SQLite WAL with synchronous={server_load.DURABILITY};"
+        f" tables 4b and 5b run it on PostgreSQL with {postgres_cluster.DURABILITY}.",
         "- Ratios are against a reference measured in the same run; medians throughout.",
         "- Causes of the missed goals, found by profiling: `bench/FINDINGS.md`.",
         "- Regenerate: `python3 -m uv run python -m bench` (add `--quick` for fewer repetitions).",
@@ -101,19 +128,21 @@ def main() -> int:
         began = time.monotonic()
         print(f"bench: {name}...", file=sys.stderr, flush=True)
         try:
-            table = steps[name]()
+            made = steps[name]()
         except Exception as error:  # one broken benchmark must not lose the others
-            table = failed(name, error)
-        table.notes.append(f"Took {time.monotonic() - began:.0f} s.")
-        number = table.title.split(" ", 1)[0]
-        summary.rows += [
-            Row(f"{number} {row.what}", row.value, row.reference, row.ratio, row.goal, row.met)
-            for row in table.rows
-            if row.met is not None
-        ]
-        text = table.markdown()
-        print(text, flush=True)
-        tables.append(text)
+            made = failed(name, error)
+        step_tables = made if isinstance(made, list) else [made]
+        step_tables[-1].notes.append(f"Took {time.monotonic() - began:.0f} s.")
+        for table in step_tables:
+            number = table.title.split(" ", 1)[0]
+            summary.rows += [
+                Row(f"{number} {row.what}", row.value, row.reference, row.ratio, row.goal, row.met)
+                for row in table.rows
+                if row.met is not None
+            ]
+            text = table.markdown()
+            print(text, flush=True)
+            tables.append(text)
     header.insert(4, f"- The whole run took {time.monotonic() - started:.0f} s.")
     if not args.only:
         document = [*header, summary.markdown(), *tables]

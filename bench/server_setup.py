@@ -10,18 +10,32 @@ from pathlib import Path
 from typing import Any
 
 from tests.support.live_server import LiveServer
+from tests.support.postgres import drop_database, private_database_url
 
 
 @contextmanager
-def live_server(workdir: Path, env: dict[str, str] | None = None) -> Iterator[LiveServer]:
-    server = LiveServer(workdir, env=dict(env or {}))
-    server.start()
-    server.open_database()
+def live_server(
+    workdir: Path, env: dict[str, str] | None = None, postgres: bool = False
+) -> Iterator[LiveServer]:
+    """On the SQLite file, or (postgres=True) on a new database of the cluster that
+    bench.postgres_cluster.cluster() started, dropped afterwards."""
+    database_url = private_database_url("bench") if postgres else None
+    if postgres and database_url is None:
+        raise RuntimeError("no PostgreSQL cluster (bench.postgres_cluster.cluster())")
     try:
-        yield server
+        server = LiveServer(workdir, env=dict(env or {}), database_url_override=database_url)
+        server.start()
+        try:
+            server.open_database()
+            try:
+                yield server
+            finally:
+                server.close_database()
+        finally:
+            server.stop()
     finally:
-        server.close_database()
-        server.stop()
+        if database_url is not None:
+            drop_database(database_url)
 
 
 def post_entries(server: LiveServer, account_id: str, count: int, amount: int = -25) -> None:

@@ -10,17 +10,15 @@ every debit is answered and the recharge's ledger entry is written (its created_
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import time
-from contextlib import closing
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from bench.common import PYTHON, ROOT, Row, Table, median, workdir
+from bench.postgres_cluster import DURABILITY as PG_DURABILITY
 from bench.server_load import make_api_key, usage_available
 from bench.server_setup import live_server
 
@@ -72,27 +70,53 @@ def one_storm(server: Any, key: str) -> tuple[int, float, int, dict[str, int]]:
     while recharges(server, owner.account_id) < 1 and time.monotonic() < deadline:
         time.sleep(0.02)  # polling the ledger for the recharge, bounded by the deadline
     time.sleep(SETTLE_SECONDS)  # a duplicate recharge would land in this window
-    landed = recharge_committed_at(server.database_path, owner.account_id)
+    landed = recharge_committed_at(server, owner.account_id)
     answered = result["started_at"] + result["elapsed"]
     elapsed = max(answered, landed or answered) - result["started_at"]
     return recharges(server, owner.account_id), elapsed, result["count"], result["errors"]
 
 
-def recharge_committed_at(database: Path, account_id: str) -> float | None:
-    """When the (first) recharge's ledger entry was written, as a Unix time."""
-    with closing(sqlite3.connect(database)) as connection:
-        row = connection.execute(
-            "SELECT min(created_at) FROM ledger_entries WHERE account_id = ? AND kind = ?",
-            (account_id, "auto_recharge"),
-        ).fetchone()
-    if row is None or row[0] is None:
+def recharge_committed_at(server: Any, account_id: str) -> float | None:
+    """When the (first) recharge's ledger entry was written, as a Unix time: read through the
+    server's own database access, so on SQLite and PostgreSQL alike."""
+
+    async def action(ctx: Any) -> datetime | None:
+        from sqlalchemy import text
+
+        async with ctx.db.read() as session:
+            result = await session.execute(
+                text(
+                    "SELECT min(created_at) FROM ledger_entries"
+                    " WHERE account_id = :account AND kind = 'auto_recharge'"
+                ),
+                {"account": account_id},
+            )
+            value = result.scalar()
+        if value is None:
+            return None
+        if isinstance(value, str):  # SQLite hands back text
+            value = datetime.fromisoformat(value)
+        assert isinstance(value, datetime)
+        return value
+
+    when = server.run(action)
+    if when is None:
         return None
-    return datetime.fromisoformat(row[0]).replace(tzinfo=UTC).timestamp()
+    if when.tzinfo is None:  # stored as UTC without a zone
+        when = when.replace(tzinfo=UTC)
+    return float(when.timestamp())
 
 
-def run(runs: int) -> Table:
-    table = Table(f"5. Exactly once: {DEBITS:,} concurrent debits crossing the threshold")
-    with live_server(workdir("storm-server")) as server:
+def run(runs: int, postgres: bool = False) -> Table:
+    """On SQLite, or (postgres=True) on the cluster bench.postgres_cluster.cluster() started."""
+    if postgres:
+        table = Table(
+            f"5b. Exactly once on PostgreSQL ({PG_DURABILITY}):"
+            f" {DEBITS:,} concurrent debits crossing the threshold"
+        )
+    else:
+        table = Table(f"5. Exactly once: {DEBITS:,} concurrent debits crossing the threshold")
+    with live_server(workdir("storm-server"), postgres=postgres) as server:
         key = make_api_key(server)
         if not usage_available(server.url, key):
             table.rows.append(Row("recharges fired", "not available (no POST /v1/usage)"))
