@@ -122,8 +122,8 @@ class AccountStore(StoreCore):
             else:
                 self._session_file.forget()
         with contextlib.suppress(ServerUnreachable):
-            await self.refresh()
-        self._start_events()
+            await self._stream_then_refresh()
+        self._start_events()  # already running, unless the server could not be reached
 
     async def logout(self) -> None:
         """Sign out here and on the server (best effort) and forget any remembered session."""

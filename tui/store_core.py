@@ -50,6 +50,10 @@ class PendingPayment:
     fingerprint: tuple[object, ...]
 
 
+# How long a sign-in waits for the event stream before reading the account anyway.
+STREAM_WAIT_SECONDS = 1.0
+
+
 class StoreCore:
     """State, subscribers and background work; AccountStore adds the actions."""
 
@@ -76,6 +80,10 @@ class StoreCore:
         self._operations: Counter[Operation] = Counter()
         self._pending_payment: PendingPayment | None = None
         self._events_task: asyncio.Task[None] | None = None
+        # Set while a sign-in waits for the stream before reading everything (see
+        # `_stream_then_refresh`); that read makes the stream's first catch-up read needless.
+        self._stream_open: asyncio.Event | None = None
+        self._refresh_follows = False
         self._probe_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         # Bumped whenever the data is wiped (sign-out, another account): answers to requests made
@@ -195,6 +203,18 @@ class StoreCore:
         self._set_if_current(generation, **changes)
 
     # --- live events ---------------------------------------------------------------------------
+    async def _stream_then_refresh(self) -> None:
+        """Open the event stream, then read everything. The read starts after the stream, so it
+        covers whatever happened before it: no catch-up read is needed (one request fewer at
+        sign-in). A stream that has not connected in time catches up itself when it does."""
+        self._stream_open = asyncio.Event()
+        self._refresh_follows = True
+        self._start_events()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stream_open.wait(), STREAM_WAIT_SECONDS)
+        self._refresh_follows = False
+        await self.refresh()
+
     def _start_events(self) -> None:
         if self._events_task is None or self._events_task.done():
             self._events_task = asyncio.create_task(self._run_events(), name="credits-events")
@@ -227,6 +247,8 @@ class StoreCore:
         except ApiError as error:
             log.info("no live events from this server (%s)", error.code)
         finally:
+            if self._stream_open is not None:
+                self._stream_open.set()  # nobody waits for a stream that ended
             if self.state.live_events:
                 self._set(live_events=False)
 
@@ -235,9 +257,11 @@ class StoreCore:
         if connected:
             was_away = state.connection in ("reconnecting", "offline")
             self._set(connection="online", live_events=True)
+            if self._stream_open is not None:
+                self._stream_open.set()
             if was_away:
                 self._spawn(self._reload({"account", "transactions", "auto_recharge"}))
-            elif state.last_event_id is None:
+            elif state.last_event_id is None and not self._refresh_follows:
                 # A fresh stream starts with what happens next: check nothing moved before it.
                 self._spawn(self._catch_up())
         else:
