@@ -59,23 +59,27 @@ def _as_bool(value: object, default: bool) -> bool:
 @contextmanager
 def open_store(settings: Settings) -> Iterator[AccountStore]:
     """The store for `settings` (for commands without a screen); held open while in use."""
+    store, embedded = _store_for(settings)
+    try:
+        yield store
+    finally:
+        if embedded is not None:
+            embedded.close()
+
+
+def _store_for(settings: Settings) -> tuple[AccountStore, EmbeddedServer | None]:
+    """The store on the configured server, or on the embedded one (started here, to be closed by
+    the caller). Blocks: it may spawn the server's supervisor."""
     from tui.store import AccountStore
 
     if settings.api_url:
-        yield AccountStore.from_settings(settings)
-        return
-    embedded = _embedded(settings)
-    socket_path = embedded.start()
-    try:
-        yield AccountStore.from_settings(settings, base_url=EMBEDDED_BASE_URL, uds=str(socket_path))
-    finally:
-        embedded.close()
-
-
-def _embedded(settings: Settings) -> EmbeddedServer:
+        return AccountStore.from_settings(settings), None
     from tui.embedded import EmbeddedServer, data_dir
 
-    return EmbeddedServer(database_dir=settings.data_dir or data_dir())
+    embedded = EmbeddedServer(database_dir=settings.data_dir or data_dir())
+    socket_path = embedded.start()
+    store = AccountStore.from_settings(settings, base_url=EMBEDDED_BASE_URL, uds=str(socket_path))
+    return store, embedded
 
 
 class _Opener:
@@ -96,23 +100,17 @@ class _Opener:
         from tui.app import StartupError
         from tui.config import ConfigError, load_settings
         from tui.embedded import EmbeddedServerError
-        from tui.store import AccountStore
 
         try:
             settings = load_settings(self.config_path, self.overrides)
         except ConfigError as error:
             raise StartupError(str(error)) from None
         configure_logging(settings.log_file)
-        if settings.api_url:
-            return AccountStore.from_settings(settings)
-        self.embedded = _embedded(settings)
         try:
-            socket_path = self.embedded.start()
+            store, self.embedded = _store_for(settings)
         except EmbeddedServerError as error:
             raise StartupError(str(error), exit_code=1) from None
-        return AccountStore.from_settings(
-            settings, base_url=EMBEDDED_BASE_URL, uds=str(socket_path)
-        )
+        return store
 
 
 def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:

@@ -165,17 +165,9 @@ class AutoRecharge(Model):
     bounds: AutoRechargeBounds
 
     def as_update(self) -> AutoRechargeUpdate:
-        return AutoRechargeUpdate(
-            enabled=self.enabled,
-            mode=self.mode,
-            threshold=self.threshold,
-            amount=self.amount,
-            target=self.target,
-            payment_method_id=self.payment_method_id,
-            backup_payment_method_id=self.backup_payment_method_id,
-            daily_limit=self.daily_limit,
-            monthly_cap=self.monthly_cap,
-        )
+        """The writable part, as the auto-recharge screen edits it (its fields decide which)."""
+        writable = set(AutoRechargeUpdate.model_fields)
+        return AutoRechargeUpdate.model_validate(self.model_dump(include=writable))
 
 
 class SupportRequest(Model):
