@@ -96,7 +96,12 @@ def supervise(directory: Path, database_url: str) -> int:
         with (directory / LAUNCH_LOCK).open("ab") as launch:
             fcntl.flock(launch, fcntl.LOCK_EX)
             if _no_users_left(directory):
-                break
+                # Stop and step down before an app may launch again: an app that starts now waits
+                # on the launch lock, then finds no supervisor and starts a fresh one. Letting go
+                # of the launch lock first would let it rely on this one, already on its way out.
+                _stop(server, directory)
+                lock.close()
+                return 0
         if server.poll() is not None:
             if restarts >= _MAX_RESTARTS:
                 print("credits-server keeps exiting; giving up", file=sys.stderr)
