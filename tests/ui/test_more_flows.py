@@ -163,4 +163,7 @@ async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
         assert app.account_state.auto_recharge_draft == draft
+        # The screen redraws from the state once it is back on top; a status stuck at
+        # "Saving..." still fails here, at the deadline.
+        await wait_for(pilot, lambda: "Unsaved changes" in screen_text(pilot, "#recharge-status"))
         assert "Unsaved changes" in screen_text(pilot, "#recharge-status")
