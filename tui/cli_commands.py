@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 def print_balance(settings: Settings, *, as_json: bool) -> int:
     """Print the balance of the remembered session's account. Exit 1 when not signed in."""
     from tui.api.errors import ApiError, ServerUnreachable
+    from tui.api.logs import configure_logging
     from tui.launch import open_store
+
+    # As in the app: the log goes to log_file or nowhere. Unconfigured, Python would print the
+    # warnings of libraries (stamina's "retry_scheduled") on stderr, among the command's output.
+    configure_logging(settings.log_file)
 
     async def fetch() -> int:
         with open_store(settings) as store:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
@@ -86,6 +87,8 @@ class StoreCore:
         self._refresh_follows = False
         self._probe_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Set by close(): from then on no background work starts (it would outlive the store).
+        self._closing = False
         # Bumped whenever the data is wiped (sign-out, another account): answers to requests made
         # before that are stale and dropped.
         self._generation = 0
@@ -216,6 +219,8 @@ class StoreCore:
         await self.refresh()
 
     def _start_events(self) -> None:
+        if self._closing:
+            return
         if self._events_task is None or self._events_task.done():
             self._events_task = asyncio.create_task(self._run_events(), name="credits-events")
 
@@ -236,7 +241,7 @@ class StoreCore:
                 self._set(**apply_event(self.state, event))
                 reload = needs_reload(event)
                 if reload and not self._already_reloaded(event):
-                    self._spawn(self._reload(reload))
+                    self._spawn(functools.partial(self._reload, reload))
                 for callback in list(self._event_subscribers):
                     try:
                         callback(event)
@@ -260,10 +265,12 @@ class StoreCore:
             if self._stream_open is not None:
                 self._stream_open.set()
             if was_away:
-                self._spawn(self._reload({"account", "transactions", "auto_recharge"}))
+                self._spawn(
+                    functools.partial(self._reload, {"account", "transactions", "auto_recharge"})
+                )
             elif state.last_event_id is None and not self._refresh_follows:
                 # A fresh stream starts with what happens next: check nothing moved before it.
-                self._spawn(self._catch_up())
+                self._spawn(self._catch_up)
         else:
             away = "reconnecting" if state.connection == "online" else state.connection
             self._set(connection=away, live_events=False)
@@ -306,7 +313,7 @@ class StoreCore:
     def _start_probe(self) -> None:
         """While offline and without an event stream, ask server-info until the server is back."""
         if self._probe_task is None or self._probe_task.done():
-            self._probe_task = self._spawn(self._probe())
+            self._probe_task = self._spawn(self._probe)
 
     async def _probe(self) -> None:
         async for attempt in stamina.retry_context(
@@ -324,10 +331,18 @@ class StoreCore:
             await self.refresh()
             self._start_events()
 
-    def _spawn(self, coroutine: Awaitable[None]) -> asyncio.Task[None]:
+    def _spawn(self, work: Callable[[], Awaitable[None]]) -> asyncio.Task[None] | None:
+        """Run `work()` in the background, unless the store is closing.
+
+        `work` is called inside the task: a task cancelled before its first step (close() right
+        after a probe was started) then leaves no coroutine behind that was never awaited.
+        """
+        if self._closing:
+            return None
+
         async def guarded() -> None:
             try:
-                await coroutine
+                await work()
             except (ApiError, ServerUnreachable) as error:
                 log.info("background reload failed: %s", error)
 
@@ -337,7 +352,8 @@ class StoreCore:
         return task
 
     async def close(self) -> None:
-        """Stop background work and close the connection pool."""
+        """Stop background work and close the connection pool; nothing starts after this."""
+        self._closing = True
         tasks = [t for t in (self._events_task, self._probe_task, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
