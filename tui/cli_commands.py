@@ -5,12 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from datetime import UTC
 from typing import TYPE_CHECKING
 
 from tui.money import format_money
 
 if TYPE_CHECKING:
     from tui.config import Settings
+    from tui.store import AccountStore, ForgottenSession
+
+# Seconds `logout` waits for the embedded server to start (it is local: normally one or two).
+EMBEDDED_SERVER_WAIT = 30.0
 
 
 def print_balance(settings: Settings, *, as_json: bool) -> int:
@@ -59,11 +64,65 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
 
 
 def logout(settings: Settings) -> int:
-    """Forget the remembered session on this machine."""
-    from tui.session_file import forget_session
+    """Sign out: revoke the remembered session's token on the server, then forget it here.
 
-    if forget_session():
-        print("Signed out: the remembered session is forgotten.")
-    else:
+    The file goes even when the server cannot be reached; the message then says until when the
+    token (e.g. in a copy of the file) still works. Exit 0 either way: this machine is signed out.
+    """
+    from tui.api.logs import configure_logging
+    from tui.embedded import EmbeddedServerError
+    from tui.launch import open_store
+    from tui.session_file import SessionFile
+
+    if not SessionFile().path.exists():  # no server needed (the embedded one is not started)
         print("No remembered session to forget.")
+        return 0
+    configure_logging(settings.log_file)
+    # The embedded server may still be starting; a configured one is asked with the usual retries.
+    server_wait = 0.0 if settings.api_url else EMBEDDED_SERVER_WAIT
+
+    async def revoke(store: AccountStore) -> ForgottenSession:
+        try:
+            return await store.forget_remembered_session(server_wait=server_wait)
+        finally:
+            await store.close()
+
+    try:
+        with open_store(settings) as store:
+            outcome = asyncio.run(revoke(store))
+    except EmbeddedServerError as error:
+        outcome = _forget_without_server(f"The local server could not be started: {error}")
+    _print_logout(outcome)
     return 0
+
+
+def _forget_without_server(reason: str) -> ForgottenSession:
+    from tui.session_file import SessionFile
+    from tui.store import EMBEDDED_SERVER_KEY, ForgottenSession
+
+    session_file = SessionFile()
+    remembered = session_file.load(EMBEDDED_SERVER_KEY)
+    removed = session_file.forget()
+    if remembered is None:
+        return ForgottenSession(removed, None, None)
+    return ForgottenSession(removed, remembered.expires_at, reason)
+
+
+def _print_logout(outcome: ForgottenSession) -> None:
+    if not outcome.file_removed:
+        print("No remembered session to forget.")
+    elif outcome.expires_at is None:
+        # Expired, unreadable, or made on another server than the one configured now.
+        print(
+            "Signed out: the remembered session is forgotten (there was no valid token to revoke)."
+        )
+    elif outcome.not_revoked is None:
+        print("Signed out: the session is revoked on the server and forgotten here.")
+    else:
+        until = outcome.expires_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print("Signed out here: the remembered session is forgotten.")
+        print(
+            f"credits-tui: the token could not be revoked on the server; it expires at {until}, "
+            f"and until then a copy of it still works. {outcome.not_revoked}",
+            file=sys.stderr,
+        )

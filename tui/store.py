@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import stamina
@@ -21,6 +23,7 @@ from tui.api.models import (
     AutoRechargeUpdate,
     CardInput,
     PaymentMethod,
+    ServerInfo,
     SupportRequest,
     Topup,
 )
@@ -31,7 +34,22 @@ from tui.store_events import with_balance
 if TYPE_CHECKING:
     from tui.config import Settings
 
-__all__ = ["AccountStore"]
+__all__ = ["EMBEDDED_SERVER_KEY", "AccountStore", "ForgottenSession"]
+
+# What a remembered session made on the embedded server is filed under (its socket path varies).
+EMBEDDED_SERVER_KEY = "embedded"
+
+
+@dataclass(frozen=True, slots=True)
+class ForgottenSession:
+    """What `forget_remembered_session` did (for `credits-tui logout` to say)."""
+
+    file_removed: bool
+    """A remembered-session file was there and is gone."""
+    expires_at: datetime | None
+    """When the remembered token expires (None: no usable session remembered for this server)."""
+    not_revoked: str | None
+    """Why the server could not revoke the token (None: revoked, or nothing to revoke)."""
 
 
 class AccountStore(StoreCore):
@@ -53,7 +71,7 @@ class AccountStore(StoreCore):
         )
         return cls(
             client,
-            server_key=settings.api_url or "embedded",
+            server_key=settings.api_url or EMBEDDED_SERVER_KEY,
             api_url=settings.api_url or "local server",
         )
 
@@ -67,22 +85,27 @@ class AccountStore(StoreCore):
         with self._busy("connect"):
             self._set(connection="connecting")
             try:
-                async for attempt in stamina.retry_context(
-                    on=ServerUnreachable,
-                    attempts=None,
-                    timeout=self._connect_timeout,
-                    wait_initial=0.1,
-                    wait_max=1.0,
-                    wait_jitter=0.1,
-                ):
-                    with attempt:
-                        info = await self.client.server_info()
+                info = await self._wait_for_server(self._connect_timeout)
             except ServerUnreachable:
                 self._set(connection="offline")
                 self._start_probe()
                 return
             self._set(server=info, connection="online")
             await self._resume_session()
+
+    async def _wait_for_server(self, seconds: float) -> ServerInfo:
+        """server-info, asked until it answers or `seconds` have passed (then ServerUnreachable)."""
+        async for attempt in stamina.retry_context(
+            on=ServerUnreachable,
+            attempts=None,
+            timeout=seconds,
+            wait_initial=0.1,
+            wait_max=1.0,
+            wait_jitter=0.1,
+        ):
+            with attempt:
+                return await self.client.server_info()
+        raise AssertionError("unreachable: stamina re-raises the last error")
 
     async def _resume_session(self) -> None:
         remembered = self._session_file.load(self._server_key)
@@ -136,6 +159,30 @@ class AccountStore(StoreCore):
             self._session_file.forget()
             self._pending_payment = None
             self._set(**self._signed_out())
+
+    async def forget_remembered_session(self, *, server_wait: float = 0.0) -> ForgottenSession:
+        """For `credits-tui logout`, with nobody signed in: revoke the remembered session's token
+        on the server, then remove the file, which goes even when the server cannot be reached.
+
+        `server_wait`: seconds to wait for a server that is still starting (the embedded one).
+        """
+        remembered = self._session_file.load(self._server_key)
+        not_revoked = None
+        if remembered is not None:
+            self.client.set_token(remembered.token)
+            try:
+                if server_wait:
+                    await self._wait_for_server(server_wait)
+                await self.client.logout()
+            except SessionExpired:
+                pass  # the server no longer knows the token: nothing left to revoke
+            except (ApiError, ServerUnreachable) as error:
+                not_revoked = str(error)
+            finally:
+                self.client.set_token(None)
+        removed = self._session_file.forget()
+        expires_at = remembered.expires_at if remembered is not None else None
+        return ForgottenSession(removed, expires_at, not_revoked)
 
     # --- reading -------------------------------------------------------------------------------
     async def refresh(self) -> None:
