@@ -3,6 +3,8 @@
 A batch is applied in one write transaction, each record answered on its own: a refused record
 (unknown account, not enough credits, not valid) changes nothing and does not sink the others.
 A record's `reference` makes it happen once per account (ledger reference `usage:<reference>`).
+Requests that arrive while a debit transaction runs share the next one (group commit,
+server.services.usage_queue), each answered as if alone.
 A debit that crosses the auto-recharge threshold opens the recharge intent in this same
 transaction (server.services.usage_debit, as recharge.after_debits does); the charge itself runs
 later, outside it.
@@ -16,7 +18,8 @@ from typing import Any, Literal
 from server.context import Context
 from server.ledger import InsufficientCredits
 from server.services import recharge
-from server.services.usage_debit import AccountDebits, Debit, debit_accounts
+from server.services.usage_debit import AccountDebits, Debit
+from server.services.usage_queue import queue_for
 
 MAX_BATCH = 1000
 KINDS = {"call": "Call", "sms": "SMS", "other": "Usage"}
@@ -121,15 +124,7 @@ async def apply_usage(ctx: Context, items: list[UsageRecord | UsageResult]) -> l
     }
     floor = -ctx.settings.usage_overdraft
     level = ctx.settings.low_balance_level
-    done = (
-        await ctx.db.write_sync(
-            lambda connection: debit_accounts(
-                connection, wanted, floor=floor, low_balance_level=level
-            )
-        )
-        if wanted
-        else {}
-    )
+    done = await queue_for(ctx.db, floor, level).submit(wanted) if wanted else {}
     for account_id, records in by_account.items():
         _answer(account_id, records, done[account_id], floor, answers)
     if any(debits.opened_intent for debits in done.values()):

@@ -3,6 +3,8 @@
 It runs through `Database.write_sync`: on SQLite, on the writer thread in one go (the async ORM path
 took ~35 thread hops per debit, each waiting for the event loop while holding the write lock); on
 PostgreSQL, inside an ordinary write transaction with the accounts locked FOR UPDATE.
+One transaction may carry several requests (server.services.usage_queue, group commit): each is
+answered, alerted and announced (its own balance.updated) as if it had run alone, in order.
 It does what `ledger.post_many`, `recharge.after_debits` and `events.emit` do for usage, with the
 same rules: a reference is posted once per account, the balance moves with its entry, a debit past
 the floor is refused alone, a downward threshold crossing alerts and opens at most one intent, and
@@ -80,108 +82,135 @@ _INSERT_EVENT = insert(Event)
 
 def debit_accounts(
     connection: Connection,
-    wanted: dict[str, list[Debit]],
+    requests: list[dict[str, list[Debit]]],
     *,
     floor: int,
     low_balance_level: int,
-) -> dict[str, AccountDebits]:
-    """Every account of the batch locked up front in one order (two batches never deadlock)."""
-    rows = connection.execute(_LOCK_ACCOUNTS, {"ids": sorted(wanted)}).all()
+) -> list[dict[str, AccountDebits]]:
+    """The requests' debits in the order given, each request's answers by account.
+
+    Every account of the transaction is locked up front in one order (two never deadlock)."""
+    accounts = sorted({account_id for wanted in requests for account_id in wanted})
+    rows = connection.execute(_LOCK_ACCOUNTS, {"ids": accounts}).all()
     found = {row.id: (int(row.balance), str(row.currency)) for row in rows}
-    answers: dict[str, AccountDebits] = {}
-    for account_id in sorted(wanted):
+    answers: list[dict[str, AccountDebits]] = [{} for _ in requests]
+    for account_id in accounts:
+        asking = [n for n, wanted in enumerate(requests) if account_id in wanted]
         if account_id not in found:
-            answers[account_id] = AccountDebits()
+            for n in asking:
+                answers[n][account_id] = AccountDebits()
             continue
         balance, currency = found[account_id]
-        answers[account_id] = _debit_one(
-            connection, account_id, currency, balance, wanted[account_id], floor, low_balance_level
+        parts = [requests[n][account_id] for n in asking]
+        results = _debit_account(
+            connection, account_id, currency, balance, parts, floor, low_balance_level
         )
+        for n, result in zip(asking, results, strict=True):
+            answers[n][account_id] = result
     return answers
 
 
-def _debit_one(
+def _debit_account(
     connection: Connection,
     account_id: str,
     currency: str,
     balance: int,
-    debits: list[Debit],
+    parts: list[list[Debit]],
     floor: int,
     low_balance_level: int,
-) -> AccountDebits:
+) -> list[AccountDebits]:
+    """One account's debits, `parts` being the requests' shares in order."""
     seen: dict[str, tuple[int, int, int]] = {}  # reference -> (entry id, amount, balance_after)
-    references = sorted({debit.reference for debit in debits})
+    references = sorted({debit.reference for debits in parts for debit in debits})
     for start in range(0, len(references), 500):
         chunk = references[start : start + 500]
         for row in connection.execute(_POSTED, {"account_id": account_id, "references": chunk}):
             seen[row.reference] = (int(row.id), int(row.amount), int(row.balance_after))
     now = utcnow()
-    result = AccountDebits(currency)
     new_rows: list[dict[str, Any]] = []
     made: list[tuple[int, int]] = []  # (amount, balance_after) of each new row
+    ends: list[int] = []  # len(made) after each part: made[ends[k-1]:ends[k]] are part k's
     pending: dict[str, int] = {}  # reference -> index in new_rows (a repeat within the batch)
-    plan: list[tuple[str, Debit, int]] = []  # ("old" | "new" | "refused", debit, index/balance)
-    for debit in debits:
-        if debit.reference in seen or debit.reference in pending:
-            plan.append(("old", debit, pending.get(debit.reference, -1)))
-            continue
-        new_balance = balance + debit.amount
-        if new_balance < floor:
-            plan.append(("refused", debit, balance))
-            continue
-        pending[debit.reference] = len(new_rows)
-        made.append((debit.amount, new_balance))
-        new_rows.append(
-            {
-                "account_id": account_id,
-                "kind": "usage",
-                "amount": debit.amount,
-                "balance_after": new_balance,
-                "description": debit.description[:300],
-                "reference": debit.reference,
-                "created_at": now,
-            }
-        )
-        plan.append(("new", debit, len(new_rows) - 1))
-        balance = new_balance
+    plans: list[list[tuple[str, Debit, int]]] = []  # ("old" | "new" | "refused", debit, index)
+    for debits in parts:
+        plan: list[tuple[str, Debit, int]] = []
+        for debit in debits:
+            if debit.reference in seen or debit.reference in pending:
+                plan.append(("old", debit, pending.get(debit.reference, -1)))
+                continue
+            new_balance = balance + debit.amount
+            if new_balance < floor:
+                plan.append(("refused", debit, balance))
+                continue
+            pending[debit.reference] = len(new_rows)
+            made.append((debit.amount, new_balance))
+            new_rows.append(
+                {
+                    "account_id": account_id,
+                    "kind": "usage",
+                    "amount": debit.amount,
+                    "balance_after": new_balance,
+                    "description": debit.description[:300],
+                    "reference": debit.reference,
+                    "created_at": now,
+                }
+            )
+            plan.append(("new", debit, len(new_rows) - 1))
+            balance = new_balance
+        plans.append(plan)
+        ends.append(len(made))
     ids: list[int] = []
+    opened = False
     if new_rows:
         ids = list(connection.execute(_INSERT_ENTRIES, new_rows).scalars())
         connection.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
-    for how, debit, index in plan:
-        if how == "refused":
-            result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
-        elif how == "new" or index >= 0:
-            amount, after = made[index]
-            result.outcomes.append(Outcome(ids[index], how == "new", amount, after))
-        else:
-            entry_id, amount, after = seen[debit.reference]
-            result.outcomes.append(Outcome(entry_id, False, amount, after))
-    if new_rows:
-        moves = [(after - amount, after) for amount, after in made]
-        result.opened_intent = _after_debits(connection, account_id, moves, low_balance_level, now)
-        shown = {"balance": balance, "currency": currency}
-        _emit(connection, account_id, "balance.updated", shown, now)
-    return result
+        opened = _after_debits(connection, account_id, currency, made, ends, low_balance_level, now)
+    results = []
+    for plan in plans:
+        result = AccountDebits(currency, opened_intent=opened)
+        for how, debit, index in plan:
+            if how == "refused":
+                result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
+            elif how == "new" or index >= 0:
+                amount, after = made[index]
+                result.outcomes.append(Outcome(ids[index], how == "new", amount, after))
+            else:
+                entry_id, amount, after = seen[debit.reference]
+                result.outcomes.append(Outcome(entry_id, False, amount, after))
+        results.append(result)
+    return results
 
 
 def _after_debits(
     connection: Connection,
     account_id: str,
-    moves: list[tuple[int, int]],
+    currency: str,
+    made: list[tuple[int, int]],
+    ends: list[int],
     low_balance_level: int,
     now: Any,
 ) -> bool:
-    """recharge.after_debits: alert on each downward crossing; open an intent on one."""
+    """recharge.after_debits and events.emit, per part: an alert on each downward crossing, then
+    the balance that part left; one intent for any crossing of the recharge threshold."""
     row = connection.execute(_SETTINGS, {"account_id": account_id}).first()
     enabled = row is not None and bool(row.enabled)
-    level = int(row.threshold) if row is not None and enabled else low_balance_level
-    opened = False
-    for before, after in moves:
-        if before >= level > after:
-            _emit(connection, account_id, "low_balance", {"balance": after, "level": level}, now)
-        if row is not None and enabled and before >= int(row.threshold) > after:
-            opened |= _open_intent(connection, account_id, now)
+    threshold = int(row.threshold) if row is not None and enabled else None
+    level = threshold if threshold is not None else low_balance_level
+    events: list[tuple[str, dict[str, Any]]] = []
+    crossed = False
+    start = 0
+    for end in ends:
+        for amount, after in made[start:end]:
+            before = after - amount
+            if before >= level > after:
+                events.append(("low_balance", {"balance": after, "level": level}))
+            if threshold is not None and before >= threshold > after:
+                crossed = True
+        if end > start:
+            events.append(("balance.updated", {"balance": made[end - 1][1], "currency": currency}))
+        start = end
+    opened = crossed and _open_intent(connection, account_id, now)
+    _emit(connection, account_id, events, now)
     return opened
 
 
@@ -206,17 +235,20 @@ def _open_intent(connection: Connection, account_id: str, now: Any) -> bool:
 
 
 def _emit(
-    connection: Connection, account_id: str, type_: str, data: dict[str, Any], now: Any
+    connection: Connection, account_id: str, events: list[tuple[str, dict[str, Any]]], now: Any
 ) -> None:
-    """events.emit: the next seq of the account (its row is locked by this transaction)."""
-    last = connection.execute(_LAST_SEQ, {"account_id": account_id}).scalar_one()
+    """events.emit: the next seqs of the account (its row is locked by this transaction)."""
+    last = int(connection.execute(_LAST_SEQ, {"account_id": account_id}).scalar_one())
     connection.execute(
         _INSERT_EVENT,
-        {
-            "account_id": account_id,
-            "seq": int(last) + 1,
-            "type": type_,
-            "data": json.dumps(data, separators=(",", ":")),
-            "created_at": now,
-        },
+        [
+            {
+                "account_id": account_id,
+                "seq": last + number,
+                "type": type_,
+                "data": json.dumps(data, separators=(",", ":")),
+                "created_at": now,
+            }
+            for number, (type_, data) in enumerate(events, start=1)
+        ],
     )
