@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import SingletonThreadPool
 
@@ -49,7 +50,7 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # We emit BEGIN ourselves (below), so the driver must not.
@@ -57,7 +58,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -77,6 +78,7 @@ class Database:
         self._writer = self.engine.execution_options(write=True)
         self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._thread_writer: tuple[ThreadPoolExecutor, Engine] | None = None
+        self._here_writer: Engine | None = None
         # A SQLite file (not :memory:, which another connection would not see) has a writer thread.
         self._has_file = self.is_sqlite and sqlite_path(url) is not None
 
@@ -124,18 +126,35 @@ class Database:
             lock = self._write_locks[loop] = asyncio.Lock()
         return lock
 
-    async def write_sync(self, work: Callable[[Connection], T]) -> T:
+    async def write_sync(self, work: Callable[[Connection], T], *, short: bool = False) -> T:
         """`work(connection)` in one write transaction, committed when it returns.
 
         On a SQLite file the whole transaction runs on one writer thread with its own connection
         (the same pragmas), in the queue of `write()`: one hop there and back instead of several
         per statement, each waiting for the event loop while the write lock is held. Elsewhere
         (PostgreSQL) it is `run_sync` on an ordinary write transaction: same code, same locks.
+
+        `short` work (well under a millisecond) on a SQLite file runs right here on the event
+        loop's thread when no writer of this process is in a transaction and no other process
+        holds SQLite's write lock: the hop to the writer thread and back (executor, wake-ups, the
+        two threads taking turns at the GIL) cost more than such a transaction. Should the
+        database be busy, it goes to the writer thread as above, so the loop never waits for a
+        lock; `work` may then run twice (the first try rolled back), so it must only use the
+        connection.
         """
         if not self._has_file:
             async with self.write() as session:
                 connection = await session.connection()
                 return await connection.run_sync(work)
+        if short and not self._write_lock().locked():
+            # Nothing is awaited from this check to the commit: no writer of this process can
+            # start in between.
+            try:
+                with self._loop_writer().begin() as here:
+                    return work(here)
+            except OperationalError as error:
+                if "locked" not in str(error.orig) and "busy" not in str(error.orig):
+                    raise
         executor, engine = self._thread_writer or self._start_thread_writer()
 
         def transaction() -> T:
@@ -146,19 +165,31 @@ class Database:
             return await asyncio.get_running_loop().run_in_executor(executor, transaction)
 
     def _start_thread_writer(self) -> tuple[ThreadPoolExecutor, Engine]:
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._thread_writer = (executor, self._sync_engine())
+        return self._thread_writer
+
+    def _loop_writer(self) -> Engine:
+        if self._here_writer is None:
+            # Busy at once (no busy handler): the event loop must never sleep on a lock.
+            self._here_writer = self._sync_engine(busy_timeout_ms=0)
+        return self._here_writer
+
+    def _sync_engine(self, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         url = make_url(str(self.engine.url)).set(drivername="sqlite+pysqlite")
         base = create_engine(
             url,
             hide_parameters=True,
-            poolclass=SingletonThreadPool,  # one thread, so one connection, kept open
+            poolclass=SingletonThreadPool,  # one connection per thread, kept open
             connect_args={"check_same_thread": False},  # closed by dispose() from elsewhere
         )
-        _configure_sqlite(base)
-        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-        self._thread_writer = (executor, base.execution_options(write=True))
-        return self._thread_writer
+        _configure_sqlite(base, busy_timeout_ms)
+        return base.execution_options(write=True)
 
     async def dispose(self) -> None:
+        if self._here_writer is not None:
+            self._here_writer.dispose()
+            self._here_writer = None
         if self._thread_writer is not None:
             executor, engine = self._thread_writer
             self._thread_writer = None

@@ -1,0 +1,53 @@
+"""A debit while another process holds SQLite's write lock: it waits for the lock (off the event
+loop, which keeps answering) and is applied once the lock is free. On a SQLite file of its own,
+in both passes: the lock it tests is SQLite's."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.engine import make_api_key, post_usage, usage
+from tests.support.live_server import LiveServer
+
+
+@pytest.fixture
+def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path)
+    server.start()
+    server.open_database()
+    try:
+        yield server
+    finally:
+        server.close_database()
+        server.stop()
+
+
+def test_a_debit_waits_for_a_busy_database_and_the_server_keeps_answering(
+    sqlite_server: LiveServer,
+) -> None:
+    key = make_api_key(sqlite_server)
+    owner = sqlite_server.make_owner(balance=1000)
+    post_usage(sqlite_server, key, usage(owner.account_id, 10))  # the quick path, once
+    holder = sqlite3.connect(sqlite_server.database_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    with ThreadPoolExecutor(1) as pool:
+        try:
+            debit = pool.submit(post_usage, sqlite_server, key, usage(owner.account_id, 25))
+            # The event loop is not held by the waiting debit: other requests are answered.
+            for _ in range(20):
+                info = httpx.get(f"{sqlite_server.url}/v1/server-info", timeout=30)
+                assert info.status_code == 200
+            assert not debit.done()
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        answer = debit.result(timeout=60)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["balance_after"] == 1000 - 10 - 25
+    assert sqlite_server.balance(owner.account_id) == 965
