@@ -105,3 +105,23 @@ def test_usage_needs_an_api_key_not_a_session(engine_server: LiveServer, api_key
     assert {r.json()["code"] for r in (no_key, session, made_up)} == {"unauthenticated"}
     assert engine_server.balance(owner.account_id) == 1000
     assert engine_server.find_secrets([api_key]) == []  # only its hash is stored
+
+
+def test_usage_takes_the_key_only_as_a_bearer_token(
+    engine_server: LiveServer, api_key: str
+) -> None:
+    owner = engine_server.make_owner(balance=1000)
+    record = usage(owner.account_id, 10)
+    refused = [
+        httpx.post(f"{engine_server.url}/v1/usage", json=record, headers={"Authorization": value})
+        for value in (f"Basic {api_key}", api_key, "Bearer", f"Token {api_key}")
+    ]
+    assert [answer.status_code for answer in refused] == [401] * 4
+    assert {answer.json()["code"] for answer in refused} == {"unauthenticated"}
+    assert {answer.headers["www-authenticate"] for answer in refused} == {'Bearer realm="credits"'}
+    assert {answer.headers["content-type"] for answer in refused} == {"application/problem+json"}
+    lower = httpx.post(
+        f"{engine_server.url}/v1/usage", json=record, headers={"Authorization": f"bearer {api_key}"}
+    )
+    assert lower.status_code == 201
+    assert engine_server.balance(owner.account_id) == 990
