@@ -38,6 +38,9 @@ __all__ = ["EMBEDDED_SERVER_KEY", "AccountStore", "ForgottenSession"]
 
 # What a remembered session made on the embedded server is filed under (its socket path varies).
 EMBEDDED_SERVER_KEY = "embedded"
+# How long `connect` waits for the embedded server to start (normally a second or two). A server
+# named by api_url gets no such wait: it answers within the client's retries or is down.
+EMBEDDED_SERVER_START_WAIT = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +76,16 @@ class AccountStore(StoreCore):
             client,
             server_key=settings.api_url or EMBEDDED_SERVER_KEY,
             api_url=settings.api_url or "local server",
+            connect_timeout=0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT,
         )
 
     # --- connecting and signing in -------------------------------------------------------------
     async def connect(self) -> None:
         """Wait for the server (it may still be starting), then resume a remembered session.
 
-        Never raises ServerUnreachable: after `connect_timeout` the state says "offline" and a
-        background probe keeps trying, switching to "online" when the server answers.
+        Never raises ServerUnreachable: after `connect_timeout` (0: the client's own retries
+        only) the state says "offline" and a background probe keeps trying, switching to
+        "online" when the server answers.
         """
         with self._busy("connect"):
             self._set(connection="connecting")
@@ -94,7 +99,10 @@ class AccountStore(StoreCore):
             await self._resume_session()
 
     async def _wait_for_server(self, seconds: float) -> ServerInfo:
-        """server-info, asked until it answers or `seconds` have passed (then ServerUnreachable)."""
+        """server-info, asked until it answers or `seconds` have passed (then ServerUnreachable);
+        with `seconds` 0 asked once, with the client's usual retries."""
+        if seconds <= 0:
+            return await self.client.server_info()
         async for attempt in stamina.retry_context(
             on=ServerUnreachable,
             attempts=None,
