@@ -200,7 +200,12 @@ class AutoRechargeSettings(Base):
 
 
 class SupportRequest(Base):
+    """`idempotency_key` (optional, unique per account): a repeat of the key answers this row."""
+
     __tablename__ = "support_requests"
+    __table_args__ = (
+        UniqueConstraint("account_id", "idempotency_key", name="uq_support_requests_account_key"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -212,6 +217,8 @@ class SupportRequest(Base):
     contact: Mapped[str] = mapped_column(String(320))
     status: Mapped[str] = mapped_column(String(10), default="open")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class SandboxCard(Base):

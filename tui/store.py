@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,8 @@ from tui.api.models import (
     Topup,
 )
 from tui.session_file import RememberedSession
-from tui.store_core import PAGE_SIZE, PendingPayment, StoreCore, ok, raise_first
+from tui.store_attempts import attempt_for, payment_fingerprint
+from tui.store_core import PAGE_SIZE, StoreCore, ok, raise_first
 from tui.store_events import with_balance
 
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class AccountStore(StoreCore):
                 self._set(user=session.user, session_expired=False)
             else:
                 self._stop_events()
-                self._pending_payment = None
+                self._pending_payment = self._pending_support = None
                 self._set(**{**self._signed_out(), "user": session.user})
             if remember:
                 self._session_file.save(
@@ -165,7 +165,7 @@ class AccountStore(StoreCore):
                     await self.client.logout()
             self.client.set_token(None)
             self._session_file.forget()
-            self._pending_payment = None
+            self._pending_payment = self._pending_support = None
             self._set(**self._signed_out())
 
     async def forget_remembered_session(self, *, server_wait: float = 0.0) -> ForgottenSession:
@@ -263,11 +263,8 @@ class AccountStore(StoreCore):
         One idempotency key per payment attempt, kept until the outcome is known: pressing Pay
         again after a lost answer (ServerUnreachable) replays the same charge instead of a new one.
         """
-        fingerprint = _fingerprint(amount, payment_method_id, card, save_card)
-        pending = self._pending_payment
-        if pending is None or pending.fingerprint != fingerprint:
-            pending = PendingPayment(str(uuid.uuid4()), fingerprint)
-            self._pending_payment = pending
+        fingerprint = payment_fingerprint(amount, payment_method_id, card, save_card)
+        pending = self._pending_payment = attempt_for(self._pending_payment, fingerprint)
         with self._busy("top_up"):
             seen = self.state.last_event_id
             try:
@@ -374,17 +371,23 @@ class AccountStore(StoreCore):
 
     # --- support -------------------------------------------------------------------------------
     async def request_support(self, amount: int, message: str, contact: str) -> SupportRequest:
+        """File a request. As for `top_up`, one idempotency key per request until its outcome is
+        known: sending it again after a lost answer (ServerUnreachable) files nothing new."""
+        pending = self._pending_support = attempt_for(
+            self._pending_support, (amount, message, contact)
+        )
         with self._busy("support"):
-            request = await self._net(self.client.create_support_request(amount, message, contact))
+            try:
+                request = await self._net(
+                    self.client.create_support_request(
+                        amount, message, contact, idempotency_key=pending.key
+                    )
+                )
+            except SessionExpired:
+                raise  # not filed; the same request continues after signing in again
+            except ApiError:
+                self._pending_support = None  # refused: the outcome is known
+                raise
+            self._pending_support = None
             self._set(support_requests=(request, *self.state.support_requests))
         return request
-
-
-def _fingerprint(
-    amount: int, method_id: str | None, card: CardInput | None, save_card: bool
-) -> tuple[object, ...]:
-    # Identifies "the same payment" without keeping the card number or CVC.
-    card_id = None
-    if card is not None:
-        card_id = (card.number.get_secret_value()[-4:], card.exp_month, card.exp_year)
-    return (amount, method_id, card_id, save_card)

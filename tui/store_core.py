@@ -19,6 +19,7 @@ from tui.api.errors import ApiError, ServerUnreachable, SessionExpired
 from tui.api.models import Event
 from tui.session_file import SessionFile
 from tui.state import AccountState, Operation
+from tui.store_attempts import PendingAttempt
 from tui.store_events import apply_event, needs_reload
 
 log = logging.getLogger("tui.store")
@@ -41,14 +42,6 @@ _SIGNED_OUT_FIELDS = [
     "session_expired",
 ]
 PAGE_SIZE = 50
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class PendingPayment:
-    """One payment attempt whose outcome is not known yet, and the key that makes it one charge."""
-
-    key: str
-    fingerprint: tuple[object, ...]
 
 
 # How long a sign-in waits for the event stream before reading the account anyway.
@@ -79,7 +72,9 @@ class StoreCore:
         self._subscribers: list[Callable[[AccountState], None]] = []
         self._event_subscribers: list[Callable[[Event], None]] = []
         self._operations: Counter[Operation] = Counter()
-        self._pending_payment: PendingPayment | None = None
+        # Idempotency keys of a payment and a support request whose outcome is not known yet.
+        self._pending_payment: PendingAttempt | None = None
+        self._pending_support: PendingAttempt | None = None
         self._events_task: asyncio.Task[None] | None = None
         # Set while a sign-in waits for the stream before reading everything (see
         # `_stream_then_refresh`); that read makes the stream's first catch-up read needless.

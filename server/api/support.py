@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
 
 from server.api.convert import support_out
 from server.api.deps import CallerDep, ContextDep
@@ -12,9 +14,26 @@ from server.services import support
 router = APIRouter(tags=["support"])
 
 
-@router.post("/v1/support-requests", status_code=201, response_model=SupportOut)
-async def create_request(ctx: ContextDep, caller: CallerDep, body: SupportBody) -> SupportOut:
-    item = await support.create_request(ctx, caller, body.amount, body.message, body.contact)
+@router.post(
+    "/v1/support-requests",
+    status_code=201,
+    response_model=SupportOut,
+    responses={200: {"model": SupportOut, "description": "Replayed for the same key and body"}},
+)
+async def create_request(
+    ctx: ContextDep,
+    caller: CallerDep,
+    response: Response,
+    body: SupportBody,
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
+    ] = None,
+) -> SupportOut:
+    """Optional Idempotency-Key: a repeat with the same body answers the first request (200)."""
+    item, created = await support.create_request(
+        ctx, caller, body.amount, body.message, body.contact, idempotency_key
+    )
+    response.status_code = 201 if created else 200
     return support_out(item)
 
 

@@ -8,6 +8,7 @@ import httpx
 
 from tests.support.engine import wait_for
 from tests.support.live_server import LiveServer, Owner
+from tests.support.support_requests import support_rows
 from tui.api.models import Page, Problem, SupportRequest
 
 
@@ -89,3 +90,34 @@ async def test_one_json_log_line_per_request_with_its_request_id(
     assert mine[0]["status"] == 200
     assert mine[0]["account_id"] == owner.account_id
     assert "query-strings-stay-out" not in live_server.log_path.read_text()
+
+
+async def test_a_support_request_repeated_with_its_idempotency_key_is_filed_once(
+    live_server: LiveServer, client: httpx.AsyncClient, owner: Owner
+) -> None:
+    body = {"amount": 300000, "message": "Invoice us, please", "contact": "ops@acme.test"}
+    key = {"Idempotency-Key": "support-retry-1"}
+    first = await client.post("/v1/support-requests", json=body, headers=key)
+    again = await client.post("/v1/support-requests", json=body, headers=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    other = await client.post("/v1/support-requests", json={**body, "amount": 1}, headers=key)
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
+    reference = first.json()["reference"]
+    assert support_rows(live_server, owner.account_id) == [
+        (reference, 300000, "Invoice us, please")
+    ]
+
+
+async def test_the_same_idempotency_key_on_two_accounts_files_one_request_each(
+    live_server: LiveServer, client: httpx.AsyncClient, owner: Owner
+) -> None:
+    body = {"amount": 300000, "message": "Invoice us", "contact": "ops@acme.test"}
+    key = {"Idempotency-Key": "shared-key"}
+    other = live_server.make_owner(with_card=False)
+    async with httpx.AsyncClient(base_url=live_server.url, headers=other.headers) as theirs:
+        theirs_made = await theirs.post("/v1/support-requests", json=body, headers=key)
+    mine = await client.post("/v1/support-requests", json=body, headers=key)
+    assert (theirs_made.status_code, mine.status_code) == (201, 201)
+    assert len(support_rows(live_server, owner.account_id)) == 1
+    assert len(support_rows(live_server, other.account_id)) == 1

@@ -235,10 +235,17 @@ class CreditsClient:
         return self._parse(AutoRecharge, response), response.headers.get("ETag", "")
 
     async def create_support_request(
-        self, amount: int, message: str, contact: str
+        self, amount: int, message: str, contact: str, *, idempotency_key: str | None = None
     ) -> SupportRequest:
+        """File a request. With a key, a lost answer is retried: filed at most once per key."""
         body = {"amount": amount, "message": message, "contact": contact}
-        response = await self._call("POST", "/v1/support-requests", json=body)
+        response = await self._call(
+            "POST",
+            "/v1/support-requests",
+            json=body,
+            headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+            idempotent=idempotency_key is not None,
+        )
         return self._parse(SupportRequest, response)
 
     async def support_requests(self) -> Page[SupportRequest]:

@@ -1,0 +1,36 @@
+"""Idempotency keys for the store's actions that must happen once: a payment, a support request.
+
+An attempt keeps its key until its outcome is known, so sending the same thing again after a lost
+answer replays it on the server instead of charging (or filing) a second time."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from tui.api.models import CardInput
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAttempt:
+    """One attempt whose outcome is not known yet, and the key that makes it happen once."""
+
+    key: str
+    fingerprint: tuple[object, ...]
+
+
+def attempt_for(pending: PendingAttempt | None, fingerprint: tuple[object, ...]) -> PendingAttempt:
+    """The pending attempt again when it asked for the same thing, else a new one with a new key."""
+    if pending is not None and pending.fingerprint == fingerprint:
+        return pending
+    return PendingAttempt(str(uuid.uuid4()), fingerprint)
+
+
+def payment_fingerprint(
+    amount: int, method_id: str | None, card: CardInput | None, save_card: bool
+) -> tuple[object, ...]:
+    # Identifies "the same payment" without keeping the card number or CVC.
+    card_id = None
+    if card is not None:
+        card_id = (card.number.get_secret_value()[-4:], card.exp_month, card.exp_year)
+    return (amount, method_id, card_id, save_card)
