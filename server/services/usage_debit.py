@@ -17,11 +17,19 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import String, Text, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from server.ids import new_id
-from server.models import Account, AutoRechargeSettings, Event, LedgerEntry, RechargeIntent, utcnow
+from server.models import (
+    Account,
+    AutoRechargeSettings,
+    Event,
+    LedgerEntry,
+    RechargeIntent,
+    UtcDateTime,
+    utcnow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +71,42 @@ _POSTED = select(
     LedgerEntry.reference.in_(bindparam("references", expanding=True)),
 )
 _INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True)
+
+
+def _setting(column: Any) -> Any:
+    return (
+        select(column)
+        .where(AutoRechargeSettings.account_id == bindparam("account_id"))
+        .scalar_subquery()
+    )
+
+
+# The new balance, and in the same statement the auto-recharge settings it is checked against:
+# read under the account's lock, so a save of the settings (which takes that lock too) is either
+# seen whole or comes after (one round trip fewer on PostgreSQL).
 _SET_BALANCE = (
     update(Account)
     .where(Account.id == bindparam("account_id"))
     .values(balance=bindparam("balance"))
-)
-_SETTINGS = select(AutoRechargeSettings.enabled, AutoRechargeSettings.threshold).where(
-    AutoRechargeSettings.account_id == bindparam("account_id")
+    .returning(
+        _setting(AutoRechargeSettings.enabled).label("enabled"),
+        _setting(AutoRechargeSettings.threshold).label("threshold"),
+    )
 )
 _OPEN_INTENT = select(RechargeIntent.id).where(
     RechargeIntent.open_account_id == bindparam("account_id")
 )
-_LAST_SEQ = select(func.coalesce(func.max(Event.seq), 0)).where(
-    Event.account_id == bindparam("account_id")
+# The next seq taken in the insert itself (each row of an executemany sees the ones before).
+_INSERT_EVENT = insert(Event).from_select(
+    ["account_id", "seq", "type", "data", "created_at"],
+    select(
+        bindparam("account_id", type_=String()),
+        func.coalesce(func.max(Event.seq), 0) + 1,
+        bindparam("type", type_=String()),
+        bindparam("data", type_=Text()),
+        bindparam("created_at", type_=UtcDateTime()),
+    ).where(Event.account_id == bindparam("account_id", type_=String())),
 )
-_INSERT_EVENT = insert(Event)
 
 
 def debit_accounts(
@@ -163,8 +192,13 @@ def _debit_account(
     opened = False
     if new_rows:
         ids = list(connection.execute(_INSERT_ENTRIES, new_rows).scalars())
-        connection.execute(_SET_BALANCE, {"account_id": account_id, "balance": balance})
-        opened = _after_debits(connection, account_id, currency, made, ends, low_balance_level, now)
+        settings = connection.execute(
+            _SET_BALANCE, {"account_id": account_id, "balance": balance}
+        ).one()
+        threshold = int(settings.threshold) if settings.enabled else None
+        opened = _after_debits(
+            connection, account_id, currency, made, ends, threshold, low_balance_level, now
+        )
     results = []
     for plan in plans:
         result = AccountDebits(currency, opened_intent=opened)
@@ -187,14 +221,13 @@ def _after_debits(
     currency: str,
     made: list[tuple[int, int]],
     ends: list[int],
+    threshold: int | None,
     low_balance_level: int,
     now: Any,
 ) -> bool:
     """recharge.after_debits and events.emit, per part: an alert on each downward crossing, then
-    the balance that part left; one intent for any crossing of the recharge threshold."""
-    row = connection.execute(_SETTINGS, {"account_id": account_id}).first()
-    enabled = row is not None and bool(row.enabled)
-    threshold = int(row.threshold) if row is not None and enabled else None
+    the balance that part left; one intent for any crossing of the recharge threshold (None:
+    auto-recharge off; then the alerts use the low-balance level)."""
     level = threshold if threshold is not None else low_balance_level
     events: list[tuple[str, dict[str, Any]]] = []
     crossed = False
@@ -238,17 +271,15 @@ def _emit(
     connection: Connection, account_id: str, events: list[tuple[str, dict[str, Any]]], now: Any
 ) -> None:
     """events.emit: the next seqs of the account (its row is locked by this transaction)."""
-    last = int(connection.execute(_LAST_SEQ, {"account_id": account_id}).scalar_one())
     connection.execute(
         _INSERT_EVENT,
         [
             {
                 "account_id": account_id,
-                "seq": last + number,
                 "type": type_,
                 "data": json.dumps(data, separators=(",", ":")),
                 "created_at": now,
             }
-            for number, (type_, data) in enumerate(events, start=1)
+            for type_, data in events
         ],
     )
