@@ -1,4 +1,9 @@
-"""Ask support for a top-up larger than a card may add; shows the reference it gets."""
+"""Ask support for a top-up larger than a card may add; shows the reference it gets.
+
+A request is sent once: while it is on its way and after it was sent, Send is off (greyed in the
+footer, "Sent" on the button) until the form is edited, which starts a new request. The store
+gives each request an idempotency key, so a retry after a lost answer files nothing new either.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,10 @@ class SupportScreen(AccountScreen):
     def __init__(self, amount: int | None = None) -> None:
         super().__init__()
         self.amount = amount
+        self._sending = False
+        # The form as it was sent (amount, contact, message as typed) and the reference it got:
+        # kept while the form still shows exactly that request.
+        self._sent: tuple[str, str, str] | None = None
         self._sent_reference: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,26 +71,48 @@ class SupportScreen(AccountScreen):
         self.query_one("#support-amount", Input).focus()
 
     def show_state(self, state: AccountState) -> None:
-        busy = state.busy("support")
-        self.query_one("#support-send", Button).disabled = busy
+        button = self.query_one("#support-send", Button)
+        button.disabled = not self._can_send()
+        button.label = "Sent" if self._sent is not None else "Send request"
         self.refresh_bindings()
 
+    def _can_send(self) -> bool:
+        return not (self._sending or self._sent is not None or self.state.busy("support"))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "send" and self.state.busy("support"):
-            return None
+        if action == "send" and not self._can_send():
+            return None  # shown greyed out: on its way, or this very request was sent
         return True
 
     def unsaved_changes(self) -> str | None:
-        if (
-            self._sent_reference is None
-            and self.query_one("#support-message", TextArea).text.strip()
-        ):
+        if self._sent is None and self.query_one("#support-message", TextArea).text.strip():
             return "Your support message is not sent yet. Leave and discard it?"
         return None
 
+    def _form(self) -> tuple[str, str, str]:
+        return (
+            self.query_one("#support-amount", Input).value,
+            self.query_one("#support-contact", Input).value,
+            self.query_one("#support-message", TextArea).text,
+        )
+
+    @on(Input.Changed, "#support-amount, #support-contact")
+    @on(TextArea.Changed, "#support-message")
+    def _form_changed(self) -> None:
+        """An edit after sending starts a new request: Send files it (with a new key)."""
+        if self._sent is None or self._form() == self._sent:
+            return
+        self._sent = None
+        self._say(
+            f"Request {clean(self._sent_reference or '')} was sent. "
+            "Send request files a new one with these details.",
+            error=False,
+        )
+        self.show_state(self.state)
+
     @on(Button.Pressed, "#support-send")
     def action_send(self) -> None:
-        if self.state.busy("support"):
+        if not self._can_send():
             return
         currency = self.state.account.currency if self.state.account else "USD"
         try:
@@ -95,12 +126,22 @@ class SupportScreen(AccountScreen):
             self._say("Write a short message and how we can reach you.", error=True)
             return
         self._say("Sending...", error=False)
-        self.send(amount, message, contact)
+        self._sending = True  # at once: a second press before the worker starts sends nothing
+        self.show_state(self.state)
+        self.send(amount, message, contact, self._form())
 
     @work(exclusive=True, group="support", exit_on_error=False)
-    async def send(self, amount: int, message: str, contact: str) -> None:
-        request = await self.store.request_support(amount, message, contact)
+    async def send(
+        self, amount: int, message: str, contact: str, form: tuple[str, str, str]
+    ) -> None:
+        try:
+            request = await self.store.request_support(amount, message, contact)
+        finally:
+            self._sending = False
+            if self.is_attached:
+                self.show_state(self.state)
         self._sent_reference = request.reference
+        self._sent = form
         self._say(
             f"Sent. Your reference is {clean(request.reference)} for "
             f"{format_money(request.amount, request.currency)}. "
@@ -108,6 +149,8 @@ class SupportScreen(AccountScreen):
             error=False,
         )
         self.notify(f"Support request {clean(request.reference)} sent.", title="Sent", markup=False)
+        self.show_state(self.state)
+        self._form_changed()  # edited while it was on its way: that is a new request already
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
         self._say(describe_error(error)[1], error=True)

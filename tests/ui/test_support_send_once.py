@@ -1,0 +1,71 @@
+"""A support request is filed once: pressing Send again (or twice in a row) files no duplicate;
+editing the form after a success starts a new request. Keys only, real server and database."""
+
+from __future__ import annotations
+
+from textual.widgets import Button
+
+from tests.support.live_server import LiveServer
+from tests.support.support_requests import support_rows
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
+
+MESSAGE = "Please invoice us for $5,000."
+
+
+async def test_pressing_send_again_after_success_files_no_second_request(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.support import SupportScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await settle(pilot)
+        await type_text(pilot, "5000")
+        await pilot.press("tab", "tab")  # the contact is the signed-in email already
+        await type_text(pilot, MESSAGE)
+        await pilot.press("ctrl+s", "ctrl+s")  # a double press while the first is on its way
+        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        await settle(pilot)
+        button = app.screen.query_one("#support-send", Button)
+        assert (str(button.label), button.disabled) == ("Sent", True)
+        await pilot.press("ctrl+s")  # and once more, after it was sent
+        await settle(pilot)
+        [(reference, amount, message)] = support_rows(live_server, owner.account_id)
+        assert (amount, message) == (500000, MESSAGE)
+        assert f"Your reference is {reference}" in screen_text(pilot, "#support-result")
+        assert (str(button.label), button.disabled) == ("Sent", True)
+
+
+async def test_editing_after_success_makes_send_file_a_new_request(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.support import SupportScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await settle(pilot)
+        await type_text(pilot, "5000")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, MESSAGE)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        await settle(pilot)
+        await type_text(pilot, " And $1,000 next month.")  # the cursor is still in the message
+        button = app.screen.query_one("#support-send", Button)
+        await wait_for(pilot, lambda: not button.disabled)
+        assert str(button.label) == "Send request"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(support_rows(live_server, owner.account_id)) == 2)
+        await settle(pilot)
+        first, second = support_rows(live_server, owner.account_id)
+        assert (first[2], second[2]) == (MESSAGE, f"{MESSAGE} And $1,000 next month.")
+        assert f"Your reference is {second[0]}" in screen_text(pilot, "#support-result")
