@@ -7,7 +7,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Button,
@@ -61,9 +61,13 @@ class PaymentScreen(AccountScreen):
                 yield LoadingIndicator(id="paying")
                 yield Static(id="pay-status", markup=False)
             yield Static(id="pay-message", markup=False)
-            with Horizontal(id="action"):
-                yield Static(id="action-qr", markup=False)
-                yield Static(id="action-text", markup=False)
+            # The link has a full-width line of its own: beside the QR code it would wrap mid-word
+            # at 80x24, and the terminal's selection would copy it in two broken pieces.
+            with Vertical(id="action"):
+                yield Static(id="action-url", markup=False)
+                with Horizontal(id="action-row"):
+                    yield Static(id="action-qr", markup=False)
+                    yield Static(id="action-text", markup=False)
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -209,9 +213,10 @@ class PaymentScreen(AccountScreen):
     def _show_action(self, topup: Topup) -> None:
         url = clean(topup.action_url or "")
         self._show_waiting(True)
+        self.query_one("#action-url", Static).update(url)
         self.query_one("#action-text", Static).update(
-            "Your bank asks you to confirm this payment. Open this link (or scan the code "
-            f"with your phone); this screen waits for the answer:\n{url}"
+            "Your bank asks you to confirm this payment. Open the link above, or scan this "
+            "code with your phone.\n\nThis screen waits for the answer."
         )
         self.query_one("#action-qr", Static).update(qr_text(url))
 

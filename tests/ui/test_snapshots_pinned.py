@@ -53,7 +53,7 @@ def test_payment_waits_for_3d_secure(
         await signed_in("a", "enter")(pilot)
         # The payment keeps polling for the bank's answer: wait for the screen, not the workers.
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: link in screen_text(pilot, "#action-text"))
+        await wait_for(pilot, lambda: link in screen_text(pilot, "#action-url"))
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

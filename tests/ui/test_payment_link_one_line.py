@@ -1,0 +1,85 @@
+"""At 80x24 the 3-D Secure link is drawn whole on one line of the screen, so selecting it with
+the terminal's mouse copies a working link (a link wrapped mid-word copies as two pieces)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from typing import Any
+
+import httpx
+from textual.pilot import Pilot
+
+from tests.support.live_server import LiveServer, Owner
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import on_dashboard, screen_text, settle, wait_for
+
+THREE_D_SECURE_CARD = "4000002760003184"  # the sandbox asks for 3-D Secure on every charge
+_TEXT = re.compile(
+    r'<text [^>]*x="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*'
+    r'clip-path="url\(#[\w-]*line-(\d+)\)"[^>]*>([^<]*)</text>'
+)
+
+
+def waiting_topup(live_server: LiveServer, owner: Owner) -> str:
+    """The id of the owner's top-up that waits for the bank (3-D Secure)."""
+
+    async def action(ctx: Any) -> str:
+        from sqlalchemy import select
+
+        from server.models import Topup
+
+        async with ctx.db.read() as session:
+            found = await session.execute(
+                select(Topup.id).where(
+                    Topup.account_id == owner.account_id, Topup.status == "requires_action"
+                )
+            )
+            return str(found.scalar_one())
+
+    return live_server.run(action)
+
+
+def screen_rows(pilot: Pilot[None]) -> list[str]:
+    """The screen's rows as the terminal shows them, read from a screenshot of the app."""
+    cells: dict[int, dict[int, str]] = defaultdict(dict)
+    for x, length, row, raw in _TEXT.findall(pilot.app.export_screenshot()):
+        text = html.unescape(raw).replace("\xa0", " ")
+        width = float(length) / len(text)
+        first = round(float(x) / width) - 1  # the picture has a one-cell margin on the left
+        for offset, char in enumerate(text):
+            cells[int(row)][first + offset] = char
+    rows = []
+    for row in range(max(cells) + 1):
+        line = cells.get(row, {})
+        rows.append("".join(line.get(col, " ") for col in range(max(line, default=-1) + 1)))
+    return rows
+
+
+async def test_the_verification_link_is_one_unbroken_line_at_80x24(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.dashboard import DashboardScreen
+
+    owner = live_server.make_owner(balance=1000, card_number=THREE_D_SECURE_CARD)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        await pilot.press("a", "enter")  # the first preset, on the saved card
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: any("▀" in row for row in screen_rows(pilot)))
+        await pilot.pause()
+        url = f"{live_server.url}/sandbox/authenticate/{waiting_topup(live_server, owner)}"
+        rows = screen_rows(pilot)
+        assert len(rows) <= 24
+        assert [row for row in rows if url in row], "\n".join(rows)
+        # The QR code is still there, whole (no row of it scrolled out of sight).
+        qr_rows = [row for row in rows if "▀" in row]
+        assert len(qr_rows) == len(screen_text(pilot, "#action-qr").splitlines())
+        # And the link works: the bank's answer comes back to the screen.
+        async with httpx.AsyncClient() as http:
+            approved = await http.post(url, params={"result": "approve"})
+        assert approved.status_code == 200
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
