@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from tui.config import Settings
     from tui.store import AccountStore, ForgottenSession
 
-# Seconds `logout` waits for the embedded server to start (it is local: normally one or two).
-EMBEDDED_SERVER_WAIT = 30.0
-
 
 def print_balance(settings: Settings, *, as_json: bool) -> int:
     """Print the balance of the remembered session's account. Exit 1 when not signed in."""
@@ -73,13 +70,14 @@ def logout(settings: Settings) -> int:
     from tui.embedded import EmbeddedServerError
     from tui.launch import open_store
     from tui.session_file import SessionFile
+    from tui.store import EMBEDDED_SERVER_START_WAIT
 
     if not SessionFile().path.exists():  # no server needed (the embedded one is not started)
         print("No remembered session to forget.")
         return 0
     configure_logging(settings.log_file)
     # The embedded server may still be starting; a configured one is asked with the usual retries.
-    server_wait = 0.0 if settings.api_url else EMBEDDED_SERVER_WAIT
+    server_wait = 0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT
 
     async def revoke(store: AccountStore) -> ForgottenSession:
         try:
