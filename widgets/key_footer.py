@@ -34,16 +34,17 @@ class KeyFooter(Footer):
     }
     """
 
-    _keys_shown: KeySignature | None = None
+    _keys_scheduled: KeySignature | None = None
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # not drawn now: Footer just takes note
             return
         keys = keys_on_show(screen)
-        # Until its keys are mounted the footer takes every update: skipping one then left it to
-        # be drawn later by a full-screen repaint (measured: 20 KB instead of 12 KB first paint).
-        if keys == self._keys_shown and self.children:
+        # Footer recomposes after the next refresh and reads the bindings then, so one recompose
+        # per distinct set of keys is enough. At start-up a screen announces its bindings several
+        # times before the first recompose has run; each used to queue another (5 at sign-in).
+        if keys == self._keys_scheduled:
             return
-        self._keys_shown = keys
+        self._keys_scheduled = keys
         super().bindings_changed(screen)
