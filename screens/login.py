@@ -8,13 +8,13 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Button, Checkbox, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
-from screens.base import AccountScreen, credits_app
+from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
 from tui.api.errors import RateLimited, ServerUnreachable
@@ -25,8 +25,9 @@ from widgets.key_footer import KeyFooter
 class LoginScreen(AccountScreen):
     """The first screen; also pushed over the others when a session expires (`reauth`)."""
 
-    CSS_PATH = "login.tcss"
-    AUTO_FOCUS = "#email"
+    # No CSS_PATH: login.tcss is the app's stylesheet (tui/app.py), read with Textual's own at
+    # start. Pushing a screen that brings CSS re-parses every stylesheet loaded so far.
+    AUTO_FOCUS = ".first-field"  # the email, or the password once the email is known
     BINDINGS = [
         Binding("ctrl+o", "use_demo", "Use demo login", id="login.demo"),
     ]
@@ -40,31 +41,32 @@ class LoginScreen(AccountScreen):
         self._signing_in = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Everything the first frame shows is given here rather than set in on_mount: a change
+        # after mounting costs another layout and frame before the screen is complete. Labels
+        # are the inputs' border titles and there is no Header: each widget is start-up time.
+        email = credits_app(self.app).email
+        title = "Sign in to Credits"
+        if self.reauth:
+            title = "Your session ended: sign in again"
+            if self.state.user is not None:
+                email = self.state.user.email
+        email_input = Input(email, placeholder="you@company.com", id="email")
+        email_input.border_title = "Email"
+        password_input = Input(placeholder="password", password=True, id="password")
+        password_input.border_title = "Password"
+        (password_input if email else email_input).add_class("first-field")
         with Vertical(id="login-box"):
-            yield Static(id="login-title")
-            yield Static(id="server-line", markup=False)
-            with Horizontal(classes="field"):
-                yield Label("Email", classes="field-label")
-                yield Input(placeholder="you@company.com", id="email")
-            with Horizontal(classes="field"):
-                yield Label("Password", classes="field-label")
-                yield Input(placeholder="password", password=True, id="password")
+            yield Static(title, id="login-title", markup=False)
+            yield Static(self._server_text(self.state), id="server-line", markup=False)
+            yield email_input
+            yield password_input
             yield Checkbox("Remember me on this computer", id="remember")
             yield Button("Sign in", id="sign-in", variant="primary")
             yield Static(id="login-error", markup=False)
-            yield Static(id="demo-line", markup=False)
+            demo_line = Static(self._demo_text(self.state), id="demo-line", markup=False)
+            demo_line.display = bool(demo_line.content)
+            yield demo_line
         yield KeyFooter(compact=True)
-
-    def on_mount(self) -> None:
-        title = "Your session ended: sign in again" if self.reauth else "Sign in to Credits"
-        self.query_one("#login-title", Static).update(title)
-        if self.reauth and self.state.user is not None:
-            self.query_one("#email", Input).value = self.state.user.email
-            self.query_one("#password", Input).focus()
-        elif credits_app(self.app).email:
-            self.query_one("#email", Input).value = credits_app(self.app).email
-            self.query_one("#password", Input).focus()
 
     def show_state(self, state: AccountState) -> None:
         # Signed in by a remembered session (or elsewhere); our own sign-in dismisses when done,
@@ -73,27 +75,33 @@ class LoginScreen(AccountScreen):
             self._leave()
             return
         server = self.query_one("#server-line", Static)
-        url = clean(state.api_url or "the credits server")
         server.set_class(state.connection == "offline", "-error")
-        if state.connection == "online":
-            server.update(f"Server: {url} (online)")
-        elif state.connection == "offline":
-            server.update(f"Server unreachable: {url}. Retrying...")
-        elif state.connection == "reconnecting":
-            server.update(f"Reconnecting to {url}...")
-        else:
-            server.update(f"Connecting to {url}...")
-        demo = state.server.demo if state.server is not None else None
-        show_demo = demo is not None and credits_app(self.app).demo_hint
+        show_text(server, self._server_text(state))
         demo_line = self.query_one("#demo-line", Static)
-        demo_line.display = show_demo
-        if demo is not None:
-            demo_line.update(
-                f"Demo server: sign in as {clean(demo.email)} / {clean(demo.password)} (ctrl+o)"
-            )
+        demo_text = self._demo_text(state)
+        demo_line.display = bool(demo_text)
+        show_text(demo_line, demo_text)
         busy = state.busy("login") or self._retry_at > time.monotonic()
         self.query_one("#sign-in", Button).disabled = busy
         self.refresh_bindings()
+
+    @staticmethod
+    def _server_text(state: AccountState) -> str:
+        url = clean(state.api_url or "the credits server")
+        if state.connection == "online":
+            return f"Server: {url} (online)"
+        if state.connection == "offline":
+            return f"Server unreachable: {url}. Retrying..."
+        if state.connection == "reconnecting":
+            return f"Reconnecting to {url}..."
+        return f"Connecting to {url}..."
+
+    def _demo_text(self, state: AccountState) -> str:
+        """The demo account's sign-in, when the server offers one and the hint is on."""
+        demo = state.server.demo if state.server is not None else None
+        if demo is None or not credits_app(self.app).demo_hint:
+            return ""
+        return f"Demo server: sign in as {clean(demo.email)} / {clean(demo.password)} (ctrl+o)"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_demo":

@@ -57,6 +57,8 @@ class StartupError(Exception):
 class CreditsApp(App[None]):
     """Holds the store and its latest state; screens watch `account_state` and render it."""
 
+    # The first screen's styles load with the app's: see LoginScreen.
+    CSS_PATH = "../screens/login.tcss"
     TITLE = "Credits"
     SUB_TITLE = "calling credit"
     CSS = """
@@ -64,7 +66,9 @@ class CreditsApp(App[None]):
     .-warning { color: $text-warning; }
     """
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+    ]
 
     account_state: var[AccountState] = var(AccountState, always_update=False)
 
