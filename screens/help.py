@@ -52,6 +52,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     everywhere = [
         ("tab / shift+tab", "Next / previous field"),
         ("ctrl+p", "Command palette: open any screen, change theme"),
+        ("ctrl+l", "Redraw the whole screen"),
         ("ctrl+q", "Quit"),
     ]
     sections = [(title, _binding_rows(bindings)) for title, bindings in screens]

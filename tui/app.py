@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -17,6 +19,7 @@ from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
 from screens.messages import describe_error, describe_event
 from tui.commands import ScreenCommands
+from tui.shown_rows import ShownRows, sparing_driver
 from tui.state import AccountState
 
 if TYPE_CHECKING:
@@ -68,6 +71,7 @@ class CreditsApp(App[None]):
     COMMANDS = App.COMMANDS | {ScreenCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+l", "redraw", "Redraw the screen", show=False, id="app.redraw"),
     ]
 
     account_state: var[AccountState] = var(AccountState, always_update=False)
@@ -81,7 +85,9 @@ class CreditsApp(App[None]):
         today: date | None = None,
         email: str = "",
     ) -> None:
-        super().__init__()
+        # Rows of the terminal as last drawn, so full repaints send only what changed.
+        self.shown_rows = ShownRows()
+        super().__init__(driver_class=self._terminal_driver())
         self.email = email  # prefilled on the sign-in screen (the `email` setting)
         # A store, or a coroutine function that opens one once the login screen is painted: the
         # CLI passes the latter, so settings, httpx and the embedded server cost no start-up time.
@@ -96,6 +102,17 @@ class CreditsApp(App[None]):
         self.startup_notices: list[str] = []
         self.startup_error: StartupError | None = None
         self._unsubscribe_events: Callable[[], None] = lambda: None
+
+    def _terminal_driver(self) -> type[Driver]:
+        driver_class = self.get_driver_class()
+        if issubclass(driver_class, LinuxDriver):  # Textual's own terminal driver
+            return sparing_driver(driver_class, self.shown_rows)
+        return driver_class
+
+    def action_redraw(self) -> None:
+        """Send the whole screen again, for a terminal that lost or garbled what it showed."""
+        self.shown_rows.forget()
+        self.screen.refresh()
 
     def _fatal_error(self) -> None:
         # Textual prints a crash's traceback with every frame's local variables, which could put

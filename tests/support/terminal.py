@@ -166,6 +166,10 @@ class TmuxTerminal:
             + _credits_processes_evidence()
         )
 
+    def pane_tty(self) -> str:
+        """The pane's terminal device: what is written there shows behind the program's back."""
+        return self._run("display-message", "-p", "-t", "main", "#{pane_tty}").strip()
+
     def pane_dead(self) -> bool:
         return self._run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
 
