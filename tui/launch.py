@@ -8,6 +8,7 @@ embedded server cost ~0.6 s on these machines, so they wait until the screen is 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 import tomllib
@@ -91,6 +92,7 @@ class _Opener:
         self.embedded: EmbeddedServer | None = None
 
     async def __call__(self) -> AccountStore:
+        gc.enable()  # off since start-up (tui.cli); the login screen is painted now
         # Imports, file reads and spawning the server block: off the event loop, so the login
         # screen stays responsive while they run.
         return await asyncio.to_thread(self._open)
@@ -129,6 +131,7 @@ def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:
     try:
         app.launch()
     finally:
+        gc.enable()
         if opener.embedded is not None:
             opener.embedded.close()
     if app.startup_error is not None:
