@@ -40,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     balance = commands.add_parser("balance", help="print the balance (for scripts and cron)")
     balance.add_argument("--json", action="store_true", help="print JSON instead of text")
-    commands.add_parser("logout", help="forget the remembered session")
+    commands.add_parser(
+        "logout", help="sign out: revoke the remembered session on the server and forget it"
+    )
     commands.add_parser("config-path", help="print where the configuration file is looked for")
     return parser
 
