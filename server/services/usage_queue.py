@@ -21,6 +21,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import OperationalError
+
 from server.db import Database
 from server.services.usage_debit import AccountDebits, Debit
 
@@ -86,8 +88,11 @@ class DebitQueue:
         try:
             answers = await self._apply([waiting.wanted for waiting in group])
         except Exception as error:
-            if len(group) == 1:
-                _settle(group[0], error=error)
+            if len(group) == 1 or isinstance(error, OperationalError):
+                # OperationalError: the database itself (busy past the timeout, disk full, gone)
+                # fails every request alike; trying them one by one would only wait longer.
+                for waiting in group:
+                    _settle(waiting, error=error)
                 return
             # One request must not fail the others: each alone, with its own outcome.
             for waiting in group:
