@@ -98,6 +98,18 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class CardSaveAttempt(Base):
+    """A card sent to the gateway to be saved, refused or not (the card-saving limit counts
+    these; rows older than the window are pruned when the account tries again)."""
+
+    __tablename__ = "card_save_attempts"
+    __table_args__ = (Index("ix_card_save_attempts_account_id_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class LedgerEntry(Base):
     """Append-only. `reference` makes a credit or debit happen at most once (topup:<id>, ...)."""
 

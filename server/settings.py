@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     login_window_seconds: int = 15 * 60
     topup_max_per_minute: int = 10
     """Top-ups an account may start per minute (card-testing defence); then 429 with Retry-After."""
+    card_saves_max: int = Field(default=10, ge=1)
+    """Cards an account may send to be saved (POST /v1/payment-methods) per
+    `card_saves_window_seconds`, refused cards included (card-testing defence: a refused card
+    leaves no saved row); then 429 with Retry-After, and the gateway is not called."""
+    card_saves_window_seconds: int = Field(default=3600, ge=1)
     max_body_bytes: int = 1024 * 1024
     """Largest request body accepted; a larger one is refused with 413 before it is read."""
 

@@ -6,11 +6,23 @@ from fastapi import APIRouter, Response
 
 from server.api.convert import payment_method_out
 from server.api.deps import CallerDep, ContextDep, OwnerDep
+from server.api.openapi import PROBLEM_REF
 from server.api.schemas import CardBody, Page, PaymentMethodOut
 from server.cards import check_card
 from server.services import payment_methods
 
 router = APIRouter(tags=["payment methods"])
+
+_TOO_MANY_CARDS = {
+    "description": "`too_many_attempts`: the account tried too many cards lately (card testing)",
+    "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the account may try a card again",
+            "schema": {"type": "integer"},
+        }
+    },
+}
 
 
 @router.get("/v1/payment-methods", response_model=Page[PaymentMethodOut])
@@ -19,7 +31,12 @@ async def list_methods(ctx: ContextDep, caller: CallerDep) -> Page[PaymentMethod
     return Page[PaymentMethodOut](data=[payment_method_out(m) for m in methods])
 
 
-@router.post("/v1/payment-methods", status_code=201, response_model=PaymentMethodOut)
+@router.post(
+    "/v1/payment-methods",
+    status_code=201,
+    response_model=PaymentMethodOut,
+    responses={429: _TOO_MANY_CARDS},
+)
 async def add_method(ctx: ContextDep, owner: OwnerDep, body: CardBody) -> PaymentMethodOut:
     card = check_card(
         body.number.get_secret_value(),
@@ -28,6 +45,8 @@ async def add_method(ctx: ContextDep, owner: OwnerDep, body: CardBody) -> Paymen
         body.cvc.get_secret_value(),
         body.name,
     )
+    # A card that fails the checks above never reaches the gateway, so only the ones that pass
+    # count toward the account's card-saving limit (checked and recorded by the service).
     return payment_method_out(await payment_methods.add_method(ctx, owner.account_id, card))
 
 

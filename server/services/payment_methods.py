@@ -1,8 +1,17 @@
-"""Saved cards: only the gateway token, brand, last 4 and expiry are kept."""
+"""Saved cards: only the gateway token, brand, last 4 and expiry are kept.
+
+Card-testing defence: every card an account sends to be saved is recorded (`card_save_attempts`,
+committed before the gateway is called, so refused cards and attempts whose answer was lost count
+too, in every server process). Past `card_saves_max` in `card_saves_window_seconds` the save is
+refused with 429 and the gateway is not called.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+import math
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.cards import CardDetails
@@ -11,7 +20,7 @@ from server.errors import ServiceError, not_found
 from server.gateway.base import CardRefused, SavedCard, failure_message
 from server.ids import new_id
 from server.ledger import lock_account
-from server.models import AutoRechargeSettings, PaymentMethod, utcnow
+from server.models import AutoRechargeSettings, CardSaveAttempt, PaymentMethod, utcnow
 
 
 async def list_methods(ctx: Context, account_id: str) -> list[PaymentMethod]:
@@ -61,6 +70,7 @@ async def save_tokenized(
 
 
 async def add_method(ctx: Context, account_id: str, card: CardDetails) -> PaymentMethod:
+    await record_save_attempt(ctx, account_id)
     try:
         saved = await ctx.gateway.tokenize(card, for_future_use=True)
     except CardRefused as refused:
@@ -72,6 +82,50 @@ async def add_method(ctx: Context, account_id: str, card: CardDetails) -> Paymen
         # on PostgreSQL two card changes at once must not both leave a default, or none.
         await lock_account(session, account_id)
         return await save_tokenized(session, account_id, saved, card.name)
+
+
+async def record_save_attempt(ctx: Context, account_id: str) -> None:
+    """Count this attempt, or refuse it (429) when the account has used up the window's."""
+    limit = ctx.settings.card_saves_max
+    window = timedelta(seconds=ctx.settings.card_saves_window_seconds)
+    now = utcnow()
+    async with ctx.db.write() as session:
+        # The account's lock first (see server.ledger): attempts at once, from any process, are
+        # counted one after another, so they cannot all slip under the limit together.
+        await lock_account(session, account_id)
+        await session.execute(
+            delete(CardSaveAttempt).where(
+                CardSaveAttempt.account_id == account_id, CardSaveAttempt.at <= now - window
+            )
+        )
+        recent = list(
+            (
+                await session.execute(
+                    select(CardSaveAttempt.at)
+                    .where(CardSaveAttempt.account_id == account_id)
+                    .order_by(CardSaveAttempt.at.desc())
+                    .limit(limit)
+                )
+            ).scalars()
+        )
+        if len(recent) < limit:
+            session.add(CardSaveAttempt(account_id=account_id, at=now))
+            return
+    # Refused attempts are not recorded (they reach no gateway): the account may try again once
+    # the oldest of the last `limit` attempts leaves the window.
+    retry_after = max(1, math.ceil((recent[-1] + window - now).total_seconds()))
+    raise ServiceError(
+        429,
+        "too_many_attempts",
+        f"Too many cards tried on this account. Try again in {_wait_words(retry_after)}.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 async def set_default(ctx: Context, account_id: str, method_id: str) -> PaymentMethod:

@@ -424,9 +424,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(
         tmp_path_factory.mktemp("credits-server"),
         database_url_override=database_url,
-        # Many tests pay many times a minute on one account: the card-testing limit is tested on
-        # a server of its own (tests/hardening/test_rate_limits.py).
-        env={"CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": "1000"},
+        # Many tests pay many times a minute, or try many cards, on one account: the card-testing
+        # limits are tested on servers of their own (tests/hardening/test_rate_limits.py,
+        # tests/server/test_card_save_limit.py).
+        env={
+            "CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": "1000",
+            "CREDITS_SERVER_CARD_SAVES_MAX": "1000",
+        },
     )
     server.start()
     server.open_database()
