@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -60,8 +61,9 @@ class StartupError(Exception):
 class CreditsApp(App[None]):
     """Holds the store and its latest state; screens watch `account_state` and render it."""
 
-    # The first screen's styles load with the app's: see LoginScreen.
-    CSS_PATH = "../screens/login.tcss"
+    # The first screen's styles load with the app's: see LoginScreen. A full path: Textual reads
+    # a relative one beside the module of whichever subclass is run.
+    CSS_PATH = Path(__file__).resolve().parent.parent / "screens" / "login.tcss"
     TITLE = "Credits"
     SUB_TITLE = "calling credit"
     CSS = """
