@@ -70,7 +70,10 @@ _POSTED = select(
     LedgerEntry.account_id == bindparam("account_id"),
     LedgerEntry.reference.in_(bindparam("references", expanding=True)),
 )
-_INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.id, sort_by_parameter_order=True)
+# Ids matched back by reference (unique per account, and each is inserted once here): asking
+# for them in parameter order makes SQLAlchemy insert row by row on SQLite ("ordered; batch not
+# supported"), one statement per debit instead of one per group.
+_INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.reference, LedgerEntry.id)
 
 
 def _setting(column: Any) -> Any:
@@ -191,7 +194,10 @@ def _debit_account(
     ids: list[int] = []
     opened = False
     if new_rows:
-        ids = list(connection.execute(_INSERT_ENTRIES, new_rows).scalars())
+        made_ids = {
+            row.reference: int(row.id) for row in connection.execute(_INSERT_ENTRIES, new_rows)
+        }
+        ids = [made_ids[row["reference"]] for row in new_rows]
         settings = connection.execute(
             _SET_BALANCE, {"account_id": account_id, "balance": balance}
         ).one()
