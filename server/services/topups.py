@@ -34,7 +34,7 @@ from server.ids import new_id
 from server.ledger import post
 from server.logging import LOGGER_NAME
 from server.models import Account, PaymentMethod, Topup, utcnow
-from server.services.payment_methods import find_method, save_tokenized
+from server.services.payment_methods import find_method, record_save_attempt, save_tokenized
 from server.services.recharge import on_topup_settled
 
 FINAL = ("succeeded", "failed")
@@ -196,6 +196,9 @@ async def _resolve_card(
             [FieldProblem("payment_method_id", "required", "Choose a saved card or enter one.")],
         )
     if request.card is not None:
+        # A new card reaches the gateway as a saved one does: the same per-account limit on
+        # cards tried (card testing would otherwise go through one-off top-ups instead).
+        await record_save_attempt(ctx, account_id)
         return None, await ctx.gateway.tokenize(request.card, for_future_use=False)
     assert request.payment_method_id is not None
     async with ctx.db.read() as session:

@@ -4,6 +4,7 @@ window, refused ones included; past that, 429 with Retry-After and nothing reach
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -202,3 +203,28 @@ async def test_the_app_reads_the_refusal_as_too_many_attempts(limited_server: Li
     title, message = describe_error(caught.value)
     assert title == "Too many attempts"
     assert message.startswith("Try again in 9 min") or message == "Try again in 10 min."
+
+
+async def test_top_ups_with_new_cards_count_and_a_saved_card_still_pays(
+    limited_server: LiveServer,
+) -> None:
+    owner = limited_server.make_owner(balance=1000)  # one saved card, made without the API
+    async with httpx.AsyncClient(
+        base_url=limited_server.url, headers=owner.headers, timeout=30
+    ) as client:
+
+        async def top_up(body: dict[str, object]) -> httpx.Response:
+            key = {"Idempotency-Key": uuid.uuid4().hex}
+            return await client.post("/v1/topups", json={"amount": 1000, **body}, headers=key)
+
+        paid = [await top_up({"card": card(number)}) for number in GOOD_CARDS]
+        assert [a.status_code for a in paid] == [201] * LIMIT
+        before = tokenized_last4(limited_server)
+
+        refused = await top_up({"card": card(GOOD_CARDS[0])})
+        saved_card = await top_up({"payment_method_id": owner.payment_method_id})
+
+    assert_too_many(refused)
+    assert tokenized_last4(limited_server) == before
+    assert saved_card.status_code == 201
+    assert limited_server.balance(owner.account_id) == 1000 + 1000 * (LIMIT + 1)
