@@ -51,3 +51,19 @@ def test_a_debit_waits_for_a_busy_database_and_the_server_keeps_answering(
     assert answer.status_code == 201, answer.text
     assert answer.json()["balance_after"] == 1000 - 10 - 25
     assert sqlite_server.balance(owner.account_id) == 965
+
+
+def test_the_wal_stays_small_while_debits_commit_one_by_one(sqlite_server: LiveServer) -> None:
+    # Debits one after another each commit on the event loop's thread, which never checkpoints
+    # (a checkpoint syncs the disk while every request waits); the writer thread does, often
+    # enough that the write-ahead log does not grow with the ledger.
+    key = make_api_key(sqlite_server)
+    owner = sqlite_server.make_owner(balance=1_000_000)
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=sqlite_server.url, headers=headers, timeout=30) as client:
+        for _ in range(1500):
+            answer = client.post("/v1/usage", json=usage(owner.account_id, 1))
+            assert answer.status_code == 201, answer.text
+    wal = Path(f"{sqlite_server.database_path}-wal")
+    assert wal.stat().st_size < 4 * 1024 * 1024
+    assert sqlite_server.balance(owner.account_id) == 1_000_000 - 1500
