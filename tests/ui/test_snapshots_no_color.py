@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp, fixed_owner
+from tests.ui.helpers import settle, wait_for
 from tests.ui.snapshot_support import signed_in
 
 STEPS = {
@@ -30,3 +32,18 @@ def test_no_color(
     app = make_app(signed_in_as=owner)
     assert app.no_color
     assert snap_compare(app, terminal_size=(80, 24), run_before=signed_in(*STEPS[state]))
+
+
+def test_no_color_sign_in(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The field labels are the inputs' border titles: still there without colour."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
