@@ -104,7 +104,7 @@ async def authenticate(ctx: Context, token: str) -> Caller:
         ).first()
     if row is None:
         raise unauthenticated()
-    stored, user = row.tuple()
+    stored, user = row  # a Row unpacks like a tuple (Row.tuple() is deprecated)
     if stored.expires_at <= utcnow():
         raise unauthenticated("The session has expired. Sign in again.")
     return Caller(user_id=user.id, email=user.email, role=user.role, account_id=user.account_id)
