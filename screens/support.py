@@ -142,13 +142,13 @@ class SupportScreen(AccountScreen):
                 self.show_state(self.state)
         self._sent_reference = request.reference
         self._sent = form
+        # The line says it all; a toast repeating it covered that very line at 80x24.
         self._say(
             f"Sent. Your reference is {clean(request.reference)} for "
             f"{format_money(request.amount, request.currency)}. "
             f"Support will contact {clean(request.contact)}.",
             error=False,
         )
-        self.notify(f"Support request {clean(request.reference)} sent.", title="Sent", markup=False)
         self.show_state(self.state)
         self._form_changed()  # edited while it was on its way: that is a new request already
 

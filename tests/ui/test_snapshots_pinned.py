@@ -74,7 +74,6 @@ def test_support_request_sent(
         typing(message),
         "ctrl+s",
         until(lambda pilot: "SR-000001" in screen_text(pilot, "#support-result")),
-        until(lambda pilot: bool(pilot.app.screen.query("Toast"))),
     ]
     assert snap_compare(app, terminal_size=size, run_before=signed_in(*steps))
 
