@@ -33,7 +33,9 @@ class Context:
 def make_context(settings: Settings) -> Context:
     from server.gateway.sandbox import SandboxGateway
 
-    db = Database(settings.resolved_database_url())
+    db = Database(
+        settings.resolved_database_url(), busy_timeout_ms=settings.database_busy_timeout_ms
+    )
     if settings.gateway != "sandbox":
         raise ValueError(f"unknown payment gateway {settings.gateway!r}")
     gateway = SandboxGateway(

@@ -40,7 +40,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> AsyncEngine:
     url = normalise_url(url)
     path = sqlite_path(url)
     if path is not None:
@@ -48,7 +48,7 @@ def make_engine(url: str) -> AsyncEngine:
     # hide_parameters: an error message must never echo a row's values into a log.
     engine = create_async_engine(url, hide_parameters=True, pool_pre_ping=False)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine.sync_engine)
+        _configure_sqlite(engine.sync_engine, busy_timeout_ms)
     return engine
 
 
@@ -79,8 +79,9 @@ def _configure_sqlite(
 class Database:
     """One engine and two ways into it: reading, and writing under the write lock."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+        self.busy_timeout_ms = busy_timeout_ms
+        self.engine = make_engine(url, busy_timeout_ms)
         self._writer = self.engine.execution_options(write=True)
         self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._thread_writer: tuple[ThreadPoolExecutor, Engine] | None = None
@@ -176,7 +177,7 @@ class Database:
 
     def _start_thread_writer(self) -> tuple[ThreadPoolExecutor, Engine]:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
-        self._thread_writer = (executor, self._sync_engine())
+        self._thread_writer = (executor, self._sync_engine(self.busy_timeout_ms))
         return self._thread_writer
 
     def _loop_writer(self) -> Engine:

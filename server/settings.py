@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = 14 * 24 * 3600
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
+    database_busy_timeout_ms: int = Field(default=30_000, ge=0)
+    """SQLite: how long a write waits while another process holds the database's write lock;
+    then the answer is 503 `database_busy` with Retry-After, and nothing is written."""
     topup_max_per_minute: int = 10
     """Top-ups an account may start per minute (card-testing defence); then 429 with Retry-After."""
     card_saves_max: int = Field(default=10, ge=1)

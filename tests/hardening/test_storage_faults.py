@@ -69,6 +69,38 @@ def test_a_write_waits_for_a_busy_database_and_is_kept(server: ServerProcess) ->
     assert [r["amount"] for r in listed] == [200001]
 
 
+def test_a_database_busy_past_the_timeout_is_503_and_writes_nothing(tmp_path: Path) -> None:
+    # The timeout is a setting (30 s by default); a short one lets the test see the refusal.
+    server = start_server(tmp_path, env={"CREDITS_SERVER_DATABASE_BUSY_TIMEOUT_MS": "300"})
+    try:
+        headers = _sign_up(server)
+        holder = sqlite3.connect(server.database_path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process holds the write lock, and keeps it
+        try:
+            refused = httpx.post(
+                f"{server.url}/v1/support-requests", json=_support(1), headers=headers, timeout=30
+            )
+            # Reads still work while the writer is locked out.
+            listed = httpx.get(f"{server.url}/v1/support-requests", headers=headers)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        problem = assert_problem(refused, 503)
+        assert problem["code"] == "database_busy"
+        assert int(refused.headers["retry-after"]) >= 1
+        assert listed.status_code == 200
+        assert listed.json()["data"] == []
+        # Nothing was half written: trying again once the lock is free files exactly one.
+        again = httpx.post(
+            f"{server.url}/v1/support-requests", json=_support(1), headers=headers, timeout=30
+        )
+        assert again.status_code == 201, again.text
+        listed = httpx.get(f"{server.url}/v1/support-requests", headers=headers).json()["data"]
+        assert [r["amount"] for r in listed] == [200001]
+    finally:
+        server.stop()
+
+
 def test_a_full_disk_is_a_clear_error_and_leaves_the_database_whole(
     server: ServerProcess,
 ) -> None:
