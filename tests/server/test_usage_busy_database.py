@@ -64,6 +64,8 @@ def test_the_wal_stays_small_while_debits_commit_one_by_one(sqlite_server: LiveS
         for _ in range(1500):
             answer = client.post("/v1/usage", json=usage(owner.account_id, 1))
             assert answer.status_code == 201, answer.text
+    # Without the checkpoints the log held every debit: 49 MB here. With them it stays near
+    # SQLite's own autocheckpoint size (1,000 pages, 4 MB), whatever the machine's load.
     wal = Path(f"{sqlite_server.database_path}-wal")
-    assert wal.stat().st_size < 4 * 1024 * 1024
+    assert wal.stat().st_size < 8 * 1024 * 1024
     assert sqlite_server.balance(owner.account_id) == 1_000_000 - 1500
