@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +43,21 @@ async def settings_row(session: AsyncSession, account_id: str) -> AutoRechargeSe
     return await session.get(AutoRechargeSettings, account_id, populate_existing=True)
 
 
+def new_intent_values(account_id: str, now: datetime) -> dict[str, object]:
+    """The columns of a newly opened recharge intent (the ORM here, Core in usage_debit)."""
+    return {
+        "id": new_id("ri"),
+        "account_id": account_id,
+        "open_account_id": account_id,
+        "status": "open",
+        "attempt": 1,
+        "card_index": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent | None:
     """Open the account's recharge intent unless one is open already (the caller holds the
     account's lock, so this check and the insert cannot interleave with another debit)."""
@@ -53,18 +68,7 @@ async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent 
     ).scalar_one_or_none()
     if existing is not None:
         return None
-    now = utcnow()
-    intent = RechargeIntent(
-        id=new_id("ri"),
-        account_id=account_id,
-        open_account_id=account_id,
-        status="open",
-        attempt=1,
-        card_index=0,
-        next_attempt_at=now,
-        created_at=now,
-        updated_at=now,
-    )
+    intent = RechargeIntent(**new_intent_values(account_id, utcnow()))
     session.add(intent)
     await session.flush()
     return intent

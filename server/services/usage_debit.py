@@ -21,7 +21,6 @@ from typing import Any
 from sqlalchemy import String, Text, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from server.ids import new_id
 from server.models import (
     Account,
     AutoRechargeSettings,
@@ -32,6 +31,7 @@ from server.models import (
     utcnow,
 )
 from server.services import usage_debit_postgres
+from server.services.recharge import new_intent_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,19 +268,7 @@ def _open_intent(connection: Connection, account_id: str, now: Any) -> bool:
     existing = connection.execute(_OPEN_INTENT, {"account_id": account_id}).first()
     if existing is not None:
         return False
-    connection.execute(
-        insert(RechargeIntent).values(
-            id=new_id("ri"),
-            account_id=account_id,
-            open_account_id=account_id,
-            status="open",
-            attempt=1,
-            card_index=0,
-            next_attempt_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    connection.execute(insert(RechargeIntent).values(**new_intent_values(account_id, now)))
     return True
 
 
