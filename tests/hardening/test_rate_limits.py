@@ -20,13 +20,8 @@ DECLINED_CARD = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2039
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server of its own with the default limit (the session's allows many top-ups)."""
     server = LiveServer(tmp_path / "limited")
-    server.start()
-    server.open_database()
-    try:
+    with server.running():
         yield server
-    finally:
-        server.close_database()
-        server.stop()
 
 
 async def test_the_eleventh_topup_in_a_minute_is_refused_with_retry_after(

@@ -39,13 +39,10 @@ def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
             "CREDITS_SERVER_CARD_SAVES_WINDOW_SECONDS": str(WINDOW_SECONDS),
         },
     )
-    server.start()
-    server.open_database()
     try:
-        yield server
+        with server.running():
+            yield server
     finally:
-        server.close_database()
-        server.stop()
         if postgres_url is not None:
             drop_database(postgres_url)
 

@@ -21,13 +21,8 @@ def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         Path(tmp_path_factory.mktemp("slow-server")),
         env={"CREDITS_SERVER_SANDBOX_CHARGE_DELAY_MS": "700"},
     )
-    server.start()
-    server.open_database()
-    try:
+    with server.running():
         yield server
-    finally:
-        server.close_database()
-        server.stop()
 
 
 def wait_for(condition: object, timeout: float = 20.0) -> None:

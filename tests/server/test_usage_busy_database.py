@@ -19,13 +19,8 @@ from tests.support.live_server import LiveServer
 @pytest.fixture
 def sqlite_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path)
-    server.start()
-    server.open_database()
-    try:
+    with server.running():
         yield server
-    finally:
-        server.close_database()
-        server.stop()
 
 
 def test_a_debit_waits_for_a_busy_database_and_the_server_keeps_answering(

@@ -52,9 +52,10 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 import pytest
@@ -256,6 +257,17 @@ class LiveServer(ServerProcess):
         settings = Settings(database_url=self.database_url, log_requests=False)
         self._context = make_context(settings)
 
+    @contextmanager
+    def running(self) -> Iterator[Self]:
+        """Started, with its database open; closed and stopped on leaving, whatever happened."""
+        self.start()
+        self.open_database()
+        try:
+            yield self
+        finally:
+            self.close_database()
+            self.stop()
+
     def close_database(self) -> None:
         if self._loop is not None:
             self._loop.run(self._context.db.dispose())
@@ -432,13 +444,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "CREDITS_SERVER_CARD_SAVES_MAX": "1000",
         },
     )
-    server.start()
-    server.open_database()
     try:
-        yield server
+        with server.running():
+            yield server
     finally:
-        server.close_database()
-        server.stop()
         if database_url is not None:
             drop_database(database_url)
     # After the whole session: no test card number was written anywhere, whoever sent it.

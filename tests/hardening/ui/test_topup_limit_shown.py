@@ -19,13 +19,8 @@ from tests.ui.helpers import on_dashboard, screen_text, settle, wait_for
 def limited_server(tmp_path: Path) -> Iterator[LiveServer]:
     """A server of its own with the default limit (the session's allows many top-ups)."""
     server = LiveServer(tmp_path / "limited")
-    server.start()
-    server.open_database()
-    try:
+    with server.running():
         yield server
-    finally:
-        server.close_database()
-        server.stop()
 
 
 async def test_the_eleventh_payment_in_a_minute_says_to_wait(
