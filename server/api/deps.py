@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from server.context import Caller, Context
@@ -52,3 +52,8 @@ async def current_owner(caller: CallerDep) -> Caller:
 
 
 OwnerDep = Annotated[Caller, Depends(current_owner)]
+
+# A client's key for one operation, so a retried request is applied once (top-ups, support).
+IdempotencyKeyHeader = Annotated[
+    str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
+]

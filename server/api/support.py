@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from server.api.convert import support_out
-from server.api.deps import CallerDep, ContextDep
+from server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader
 from server.api.schemas import Page, SupportBody, SupportOut
 from server.services import support
 
@@ -25,9 +23,7 @@ async def create_request(
     caller: CallerDep,
     response: Response,
     body: SupportBody,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> SupportOut:
     """Optional Idempotency-Key: a repeat with the same body answers the first request (200)."""
     item, created = await support.create_request(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from server.api.convert import payment_method_out
-from server.api.deps import CallerDep, ContextDep, OwnerDep
+from server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
 from server.api.schemas import Page, PaymentMethodOut, TopupBody, TopupOut
 from server.cards import check_card
 from server.context import Context
@@ -67,9 +67,7 @@ async def create_topup(
     request: Request,
     response: Response,
     body: TopupBody,
-    idempotency_key: Annotated[
-        str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)
-    ] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> TopupOut:
     if idempotency_key is None:
         raise ServiceError(
