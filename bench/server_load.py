@@ -162,22 +162,16 @@ def run(runs: int, seconds: float, postgres: bool = False) -> Table:
         )
         rate, p50, p99, errors = summarise(batches)
         debits = rate * BATCH
+        what = (
+            f"usage debits/s in batches of {BATCH}, {DEBIT_CLIENTS} clients"
+            f" (p50 {p50 * 1000:.0f} ms per batch)" + (f", errors {errors}" if errors else "")
+        )
         if postgres:  # no raw PostgreSQL reference: the number beside SQLite's table
-            table.rows.append(
-                Row(
-                    f"usage debits/s in batches of {BATCH}, {DEBIT_CLIENTS} clients"
-                    f" (p50 {p50 * 1000:.0f} ms per batch)"
-                    + (f", errors {errors}" if errors else ""),
-                    f"{debits:,.0f}/s",
-                    goal="(information)",
-                )
-            )
+            table.rows.append(Row(what, f"{debits:,.0f}/s", goal="(information)"))
         else:
             table.rows.append(
                 Row(
-                    f"usage debits/s in batches of {BATCH}, {DEBIT_CLIENTS} clients"
-                    f" (p50 {p50 * 1000:.0f} ms per batch)"
-                    + (f", errors {errors}" if errors else ""),
+                    what,
                     f"{debits:,.0f}/s",
                     f"raw SQLite ({DURABILITY}) {ref_sql:,.0f}/s",
                     f"{debits / ref_sql:.0%}",
