@@ -3,6 +3,9 @@ editing the form after a success starts a new request. Keys only, real server an
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.pilot import Pilot
 from textual.widgets import Button
 
 from tests.support.live_server import LiveServer
@@ -13,21 +16,26 @@ from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_
 MESSAGE = "Please invoice us for $5,000."
 
 
+async def fill_in_a_request(pilot: Pilot[Any]) -> None:
+    """From the dashboard to the support screen, keys only: $5,000 and MESSAGE, not yet sent."""
+    from screens.support import SupportScreen
+
+    await on_dashboard(pilot)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SupportScreen))
+    await settle(pilot)
+    await type_text(pilot, "5000")
+    await pilot.press("tab", "tab")  # the contact is the signed-in email already
+    await type_text(pilot, MESSAGE)
+
+
 async def test_pressing_send_again_after_success_files_no_second_request(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.support import SupportScreen
-
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
-        await settle(pilot)
-        await type_text(pilot, "5000")
-        await pilot.press("tab", "tab")  # the contact is the signed-in email already
-        await type_text(pilot, MESSAGE)
+        await fill_in_a_request(pilot)
         await pilot.press("ctrl+s", "ctrl+s")  # a double press while the first is on its way
         await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
         await settle(pilot)
@@ -44,18 +52,10 @@ async def test_pressing_send_again_after_success_files_no_second_request(
 async def test_editing_after_success_makes_send_file_a_new_request(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.support import SupportScreen
-
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
-        await settle(pilot)
-        await type_text(pilot, "5000")
-        await pilot.press("tab", "tab")
-        await type_text(pilot, MESSAGE)
+        await fill_in_a_request(pilot)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
         await settle(pilot)
