@@ -7,7 +7,6 @@ app must not pay for the server (it runs in another process).
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -56,10 +55,6 @@ def _overrides(args: argparse.Namespace) -> dict[str, object]:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        # Start-up allocates a few hundred thousand objects that all live on, and the cyclic
-        # collector would walk them again and again before the first frame (a fifth of the CPU
-        # time to the painted login screen). tui.launch turns it back on once that frame is out.
-        gc.disable()
         # The app paints first and validates the settings right after (tui.launch).
         from tui.launch import run
 
