@@ -27,7 +27,7 @@ from tui.api.models import (
     Topup,
 )
 from tui.session_file import RememberedSession
-from tui.store_attempts import attempt_for, payment_fingerprint
+from tui.store_attempts import attempt_for, payment_fingerprint, until_known
 from tui.store_core import PAGE_SIZE, StoreCore, ok, raise_first
 from tui.store_events import with_balance
 
@@ -267,8 +267,8 @@ class AccountStore(StoreCore):
         pending = self._pending_payment = attempt_for(self._pending_payment, fingerprint)
         with self._busy("top_up"):
             seen = self.state.last_event_id
-            try:
-                topup = await self._net(
+            topup = await until_known(
+                self._net(
                     self.client.create_topup(
                         amount,
                         idempotency_key=pending.key,
@@ -276,15 +276,14 @@ class AccountStore(StoreCore):
                         card=card,
                         save_card=save_card,
                     )
-                )
-            except SessionExpired:
-                raise  # not processed; the same attempt continues after signing in again
-            except ApiError:
-                self._pending_payment = None  # refused: the outcome is known
-                raise
-            self._pending_payment = None
+                ),
+                self._forget_payment,
+            )
             await self._after_payment(topup, cards_changed=save_card, seen=seen)
         return topup
+
+    def _forget_payment(self) -> None:
+        self._pending_payment = None
 
     async def wait_for_topup(self, topup_id: str) -> Topup:
         """Poll a top-up that needs 3-D Secure (or is processing) until it succeeds or fails."""
@@ -377,17 +376,16 @@ class AccountStore(StoreCore):
             self._pending_support, (amount, message, contact)
         )
         with self._busy("support"):
-            try:
-                request = await self._net(
+            request = await until_known(
+                self._net(
                     self.client.create_support_request(
                         amount, message, contact, idempotency_key=pending.key
                     )
-                )
-            except SessionExpired:
-                raise  # not filed; the same request continues after signing in again
-            except ApiError:
-                self._pending_support = None  # refused: the outcome is known
-                raise
-            self._pending_support = None
+                ),
+                self._forget_support,
+            )
             self._set(support_requests=(request, *self.state.support_requests))
         return request
+
+    def _forget_support(self) -> None:
+        self._pending_support = None

@@ -6,9 +6,14 @@ answer replays it on the server instead of charging (or filing) a second time.""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from tui.api.errors import ApiError, SessionExpired
 from tui.api.models import CardInput
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,21 @@ def attempt_for(pending: PendingAttempt | None, fingerprint: tuple[object, ...])
     if pending is not None and pending.fingerprint == fingerprint:
         return pending
     return PendingAttempt(str(uuid.uuid4()), fingerprint)
+
+
+async def until_known(call: Awaitable[T], forget: Callable[[], None]) -> T:
+    """`call`'s answer; `forget` the pending attempt once its outcome is known (answered, or
+    refused). An expired session (not processed) or a lost answer keeps it, so trying again
+    replays the same key."""
+    try:
+        answer = await call
+    except SessionExpired:
+        raise
+    except ApiError:
+        forget()
+        raise
+    forget()
+    return answer
 
 
 def payment_fingerprint(
