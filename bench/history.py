@@ -4,7 +4,7 @@
 The entries are written straight into the server's SQLite file in bulk (executemany, one
 transaction; balance_after runs on and the balance column matches). A deep page is asked for
 with the cursor the server would hand out 50 rows above the account's oldest entry (the cursor
-is base64 "le:<id>", server/services/transactions.py). The History screen's kind filter is timed
+is base64 "le:<id>", services/transactions.py). The History screen's kind filter is timed
 too, on the worst case it meets: a kind with one entry, older than all the others.
 """
 

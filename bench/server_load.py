@@ -23,7 +23,7 @@ from bench.ref_sqlite import debits_per_second
 from bench.server_setup import live_server
 from tests.support.live_server import free_port
 
-DURABILITY = "NORMAL"  # server/db.py: PRAGMA synchronous=NORMAL with WAL
+DURABILITY = "NORMAL"  # credits_server/db.py: PRAGMA synchronous=NORMAL with WAL
 CONCURRENCY = (1, 8, 64)
 DEBIT_CLIENTS = 8
 BATCH = 100
@@ -70,7 +70,7 @@ def usage_available(url: str, token: str) -> bool:
 
 def make_api_key(server: Any) -> str:
     async def action(ctx: Any) -> str:
-        from server.services.api_keys import create_api_key
+        from credits_server.services.api_keys import create_api_key
 
         return str((await create_api_key(ctx, "bench")).key)
 
@@ -215,6 +215,6 @@ def run(runs: int, seconds: float, postgres: bool = False) -> Table:
     else:
         table.notes.append(
             f"The server's durability setting: SQLite WAL with synchronous={DURABILITY}"
-            " (server/db.py)."
+            " (credits_server/db.py)."
         )
     return table

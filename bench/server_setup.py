@@ -42,7 +42,7 @@ def post_entries(server: LiveServer, account_id: str, count: int, amount: int = 
     """`count` usage entries through the server's own ledger code, in one transaction."""
 
     async def action(ctx: Any) -> None:
-        from server.ledger import post
+        from credits_server.ledger import post
 
         async with ctx.db.write() as session:
             for index in range(count):

@@ -78,8 +78,8 @@ def credits_app(server: Any, owner: Any, carded: Any) -> dict[str, int]:
 
 def _credit(account_id: str) -> Any:
     async def action(ctx: Any) -> None:
-        from server.ledger import post
-        from server.services.events import emit_balance
+        from credits_server.ledger import post
+        from credits_server.services.events import emit_balance
 
         async with ctx.db.write() as session:
             await post(session, account_id, kind="adjustment", amount=1, description="Bench")

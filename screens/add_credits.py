@@ -8,10 +8,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Static
 
+from credits_client.money import format_money, parse_money
+from credits_client.state import AccountState
 from screens.base import AccountScreen, credits_app
 from screens.format import clean
-from tui.money import format_money, parse_money
-from tui.state import AccountState
 from widgets.amount_grid import AmountGrid
 from widgets.key_footer import KeyFooter
 from widgets.money_input import MoneyInput

@@ -11,13 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, RadioButton, RadioSet, Static, Switch
 from textual.worker import Worker
 
+from credits_client.api.errors import Conflict
+from credits_client.api.models import AutoRecharge, AutoRechargeUpdate
+from credits_client.money import format_money
+from credits_client.state import AccountState
 from screens.base import AccountScreen, show_text
 from screens.format import card_label, clean
 from screens.messages import describe_error
-from tui.api.errors import Conflict
-from tui.api.models import AutoRecharge, AutoRechargeUpdate
-from tui.money import format_money
-from tui.state import AccountState
 from widgets.key_footer import KeyFooter
 from widgets.line_static import LineStatic
 from widgets.slider import Slider

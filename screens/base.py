@@ -12,13 +12,13 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
+from credits_client.state import AccountState
 from screens.confirm import ConfirmScreen
 from screens.messages import describe_error
-from tui.state import AccountState
 
 if TYPE_CHECKING:
+    from credits_client.store import AccountStore
     from tui.app import CreditsApp
-    from tui.store import AccountStore
 
 
 def credits_app(app: App[Any]) -> CreditsApp:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from tui.api.models import CardInput
+from credits_client.api.models import CardInput
 from widgets.card_cvc import CvcInput
 from widgets.card_expiry import ExpiryInput
 from widgets.card_number import CardNumberInput

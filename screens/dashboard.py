@@ -12,12 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
+from credits_client.api.models import Transaction
+from credits_client.money import format_money
+from credits_client.state import AccountState
 from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances
-from tui.api.models import Transaction
-from tui.money import format_money
-from tui.state import AccountState
 from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary
 from widgets.connection_banner import ConnectionBanner

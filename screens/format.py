@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.money import format_money
+from credits_client.money import format_money
 
 if TYPE_CHECKING:
     # Types only: the login screen imports this module, and pydantic can wait until after it paints.
-    from tui.api.models import AutoRecharge, AutoRechargeUpdate, PaymentMethod, Transaction
+    from credits_client.api.models import (
+        AutoRecharge,
+        AutoRechargeUpdate,
+        PaymentMethod,
+        Transaction,
+    )
 
 # C0 and C1 control characters (ESC, CSI...) but not newline: a server must not drive the terminal.
 _CONTROLS = {code: "\ufffd" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code != 0x0A}

@@ -14,11 +14,11 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
+from credits_client.api.errors import RateLimited, ServerUnreachable
+from credits_client.state import AccountState
 from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
-from tui.api.errors import RateLimited, ServerUnreachable
-from tui.state import AccountState
 from widgets.key_footer import KeyFooter
 
 

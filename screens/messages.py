@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
-from screens.format import clean
-from tui.api.errors import (
+from credits_client.api.errors import (
     ApiError,
     Conflict,
     InvalidCredentials,
@@ -16,10 +15,11 @@ from tui.api.errors import (
     ServerUnreachable,
     SessionExpired,
 )
-from tui.money import format_money
+from credits_client.money import format_money
+from screens.format import clean
 
 if TYPE_CHECKING:
-    from tui.api.models import Event
+    from credits_client.api.models import Event
 
 UNREACHABLE = "The credits server cannot be reached. Check the connection and try again."
 

@@ -20,15 +20,15 @@ from textual.widgets import (
 )
 from textual.worker import Worker
 
+from credits_client.api.errors import ApiError
+from credits_client.api.models import CardInput, Topup
+from credits_client.money import format_money
+from credits_client.state import AccountState
 from screens.base import AccountScreen, credits_app
 from screens.card_form import CardForm
 from screens.format import card_expiry, card_label, clean
 from screens.messages import describe_error
 from screens.qr import qr_text
-from tui.api.errors import ApiError
-from tui.api.models import CardInput, Topup
-from tui.money import format_money
-from tui.state import AccountState
 from widgets.key_footer import KeyFooter
 
 NEW_CARD = "new-card"

@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Label, Select, Static
 
+from credits_client.money import format_money
+from credits_client.state import AccountState
 from screens.base import AccountScreen
 from screens.format import KINDS, clean, signed_money
-from tui.money import format_money
-from tui.state import AccountState
 from widgets.key_footer import KeyFooter
 
 LOAD_AHEAD = 5  # rows from the end at which the next page is fetched

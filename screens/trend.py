@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from tui.api.models import Transaction
+from credits_client.api.models import Transaction
 
 
 def daily_balances(

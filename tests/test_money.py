@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.money import MoneyError, format_money, parse_money
+from credits_client.money import MoneyError, format_money, parse_money
 
 
 @pytest.mark.parametrize(

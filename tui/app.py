@@ -16,16 +16,16 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from credits_client.state import AccountState
 from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
 from screens.messages import describe_error, describe_event
 from tui.commands import ScreenCommands
 from tui.shown_rows import ShownRows, sparing_driver
-from tui.state import AccountState
 
 if TYPE_CHECKING:
-    from tui.api.models import Event
-    from tui.store import AccountStore
+    from credits_client.api.models import Event
+    from credits_client.store import AccountStore
 
 
 def screen_factories() -> dict[str, Callable[[], Screen[Any]]]:

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         from tui.launch import run
 
         return run(args.config, _overrides(args))
-    from tui.config import ConfigError, config_path, load_settings
+    from credits_client.config import ConfigError, config_path, load_settings
 
     if args.command == "config-path":
         print(args.config or config_path())

@@ -8,17 +8,17 @@ import sys
 from datetime import UTC
 from typing import TYPE_CHECKING
 
-from tui.money import format_money
+from credits_client.money import format_money
 
 if TYPE_CHECKING:
-    from tui.config import Settings
-    from tui.store import AccountStore, ForgottenSession
+    from credits_client.config import Settings
+    from credits_client.store import AccountStore, ForgottenSession
 
 
 def print_balance(settings: Settings, *, as_json: bool) -> int:
     """Print the balance of the remembered session's account. Exit 1 when not signed in."""
-    from tui.api.errors import ApiError, ServerUnreachable
-    from tui.api.logs import configure_logging
+    from credits_client.api.errors import ApiError, ServerUnreachable
+    from credits_client.api.logs import configure_logging
     from tui.launch import open_store
 
     # As in the app: the log goes to log_file or nowhere. Unconfigured, Python would print the
@@ -66,11 +66,11 @@ def logout(settings: Settings) -> int:
     The file goes even when the server cannot be reached; the message then says until when the
     token (e.g. in a copy of the file) still works. Exit 0 either way: this machine is signed out.
     """
-    from tui.api.logs import configure_logging
-    from tui.embedded import EmbeddedServerError
+    from credits_client.api.logs import configure_logging
+    from credits_client.embedded import EmbeddedServerError
+    from credits_client.session_file import SessionFile
+    from credits_client.store import EMBEDDED_SERVER_START_WAIT
     from tui.launch import open_store
-    from tui.session_file import SessionFile
-    from tui.store import EMBEDDED_SERVER_START_WAIT
 
     if not SessionFile().path.exists():  # no server needed (the embedded one is not started)
         print("No remembered session to forget.")
@@ -95,8 +95,8 @@ def logout(settings: Settings) -> int:
 
 
 def _forget_without_server(reason: str) -> ForgottenSession:
-    from tui.session_file import SessionFile
-    from tui.store import EMBEDDED_SERVER_KEY, ForgottenSession
+    from credits_client.session_file import SessionFile
+    from credits_client.store import EMBEDDED_SERVER_KEY, ForgottenSession
 
     session_file = SessionFile()
     remembered = session_file.load(EMBEDDED_SERVER_KEY)

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.config import Settings
-    from tui.embedded import EmbeddedServer
-    from tui.store import AccountStore
+    from credits_client.config import Settings
+    from credits_client.embedded import EmbeddedServer
+    from credits_client.store import AccountStore
 
 # What the store calls the embedded server in URLs; the Unix socket is what really connects.
 EMBEDDED_BASE_URL = "http://credits-server.local"
@@ -44,7 +44,7 @@ def peek(config_path: Path | None, overrides: Mapping[str, object], key: str) ->
 
 
 def _default_config_path() -> Path:
-    from tui.paths import config_path  # not tui.config: that loads pydantic
+    from credits_client.paths import config_path  # not credits_client.config: that loads pydantic
 
     return config_path()
 
@@ -71,11 +71,11 @@ def open_store(settings: Settings) -> Iterator[AccountStore]:
 def _store_for(settings: Settings) -> tuple[AccountStore, EmbeddedServer | None]:
     """The store on the configured server, or on the embedded one (started here, to be closed by
     the caller). Blocks: it may spawn the server's supervisor."""
-    from tui.store import AccountStore
+    from credits_client.store import AccountStore
 
     if settings.api_url:
         return AccountStore.from_settings(settings), None
-    from tui.embedded import EmbeddedServer, data_dir
+    from credits_client.embedded import EmbeddedServer, data_dir
 
     embedded = EmbeddedServer(database_dir=settings.data_dir or data_dir())
     socket_path = embedded.start()
@@ -98,10 +98,10 @@ class _Opener:
         return await asyncio.to_thread(self._open)
 
     def _open(self) -> AccountStore:
-        from tui.api.logs import configure_logging
+        from credits_client.api.logs import configure_logging
+        from credits_client.config import ConfigError, load_settings
+        from credits_client.embedded import EmbeddedServerError
         from tui.app import StartupError
-        from tui.config import ConfigError, load_settings
-        from tui.embedded import EmbeddedServerError
 
         try:
             settings = load_settings(self.config_path, self.overrides)

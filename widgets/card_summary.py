@@ -13,7 +13,7 @@ from widgets.glyphs import prefer_ascii
 
 if TYPE_CHECKING:
     # Types only: the widgets load with the login screen, before pydantic is needed.
-    from tui.api.models import PaymentMethod
+    from credits_client.api.models import PaymentMethod
 
 
 def brand_label(brand: str) -> str:

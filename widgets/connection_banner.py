@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui.state import Connection
+from credits_client.state import Connection
 from widgets.glyphs import prefer_ascii
 
 _WORDS: dict[Connection, str] = {

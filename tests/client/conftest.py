@@ -10,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.transport import RetryPolicy
+from credits_client.session_file import SessionFile
+from credits_client.state import AccountState
+from credits_client.store import AccountStore
 from tests.support.live_server import LiveServer, Owner
-from tui.api.client import CreditsClient
-from tui.api.transport import RetryPolicy
-from tui.session_file import SessionFile
-from tui.state import AccountState
-from tui.store import AccountStore
 
 
 @pytest.fixture(autouse=True)

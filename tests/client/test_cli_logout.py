@@ -12,10 +12,10 @@ import pytest
 import respx
 from pydantic import SecretStr
 
+from credits_client.api.models import User
+from credits_client.session_file import RememberedSession, SessionFile, session_path
 from tests.support.live_server import LiveServer, Owner
-from tui.api.models import User
 from tui.cli import main
-from tui.session_file import RememberedSession, SessionFile, session_path
 
 EXPIRES_AT = datetime(2031, 5, 17, 9, 30, tzinfo=UTC)
 

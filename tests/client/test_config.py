@@ -11,8 +11,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from credits_client.config import ConfigError, Settings, config_path, load_settings
 from tui.cli import main
-from tui.config import ConfigError, Settings, config_path, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,8 +159,8 @@ def test_every_setting_is_documented() -> None:
 
 def test_import_and_load_create_no_directories(tmp_path: Path) -> None:
     script = (
-        "from tui.config import load_settings\n"
-        "from tui.store import AccountStore\n"
+        "from credits_client.config import load_settings\n"
+        "from credits_client.store import AccountStore\n"
         "load_settings(None, {})\n"
     )
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home")}

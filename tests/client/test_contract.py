@@ -7,11 +7,17 @@ import uuid
 import httpx
 import pytest
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.errors import (
+    ApiError,
+    Conflict,
+    InvalidCredentials,
+    RateLimited,
+    SessionExpired,
+)
+from credits_client.api.models import AutoRechargeUpdate, CardInput
 from tests.client.conftest import FAST_RETRIES
 from tests.support.live_server import LiveServer, Owner
-from tui.api.client import CreditsClient
-from tui.api.errors import ApiError, Conflict, InvalidCredentials, RateLimited, SessionExpired
-from tui.api.models import AutoRechargeUpdate, CardInput
 
 
 def card(number: str = "4242424242424242", cvc: str = "123") -> CardInput:

@@ -10,16 +10,16 @@ from typing import Any
 
 import httpx
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.models import Event
 from tests.client.conftest import FAST_RETRIES, StoreFactory, until
 from tests.client.faults import Action, FaultyLink, held
 from tests.support.live_server import LiveServer, Owner
-from tui.api.client import CreditsClient
-from tui.api.models import Event
 
 
 def api_key(live_server: LiveServer) -> str:
     async def make(ctx: Any) -> str:
-        from server.services.api_keys import create_api_key
+        from credits_server.services.api_keys import create_api_key
 
         return (await create_api_key(ctx, "telephony tests")).key
 
@@ -28,7 +28,7 @@ def api_key(live_server: LiveServer) -> str:
 
 def server_event_ids(live_server: LiveServer, account_id: str) -> list[int]:
     async def read(ctx: Any) -> list[int]:
-        from server.services.events import events_after
+        from credits_server.services.events import events_after
 
         return [event.seq for event in await events_after(ctx, account_id, 0, limit=1000)]
 

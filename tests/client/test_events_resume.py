@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from tui.api.client import CreditsClient
-from tui.api.models import Event
-from tui.api.transport import RetryPolicy
+from credits_client.api.client import CreditsClient
+from credits_client.api.models import Event
+from credits_client.api.transport import RetryPolicy
 
 FAST = RetryPolicy(attempts=3, wait_initial=0.01, wait_max=0.02, wait_jitter=0.0)
 

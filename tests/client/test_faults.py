@@ -8,13 +8,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.errors import Conflict, ServerUnreachable, SessionExpired
+from credits_client.api.models import AutoRechargeUpdate
+from credits_client.session_file import SessionFile
 from tests.client.conftest import FAST_RETRIES, StoreFactory
 from tests.client.faults import FaultyLink, answer_with, lose_answer, unavailable
 from tests.support.live_server import LiveServer, Owner
-from tui.api.client import CreditsClient
-from tui.api.errors import Conflict, ServerUnreachable, SessionExpired
-from tui.api.models import AutoRechargeUpdate
-from tui.session_file import SessionFile
 
 
 def topups_in_ledger(live_server: LiveServer, owner: Owner) -> list[int]:

@@ -8,13 +8,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("server", "fastapi", "sqlalchemy", "starlette", "uvicorn", "aiosqlite", "textual")
+FORBIDDEN = (
+    "credits_server",
+    "fastapi",
+    "sqlalchemy",
+    "starlette",
+    "uvicorn",
+    "aiosqlite",
+    "textual",
+)
 
 
 def test_store_imports_no_server_and_no_textual() -> None:
     script = (
         "import json, sys\n"
-        "import tui.store, tui.config, tui.session_file, tui.api.client, tui.api.events\n"
+        "import credits_client.store, credits_client.config, credits_client.session_file\n"
+        "import credits_client.api.client, credits_client.api.events\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )
     result = subprocess.run(
@@ -34,7 +43,7 @@ def test_the_app_imports_no_server() -> None:
         [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT
     )
     loaded = set(json.loads(result.stdout))
-    server_side = {"server", "fastapi", "sqlalchemy", "starlette", "uvicorn", "aiosqlite"}
+    server_side = {"credits_server", "fastapi", "sqlalchemy", "starlette", "uvicorn", "aiosqlite"}
     assert not loaded & server_side, loaded & server_side
 
 
@@ -51,5 +60,12 @@ def test_what_paints_the_login_screen_loads_no_pydantic_httpx_or_settings() -> N
         [sys.executable, "-c", script], check=True, capture_output=True, text=True, cwd=ROOT
     )
     loaded = set(json.loads(result.stdout))
-    deferred = {"pydantic", "pydantic_settings", "httpx", "stamina", "tui.config", "tui.store"}
+    deferred = {
+        "pydantic",
+        "pydantic_settings",
+        "httpx",
+        "stamina",
+        "credits_client.config",
+        "credits_client.store",
+    }
     assert not loaded & deferred, loaded & deferred

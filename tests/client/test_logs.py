@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.api.logs import configure_logging, redact
+from credits_client.api.logs import configure_logging, redact
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from credits_client.api import models
 from tests.support.live_server import LiveServer
-from tui.api import models
 
 # (method, path, status) -> the client model of that answer; list answers map to the item model.
 ANSWERS: list[tuple[str, str, str, type[BaseModel], bool]] = [

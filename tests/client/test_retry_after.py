@@ -7,7 +7,7 @@ from email.utils import format_datetime
 
 import httpx
 
-from tui.api.transport import retry_after_seconds
+from credits_client.api.transport import retry_after_seconds
 
 
 def answer(value: str | None) -> httpx.Response:

@@ -7,10 +7,10 @@ import logging
 import httpx
 import pytest
 
-from tui.api.client import CreditsClient
-from tui.api.errors import ApiError, ServerUnreachable
-from tui.api.models import CardInput
-from tui.api.transport import RetryPolicy
+from credits_client.api.client import CreditsClient
+from credits_client.api.errors import ApiError, ServerUnreachable
+from credits_client.api.models import CardInput
+from credits_client.api.transport import RetryPolicy
 
 NUMBER = "4242424242424242"
 CVC = "987"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from tui.api.models import User
-from tui.session_file import RememberedSession, SessionFile, forget_session, session_path
+from credits_client.api.models import User
+from credits_client.session_file import RememberedSession, SessionFile, forget_session, session_path
 
 USER = User(id="u1", email="owner@example.com", role="owner", account_id="a1")
 

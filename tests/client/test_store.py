@@ -11,16 +11,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from credits_client.api.errors import ServerUnreachable, SessionExpired
+from credits_client.api.models import CardInput
+from credits_client.config import load_settings
+from credits_client.session_file import SessionFile
+from credits_client.state import AccountState
+from credits_client.store import AccountStore
 from tests.client.conftest import StoreFactory, until
 from tests.client.faults import FaultyLink, held
 from tests.support.live_server import LiveServer, Owner, ServerProcess
 from tests.support.live_server import credits_server_executable as server_command
-from tui.api.errors import ServerUnreachable, SessionExpired
-from tui.api.models import CardInput
-from tui.config import load_settings
-from tui.session_file import SessionFile
-from tui.state import AccountState
-from tui.store import AccountStore
 
 
 async def test_connect_waits_for_an_embedded_server_still_starting_on_its_socket(

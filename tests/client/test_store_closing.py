@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from credits_client.api.models import User
+from credits_client.session_file import RememberedSession, SessionFile, session_path
 from tests.support.live_server import LiveServer, Owner, free_port
-from tui.api.models import User
-from tui.session_file import RememberedSession, SessionFile, session_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +42,10 @@ _CLOSE_RIGHT_AFTER_GOING_OFFLINE = """
     from pathlib import Path
 
     from tests.client.faults import FaultyLink
-    from tui.api.client import CreditsClient
-    from tui.api.logs import configure_logging
-    from tui.session_file import SessionFile
-    from tui.store import AccountStore
+    from credits_client.api.client import CreditsClient
+    from credits_client.api.logs import configure_logging
+    from credits_client.session_file import SessionFile
+    from credits_client.store import AccountStore
 
     async def main(session_path: str) -> None:
         link = FaultyLink()
@@ -79,11 +79,11 @@ _SIGN_IN_LOST_AFTER_CLOSE = """
     import httpx
 
     from tests.client.faults import FaultyLink
-    from tui.api.client import CreditsClient
-    from tui.api.logs import configure_logging
-    from tui.api.errors import ServerUnreachable
-    from tui.session_file import SessionFile
-    from tui.store import AccountStore
+    from credits_client.api.client import CreditsClient
+    from credits_client.api.logs import configure_logging
+    from credits_client.api.errors import ServerUnreachable
+    from credits_client.session_file import SessionFile
+    from credits_client.store import AccountStore
 
     async def main(url: str, email: str, password: str, session_path: str) -> None:
         arrived, closed = asyncio.Event(), asyncio.Event()

@@ -1,12 +1,12 @@
-"""How each server event changes what the screens show (pure functions of tui.store_events)."""
+"""How each server event changes what the screens show (pure functions of store_events)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tui.api.models import Account, AutoRecharge, Event
-from tui.state import AccountState
-from tui.store_events import apply_event, needs_reload
+from credits_client.api.models import Account, AutoRecharge, Event
+from credits_client.state import AccountState
+from credits_client.store_events import apply_event, needs_reload
 
 ACCOUNT = Account(
     id="a1", name="Acme", currency="USD", balance=5000, low_balance=False, low_balance_level=1000

@@ -8,8 +8,8 @@ from pathlib import Path
 import certifi
 import pytest
 
-from tui.api.client import ssl_verify
-from tui.config import ConfigError, load_settings
+from credits_client.api.client import ssl_verify
+from credits_client.config import ConfigError, load_settings
 
 
 def test_verification_choices(tmp_path: Path) -> None:

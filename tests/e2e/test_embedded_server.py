@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
+from credits_client.embedded import socket_alive
 from tests.e2e.conftest import Home
-from tui.embedded import socket_alive
 
 pytestmark = pytest.mark.e2e
 

@@ -70,8 +70,8 @@ class World:
 async def _expire(ctx: Any, token: str) -> None:
     from sqlalchemy import update
 
-    from server.models import SessionToken, utcnow
-    from server.security import hash_token
+    from credits_server.models import SessionToken, utcnow
+    from credits_server.security import hash_token
 
     async with ctx.db.write() as session:
         await session.execute(
@@ -82,7 +82,7 @@ async def _expire(ctx: Any, token: str) -> None:
 
 
 async def _api_key(ctx: Any) -> str:
-    from server.services.api_keys import create_api_key
+    from credits_server.services.api_keys import create_api_key
 
     return str((await create_api_key(ctx, "matrix")).key)
 

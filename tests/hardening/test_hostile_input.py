@@ -95,8 +95,8 @@ async def test_hostile_usage_amounts_are_refused(
 
 
 async def _api_key(ctx: object) -> str:
-    from server.context import Context
-    from server.services.api_keys import create_api_key
+    from credits_server.context import Context
+    from credits_server.services.api_keys import create_api_key
 
     assert isinstance(ctx, Context)
     return (await create_api_key(ctx, "hostile-input")).key

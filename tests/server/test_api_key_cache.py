@@ -10,13 +10,13 @@ from sqlalchemy import update
 from tests.support.engine import make_api_key, post_usage, usage, wait_for
 from tests.support.live_server import LiveServer
 
-CACHE_SECONDS = 5.0  # server.settings.Settings.api_key_cache_seconds
+CACHE_SECONDS = 5.0  # credits_server.settings.Settings.api_key_cache_seconds
 
 
 def revoke(server: LiveServer, key: str) -> None:
     async def action(ctx: Any) -> None:
-        from server.models import ApiKey, utcnow
-        from server.security import hash_token
+        from credits_server.models import ApiKey, utcnow
+        from credits_server.security import hash_token
 
         async with ctx.db.write() as session:
             await session.execute(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from credits_client.api.models import Account, AutoRecharge
 from tests.support.live_server import LiveServer, Owner
-from tui.api.models import Account, AutoRecharge
 
 
 def settings(**changes: object) -> dict[str, object]:

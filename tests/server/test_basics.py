@@ -7,8 +7,8 @@ import time
 import httpx
 import pytest
 
+from credits_client.api.models import Account, Page, ServerInfo, Session, TopupOptions, Transaction
 from tests.support.live_server import LiveServer, Owner
-from tui.api.models import Account, Page, ServerInfo, Session, TopupOptions, Transaction
 
 
 async def test_server_info_has_no_demo_credentials_outside_demo_mode(
@@ -92,8 +92,8 @@ async def test_transactions_page_newest_first_with_a_cursor(live_server: LiveSer
     owner = live_server.make_owner(balance=1000, with_card=False)
 
     async def debit(ctx: object) -> None:
-        from server.context import Context
-        from server.ledger import post
+        from credits_server.context import Context
+        from credits_server.ledger import post
 
         assert isinstance(ctx, Context)
         async with ctx.db.write() as session:

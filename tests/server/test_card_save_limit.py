@@ -13,13 +13,13 @@ from typing import Any
 import httpx
 import pytest
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.errors import RateLimited
+from credits_client.api.models import CardInput
+from credits_client.api.transport import RetryPolicy
 from screens.messages import describe_error
 from tests.support.live_server import LiveServer, Owner
 from tests.support.postgres import drop_database, private_database_url
-from tui.api.client import CreditsClient
-from tui.api.errors import RateLimited
-from tui.api.models import CardInput
-from tui.api.transport import RetryPolicy
 
 LIMIT = 3
 WINDOW_SECONDS = 600
@@ -68,7 +68,7 @@ def tokenized_last4(server: LiveServer) -> list[str]:
     async def action(ctx: Any) -> list[str]:
         from sqlalchemy import select
 
-        from server.models import SandboxCard
+        from credits_server.models import SandboxCard
 
         async with ctx.db.read() as session:
             return [str(last4) for last4 in (await session.execute(select(SandboxCard.last4)))]
@@ -80,7 +80,7 @@ def attempts_of(server: LiveServer, account_id: str) -> int:
     async def action(ctx: Any) -> int:
         from sqlalchemy import func, select
 
-        from server.models import CardSaveAttempt
+        from credits_server.models import CardSaveAttempt
 
         query = select(func.count()).where(CardSaveAttempt.account_id == account_id)
         async with ctx.db.read() as session:
@@ -95,7 +95,7 @@ def let_the_window_pass(server: LiveServer, account_id: str) -> None:
     async def action(ctx: Any) -> None:
         from sqlalchemy import select
 
-        from server.models import CardSaveAttempt
+        from credits_server.models import CardSaveAttempt
 
         async with ctx.db.write() as session:
             rows = await session.execute(

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from credits_client.api.models import Page, Topup
 from tests.support.live_server import LiveServer, Owner
-from tui.api.models import Page, Topup
 
 
 @pytest.fixture(scope="module")

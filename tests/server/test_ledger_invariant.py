@@ -33,7 +33,7 @@ def debit(live_server: LiveServer, account_id: str, kind: str, amount: int) -> b
     """Post through the ledger as usage (never below zero) or an adjustment; True if posted."""
 
     async def action(ctx: Any) -> bool:
-        from server.ledger import InsufficientCredits, post
+        from credits_server.ledger import InsufficientCredits, post
 
         try:
             async with ctx.db.write() as session:

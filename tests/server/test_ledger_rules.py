@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from server.ledger import InsufficientCredits
+from credits_server.ledger import InsufficientCredits
 from tests.support.live_server import LiveServer
 
 
 def post(live_server: LiveServer, account_id: str, **entry: Any) -> tuple[int, bool]:
     async def action(ctx: Any) -> tuple[int, bool]:
-        from server.ledger import post
+        from credits_server.ledger import post
 
         async with ctx.db.write() as session:
             posted = await post(session, account_id, description="test", **entry)

@@ -10,9 +10,15 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from server.db import make_engine
-from server.migrate import MIGRATIONS, alembic_config, current_revision, migrate, script_head
-from server.models import Base
+from credits_server.db import make_engine
+from credits_server.migrate import (
+    MIGRATIONS,
+    alembic_config,
+    current_revision,
+    migrate,
+    script_head,
+)
+from credits_server.models import Base
 
 
 def test_the_quick_head_reading_agrees_with_alembic() -> None:

@@ -74,7 +74,7 @@ def event_ids(server: LiveServer, account_id: str, after: int) -> list[tuple[int
     async def action(ctx: Any) -> list[tuple[int, str]]:
         from sqlalchemy import select
 
-        from server.models import Event
+        from credits_server.models import Event
 
         async with ctx.db.read() as session:
             rows = await session.execute(

@@ -36,7 +36,7 @@ def attempt_in_flight(server: LiveServer, account_id: str) -> bool:
     async def action(ctx: Any) -> bool:
         from sqlalchemy import select
 
-        from server.models import RechargeIntent, Topup
+        from credits_server.models import RechargeIntent, Topup
 
         async with ctx.db.read() as session:
             row = (

@@ -6,10 +6,10 @@ import json
 
 import httpx
 
+from credits_client.api.models import Page, Problem, SupportRequest
 from tests.support.engine import wait_for
 from tests.support.live_server import LiveServer, Owner
 from tests.support.support_requests import support_rows
-from tui.api.models import Page, Problem, SupportRequest
 
 
 async def test_a_support_request_is_listed_for_its_account_only(

@@ -8,8 +8,8 @@ import uuid
 import httpx
 import pytest
 
+from credits_client.api.models import Page, PaymentMethod, Topup
 from tests.support.live_server import LiveServer, Owner
-from tui.api.models import Page, PaymentMethod, Topup
 
 DECLINES = {
     "4000000000000002": "card_declined",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from credits_client.api.models import Page, Transaction
 from tests.support.engine import post_usage, usage
 from tests.support.live_server import LiveServer
-from tui.api.models import Page, Transaction
 
 
 def test_a_record_debits_once_by_reference(engine_server: LiveServer, api_key: str) -> None:

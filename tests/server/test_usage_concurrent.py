@@ -1,4 +1,4 @@
-"""Single debits sent all at once (they share transactions: server.services.usage_queue) are each
+"""Single debits sent all at once (they share transactions: usage_queue) are each
 answered, alerted and announced as if they had come one after another."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Group commit's failure rules (server.services.usage_queue), with the transaction replaced by a
+"""Group commit's failure rules (usage_queue), with the transaction replaced by a
 function that fails on demand: a fault the real database cannot produce for one request only."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from server.services.usage_debit import AccountDebits, Debit
-from server.services.usage_queue import Answers, DebitQueue, Wanted
+from credits_server.services.usage_debit import AccountDebits, Debit
+from credits_server.services.usage_queue import Answers, DebitQueue, Wanted
 
 POISON = "acct-poison"
 

@@ -68,7 +68,7 @@ def engine_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServ
 
 def make_api_key(server: LiveServer) -> str:
     async def action(ctx: Any) -> str:
-        from server.services.api_keys import create_api_key
+        from credits_server.services.api_keys import create_api_key
 
         return (await create_api_key(ctx, "tests")).key
 
@@ -139,7 +139,7 @@ def intents(server: LiveServer, account_id: str) -> list[tuple[str, str | None]]
     async def action(ctx: Any) -> list[tuple[str, str | None]]:
         from sqlalchemy import select
 
-        from server.models import RechargeIntent
+        from credits_server.models import RechargeIntent
 
         async with ctx.db.read() as session:
             rows = await session.execute(

@@ -23,7 +23,7 @@ a ``LiveServer``:
 - ``balance(account_id) -> int``, ``ledger(account_id) -> list[LedgerRow]`` (oldest first:
   kind, amount, balance_after, reference, description), ``charge_count(account_id=None) -> int``
   (charges made at the sandbox gateway, all accounts when None), ``topup_statuses(account_id)``.
-- ``run(coro_factory)``: run ``async def f(ctx: server.context.Context)`` against the database
+- ``run(coro_factory)``: run ``async def f(ctx: Context)`` against the database
   (for anything the helpers above do not cover).
 - ``find_secrets(strings) -> list[str]``: which strings occur in the database file, its WAL, the
   request log or the server output. At the end of the session the fixture itself asserts that no
@@ -250,8 +250,8 @@ class LiveServer(ServerProcess):
     _password_pair: tuple[str, str] | None = None
 
     def open_database(self) -> None:
-        from server.context import make_context
-        from server.settings import Settings
+        from credits_server.context import make_context
+        from credits_server.settings import Settings
 
         self._loop = _LoopThread()
         settings = Settings(database_url=self.database_url, log_requests=False)
@@ -282,7 +282,7 @@ class LiveServer(ServerProcess):
         """One random password (and its argon2id hash) for this session's users: hashing costs
         about 100 ms, and a test signs in with the password it is given, whatever it is."""
         if self._password_pair is None:
-            from server.security import hash_password
+            from credits_server.security import hash_password
 
             password = f"pw-{secrets.token_urlsafe(12)}"
             self._password_pair = (password, hash_password(password))
@@ -304,12 +304,12 @@ class LiveServer(ServerProcess):
         account_name = name or f"Test Co {suffix}"
 
         async def action(ctx: Any) -> Owner:
-            from server.cards import check_card
-            from server.ledger import post
-            from server.models import utcnow
-            from server.services.accounts import create_account, create_user
-            from server.services.auth import issue_session
-            from server.services.payment_methods import save_tokenized
+            from credits_server.cards import check_card
+            from credits_server.ledger import post
+            from credits_server.models import utcnow
+            from credits_server.services.accounts import create_account, create_user
+            from credits_server.services.auth import issue_session
+            from credits_server.services.payment_methods import save_tokenized
 
             method_id = None
             saved = None
@@ -341,8 +341,8 @@ class LiveServer(ServerProcess):
         password, password_hash = self._password()
 
         async def action(ctx: Any) -> Owner:
-            from server.services.accounts import create_user
-            from server.services.auth import issue_session
+            from credits_server.services.accounts import create_user
+            from credits_server.services.auth import issue_session
 
             async with ctx.db.write() as session:
                 user = await create_user(session, account_id, email, password_hash, role)
@@ -353,7 +353,7 @@ class LiveServer(ServerProcess):
 
     def balance(self, account_id: str) -> int:
         async def action(ctx: Any) -> int:
-            from server.models import Account
+            from credits_server.models import Account
 
             async with ctx.db.read() as session:
                 account = await session.get(Account, account_id)
@@ -366,7 +366,7 @@ class LiveServer(ServerProcess):
         async def action(ctx: Any) -> list[LedgerRow]:
             from sqlalchemy import select
 
-            from server.models import LedgerEntry
+            from credits_server.models import LedgerEntry
 
             async with ctx.db.read() as session:
                 rows = (
@@ -387,7 +387,7 @@ class LiveServer(ServerProcess):
         async def action(ctx: Any) -> int:
             from sqlalchemy import func, select
 
-            from server.models import SandboxCharge
+            from credits_server.models import SandboxCharge
 
             query = select(func.count()).select_from(SandboxCharge)
             if account_id is not None:
@@ -414,7 +414,7 @@ class LiveServer(ServerProcess):
         async def action(ctx: Any) -> list[str]:
             from sqlalchemy import select
 
-            from server.models import Topup
+            from credits_server.models import Topup
 
             async with ctx.db.read() as session:
                 rows = await session.execute(

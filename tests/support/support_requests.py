@@ -13,7 +13,7 @@ def support_rows(live_server: LiveServer, account_id: str) -> list[tuple[str, in
     async def action(ctx: Any) -> list[tuple[str, int, str]]:
         from sqlalchemy import select
 
-        from server.models import SupportRequest
+        from credits_server.models import SupportRequest
 
         async with ctx.db.read() as session:
             rows = await session.execute(

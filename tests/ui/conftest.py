@@ -12,12 +12,12 @@ import pytest
 from pydantic import SecretStr
 from textual.widgets import Button, Input, TextArea
 
+from credits_client.api.client import CreditsClient
+from credits_client.api.models import User
+from credits_client.session_file import RememberedSession, SessionFile
+from credits_client.store import AccountStore
 from tests.support.live_server import LiveServer, Owner
-from tui.api.client import CreditsClient
-from tui.api.models import User
 from tui.app import CreditsApp, create_app
-from tui.session_file import RememberedSession, SessionFile
-from tui.store import AccountStore
 
 TODAY = date(2026, 11, 20)
 SHOWN_URL = "https://credits.example.test"  # what the app shows as its server: no random port
@@ -108,8 +108,8 @@ def fixed_owner(live_server: LiveServer, *, balance: int = 4250, with_card: bool
     async def write(ctx: Any) -> None:
         from sqlalchemy import update
 
-        from server.ledger import post
-        from server.models import PaymentMethod
+        from credits_server.ledger import post
+        from credits_server.models import PaymentMethod
 
         async with ctx.db.write() as session:
             for kind, amount, description, when in history:

@@ -15,25 +15,25 @@ from types import SimpleNamespace
 
 
 def serve_pinned() -> int:
-    import server.ids
+    import credits_server.ids
 
     counters: defaultdict[str, Iterator[int]] = defaultdict(lambda: itertools.count(1))
 
     def pinned_id(prefix: str) -> str:
         return f"{prefix}_{next(counters[prefix]):020x}"
 
-    # Before any module that imports it by name (`from server.ids import new_id`) is loaded.
-    server.ids.new_id = pinned_id
+    # Before any module that imports it by name (`from credits_server.ids import new_id`) is loaded.
+    credits_server.ids.new_id = pinned_id
 
-    import server.services.auth as auth
-    import server.services.support as support
+    import credits_server.services.auth as auth
+    import credits_server.services.support as support
 
     references = itertools.count(1)
     support.secrets = SimpleNamespace(token_hex=lambda length: f"{next(references):0{2 * length}d}")
     started = auth.utcnow()
     auth.utcnow = lambda: started
 
-    from server.cli import main
+    from credits_server.cli import main
 
     return main()
 

@@ -33,7 +33,7 @@ async def test_markup_and_escapes_from_the_server_are_shown_literally(
     owner = live_server.make_owner(0, name=f"N{MARKUP}{ESCAPE}")
 
     async def hostile_history(ctx: Any) -> None:
-        from server.ledger import post
+        from credits_server.ledger import post
 
         async with ctx.db.write() as session:
             await post(

@@ -96,7 +96,7 @@ async def test_history_loads_more_near_the_end(make_app: MakeApp, live_server: L
     start = datetime(2026, 9, 1, tzinfo=UTC)
 
     async def usage(ctx: Any) -> None:
-        from server.ledger import post
+        from credits_server.ledger import post
 
         async with ctx.db.write() as session:
             for n in range(70):
@@ -144,7 +144,7 @@ async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
         async def end_sessions(ctx: Any) -> None:
             from sqlalchemy import delete
 
-            from server.models import SessionToken
+            from credits_server.models import SessionToken
 
             async with ctx.db.write() as session:
                 await session.execute(

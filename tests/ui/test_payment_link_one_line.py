@@ -28,7 +28,7 @@ def waiting_topup(live_server: LiveServer, owner: Owner) -> str:
     async def action(ctx: Any) -> str:
         from sqlalchemy import select
 
-        from server.models import Topup
+        from credits_server.models import Topup
 
         async with ctx.db.read() as session:
             found = await session.execute(

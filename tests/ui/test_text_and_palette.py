@@ -17,7 +17,7 @@ async def test_server_text_is_never_markup(make_app: MakeApp, live_server: LiveS
     owner = live_server.make_owner(0, name="[b]Acme[/b] & [red]Co[/red]")
 
     async def odd_description(ctx: Any) -> None:
-        from server.ledger import post
+        from credits_server.ledger import post
 
         async with ctx.db.write() as session:
             await post(

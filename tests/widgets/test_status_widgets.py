@@ -10,8 +10,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Digits, Footer, Label
 
-from tui.api.models import PaymentMethod
-from tui.state import Connection
+from credits_client.api.models import PaymentMethod
+from credits_client.state import Connection
 from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary, describe_card
 from widgets.connection_banner import ConnectionBanner

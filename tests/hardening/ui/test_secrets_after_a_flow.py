@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from credits_client.api.logs import configure_logging
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import screen_text, settle, type_text, wait_for
-from tui.api.logs import configure_logging
 from tui.app import CreditsApp
 
 CARD = "378282246310005"  # Amex: a four-digit CVC, unlikely to occur by chance

@@ -1,0 +1,294 @@
+"""The typed client of the credits service: one httpx.AsyncClient for the app's life.
+
+Every endpoint of docs/CONTRACT.md is a method returning the models of `api.models`; error answers
+raise the typed errors of `api.errors`. The session token is held as a SecretStr and only ever
+written into the Authorization header of a request.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import AsyncGenerator, Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, SecretStr
+
+from credits_client.api.events import EventStream
+from credits_client.api.models import (
+    Account,
+    AutoRecharge,
+    AutoRechargeUpdate,
+    CardInput,
+    Event,
+    Page,
+    PaymentMethod,
+    ServerInfo,
+    Session,
+    SupportRequest,
+    Topup,
+    TopupOptions,
+    Transaction,
+)
+from credits_client.api.transport import RetryPolicy, raise_for_problem, send_with_retries
+from tui import __version__
+
+M = TypeVar("M", bound=BaseModel)
+
+# Base URL used on a Unix socket: the host part is only a label.
+UDS_BASE_URL = "http://credits.local"
+# The server sends a keep-alive comment every 15 s: three missed ones mean the stream is dead.
+EVENT_STREAM_READ_TIMEOUT = 45.0
+CONNECT_TIMEOUT = 5.0
+
+
+def ssl_verify(verify: bool, ca_bundle: Path | str | None) -> ssl.SSLContext | bool:
+    """The `verify` argument of httpx: off, the default trust store, or that plus a CA bundle."""
+    if not verify:
+        return False
+    if ca_bundle is None:
+        return True
+    import certifi  # httpx's own trust store; the bundle adds to it
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    context.load_verify_locations(cafile=str(ca_bundle))
+    return context
+
+
+class CreditsClient:
+    """Talks to one credits server, over TCP (`base_url`) or a Unix socket (`uds`)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        uds: str | None = None,
+        timeout: float = 10.0,
+        verify: ssl.SSLContext | bool = True,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if uds is not None or not (base_url or "").startswith("https://"):
+            # No TLS on http:// or a Unix socket: skip building an SSL context (~0.25 s at start).
+            verify = False
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(uds=uds, verify=verify, retries=0)
+        self.base_url = (base_url or UDS_BASE_URL).rstrip("/")
+        self.retry = retry or RetryPolicy()
+        self._timeout = timeout
+        self._token: SecretStr | None = None
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            transport=transport,
+            # A host that does not answer at all is known in seconds; answers may take longer.
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
+            headers={"User-Agent": f"credits-tui/{__version__}", "Accept": "application/json"},
+            limits=httpx.Limits(max_keepalive_connections=5, keepalive_expiry=30.0),
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        signed = "signed in" if self._token is not None else "signed out"
+        return f"<CreditsClient {self.base_url} {signed}>"
+
+    # --- session token ----------------------------------------------------------------------
+    @property
+    def has_token(self) -> bool:
+        return self._token is not None
+
+    def set_token(self, token: SecretStr | str | None) -> None:
+        self._token = SecretStr(token) if isinstance(token, str) else token
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- plumbing -----------------------------------------------------------------------------
+    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self._token is not None:
+            headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+        return headers
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: object = None,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        request = self._http.build_request(
+            method,
+            path,
+            json=json,
+            params={k: v for k, v in (params or {}).items() if v is not None} or None,
+            headers=self._headers(headers),
+        )
+        if idempotent is None:
+            idempotent = method in {"GET", "HEAD", "DELETE", "PUT"}
+        response = await send_with_retries(
+            self._http, request, idempotent=idempotent, policy=self.retry
+        )
+        raise_for_problem(response)
+        return response
+
+    @staticmethod
+    def _parse(model: type[M], response: httpx.Response) -> M:
+        return model.model_validate_json(response.content)
+
+    # --- endpoints ----------------------------------------------------------------------------
+    async def server_info(self) -> ServerInfo:
+        return self._parse(ServerInfo, await self._call("GET", "/v1/server-info"))
+
+    async def login(self, email: str, password: str) -> Session:
+        body = {"email": email, "password": password}
+        return self._parse(Session, await self._call("POST", "/v1/sessions", json=body))
+
+    async def logout(self) -> None:
+        await self._call("DELETE", "/v1/sessions/current")
+
+    async def account(self) -> Account:
+        return self._parse(Account, await self._call("GET", "/v1/account"))
+
+    async def transactions(
+        self, *, limit: int = 50, cursor: str | None = None, kind: str | None = None
+    ) -> Page[Transaction]:
+        params: dict[str, Any] = {"limit": limit, "cursor": cursor, "kind": kind}
+        response = await self._call("GET", "/v1/account/transactions", params=params)
+        return self._parse(Page[Transaction], response)
+
+    async def topup_options(self) -> TopupOptions:
+        return self._parse(TopupOptions, await self._call("GET", "/v1/topup-options"))
+
+    async def payment_methods(self) -> Page[PaymentMethod]:
+        return self._parse(Page[PaymentMethod], await self._call("GET", "/v1/payment-methods"))
+
+    async def add_payment_method(self, card: CardInput) -> PaymentMethod:
+        # A card is sent once; a lost answer is not retried (it might be saved twice).
+        response = await self._call("POST", "/v1/payment-methods", json=card.to_json())
+        return self._parse(PaymentMethod, response)
+
+    async def delete_payment_method(self, method_id: str) -> None:
+        await self._call("DELETE", f"/v1/payment-methods/{method_id}")
+
+    async def set_default_payment_method(self, method_id: str) -> PaymentMethod:
+        response = await self._call(
+            "POST", f"/v1/payment-methods/{method_id}/default", idempotent=True
+        )
+        return self._parse(PaymentMethod, response)
+
+    async def create_topup(
+        self,
+        amount: int,
+        *,
+        idempotency_key: str,
+        payment_method_id: str | None = None,
+        card: CardInput | None = None,
+        save_card: bool = False,
+    ) -> Topup:
+        """Charge a saved card or a typed one. Retried with the SAME key: charged at most once."""
+        if (payment_method_id is None) == (card is None):
+            raise ValueError("give exactly one of payment_method_id and card")
+        body: dict[str, object] = {"amount": amount}
+        if card is not None:
+            body.update(card=card.to_json(), save_card=save_card)
+        else:
+            body["payment_method_id"] = payment_method_id
+        response = await self._call(
+            "POST",
+            "/v1/topups",
+            json=body,
+            headers={"Idempotency-Key": idempotency_key},
+            idempotent=True,
+        )
+        return self._parse(Topup, response)
+
+    async def topup(self, topup_id: str) -> Topup:
+        return self._parse(Topup, await self._call("GET", f"/v1/topups/{topup_id}"))
+
+    async def find_topup(self, idempotency_key: str) -> Topup | None:
+        """The top-up made with this key, if the server got it: the truth after a lost answer."""
+        response = await self._call(
+            "GET", "/v1/topups", params={"idempotency_key": idempotency_key}
+        )
+        page = self._parse(Page[Topup], response)
+        return page.data[0] if page.data else None
+
+    async def auto_recharge(self) -> tuple[AutoRecharge, str]:
+        """The settings and their ETag (for the If-Match of the next save)."""
+        response = await self._call("GET", "/v1/auto-recharge")
+        return self._parse(AutoRecharge, response), response.headers.get("ETag", "")
+
+    async def update_auto_recharge(
+        self, update: AutoRechargeUpdate, *, etag: str
+    ) -> tuple[AutoRecharge, str]:
+        """Save; raises Conflict (412) when someone saved since `etag` was read."""
+        response = await self._call(
+            "PUT",
+            "/v1/auto-recharge",
+            json=update.model_dump(mode="json"),
+            headers={"If-Match": etag},
+        )
+        return self._parse(AutoRecharge, response), response.headers.get("ETag", "")
+
+    async def create_support_request(
+        self, amount: int, message: str, contact: str, *, idempotency_key: str | None = None
+    ) -> SupportRequest:
+        """File a request. With a key, a lost answer is retried: filed at most once per key."""
+        body = {"amount": amount, "message": message, "contact": contact}
+        response = await self._call(
+            "POST",
+            "/v1/support-requests",
+            json=body,
+            headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+            idempotent=idempotency_key is not None,
+        )
+        return self._parse(SupportRequest, response)
+
+    async def support_requests(self) -> Page[SupportRequest]:
+        response = await self._call("GET", "/v1/support-requests")
+        return self._parse(Page[SupportRequest], response)
+
+    # --- events -------------------------------------------------------------------------------
+    async def open_event_stream(self, last_event_id: int | None) -> httpx.Response:
+        """Open GET /v1/events (streamed); the caller reads it and must close it."""
+        headers = {"Accept": "text/event-stream", "Cache-Control": "no-store"}
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = str(last_event_id)
+        request = self._http.build_request(
+            "GET",
+            "/v1/events",
+            headers=self._headers(headers),
+            timeout=httpx.Timeout(
+                self._timeout,
+                connect=min(self._timeout, CONNECT_TIMEOUT),
+                read=EVENT_STREAM_READ_TIMEOUT,
+            ),
+        )
+        response = await send_with_retries(
+            self._http, request, idempotent=True, policy=self.retry, stream=True
+        )
+        if not response.is_success:
+            await response.aread()
+            await response.aclose()
+            raise_for_problem(response)
+        return response
+
+    def events(
+        self,
+        last_event_id: int | None = None,
+        *,
+        on_connection: Callable[[bool], None] | None = None,
+        reconnect_delay: float = 1.0,
+    ) -> AsyncGenerator[Event, None]:
+        """Server events, reconnecting with Last-Event-ID; no event twice (see api.events)."""
+        stream = EventStream(
+            self,
+            last_event_id=last_event_id,
+            on_connection=on_connection,
+            reconnect_delay=reconnect_delay,
+        )
+        return stream.__aiter__()

@@ -1,0 +1,80 @@
+"""The one account state every screen reads. Frozen: the store replaces it whole on each change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    # Types only: the login screen must paint before pydantic is imported.
+    from credits_client.api.models import (
+        Account,
+        AutoRecharge,
+        AutoRechargeUpdate,
+        PaymentMethod,
+        ServerInfo,
+        SupportRequest,
+        TopupOptions,
+        Transaction,
+        User,
+    )
+
+
+Connection = Literal["connecting", "online", "reconnecting", "offline"]
+Operation = Literal[
+    "connect",
+    "login",
+    "logout",
+    "refresh",
+    "top_up",
+    "save_auto_recharge",
+    "support",
+    "history",
+    "cards",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    api_url: str = ""
+    server: ServerInfo | None = None
+    connection: Connection = "connecting"
+    user: User | None = None
+    session_expired: bool = False
+    account: Account | None = None
+    topup_options: TopupOptions | None = None
+    payment_methods: tuple[PaymentMethod, ...] = ()
+    auto_recharge: AutoRecharge | None = None
+    auto_recharge_etag: str | None = None
+    # The unsaved edit of the auto-recharge screen: kept here so a 401 or a reload does not lose it.
+    auto_recharge_draft: AutoRechargeUpdate | None = None
+    transactions: tuple[Transaction, ...] = ()
+    transactions_cursor: str | None = None
+    transactions_complete: bool = False
+    transactions_kind: str | None = None
+    support_requests: tuple[SupportRequest, ...] = ()
+    in_flight: frozenset[Operation] = field(default_factory=frozenset)
+    last_event_id: int | None = None
+    # The server's event stream is connected: balance changes arrive without a refresh.
+    live_events: bool = False
+
+    @property
+    def signed_in(self) -> bool:
+        return self.user is not None and not self.session_expired
+
+    @property
+    def is_owner(self) -> bool:
+        return self.user is not None and self.user.role == "owner"
+
+    @property
+    def default_payment_method(self) -> PaymentMethod | None:
+        for method in self.payment_methods:
+            if method.is_default:
+                return method
+        return self.payment_methods[0] if self.payment_methods else None
+
+    def payment_method(self, method_id: str | None) -> PaymentMethod | None:
+        return next((m for m in self.payment_methods if m.id == method_id), None)
+
+    def busy(self, operation: Operation) -> bool:
+        return operation in self.in_flight

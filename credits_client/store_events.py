@@ -1,0 +1,65 @@
+"""How a server event changes the account state: pure functions, so they are easy to test."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+
+from credits_client.api.models import Account, AutoRecharge, Event, Topup
+from credits_client.state import AccountState
+
+log = logging.getLogger("credits_client.store")
+
+
+def with_balance(account: Account, balance: int) -> Account:
+    """The account at a new balance, its low-balance flag recomputed."""
+    return account.model_copy(
+        update={"balance": balance, "low_balance": balance < account.low_balance_level}
+    )
+
+
+def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
+    """The changes to `state` for `event` (always at least its id, so a resume starts after it)."""
+    changes: dict[str, Any] = {"last_event_id": event.id}
+    data = event.data
+    account = state.account
+    try:
+        if event.type == "balance.updated" and account is not None:
+            changes["account"] = with_balance(account, _int(data["balance"]))
+        elif event.type == "low_balance" and account is not None:
+            level = _int(data.get("level", account.low_balance_level))
+            changes["account"] = account.model_copy(
+                update={
+                    "balance": _int(data["balance"]),
+                    "low_balance": True,
+                    "low_balance_level": level,
+                }
+            )
+        elif event.type == "topup.succeeded" and account is not None:
+            topup = Topup.model_validate(data["topup"])
+            if topup.balance_after is not None:
+                changes["account"] = with_balance(account, topup.balance_after)
+        elif event.type == "settings.updated":
+            # The ETag is not in the event: keep the old one so a save still meets a 412 and the
+            # reload that `needs_reload` asks for brings the new tag.
+            changes["auto_recharge"] = AutoRecharge.model_validate(data["auto_recharge"])
+    except (KeyError, TypeError, ValueError, ValidationError):
+        log.warning("ignored the unexpected body of event %s (%s)", event.id, event.type)
+    return changes
+
+
+def needs_reload(event: Event) -> set[str]:
+    """What to fetch again after `event`: parts of the state the event does not carry whole."""
+    if event.type in ("topup.succeeded", "auto_recharge.succeeded"):
+        return {"account", "transactions"}
+    if event.type in ("auto_recharge.failed", "auto_recharge.disabled", "settings.updated"):
+        return {"auto_recharge", "account"}
+    return set()
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("expected an integer amount")
+    return value

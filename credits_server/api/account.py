@@ -1,0 +1,46 @@
+"""The account, its ledger, and the top-up options."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from credits_server.api.convert import account_out, transaction_out
+from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.api.schemas import AccountOut, Page, TopupOptionsOut, TransactionOut
+from credits_server.services.accounts import get_account
+from credits_server.services.transactions import list_transactions
+
+router = APIRouter(tags=["account"])
+
+
+@router.get("/v1/account", response_model=AccountOut)
+async def account(ctx: ContextDep, caller: CallerDep) -> AccountOut:
+    return account_out(await get_account(ctx, caller.account_id))
+
+
+@router.get("/v1/account/transactions", response_model=Page[TransactionOut])
+async def transactions(
+    ctx: ContextDep,
+    caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    kind: Annotated[str | None, Query(max_length=20)] = None,
+) -> Page[TransactionOut]:
+    entries, next_cursor = await list_transactions(
+        ctx, caller.account_id, limit=limit, cursor=cursor, kind=kind
+    )
+    return Page[TransactionOut](data=[transaction_out(e) for e in entries], next_cursor=next_cursor)
+
+
+@router.get("/v1/topup-options", response_model=TopupOptionsOut)
+async def topup_options(ctx: ContextDep, caller: CallerDep) -> TopupOptionsOut:
+    view = await get_account(ctx, caller.account_id)
+    settings = ctx.settings
+    return TopupOptionsOut(
+        currency=view.account.currency,
+        presets=list(settings.topup_presets),
+        min=settings.topup_min,
+        max=settings.topup_max,
+    )

@@ -1,0 +1,86 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from credits_server import __version__
+from credits_server.api import (
+    account,
+    auto_recharge,
+    events,
+    info,
+    payment_methods,
+    problems,
+    sandbox,
+    sessions,
+    support,
+    topups,
+    usage,
+)
+from credits_server.api.body_limit import BodyLimitMiddleware
+from credits_server.api.database_errors import install_database_error_handler
+from credits_server.context import make_context
+from credits_server.logging import RequestLogMiddleware, configure_logging
+from credits_server.services.recharge_worker import new_worker_id, run_worker
+from credits_server.services.topups import resume_stale_topups
+from credits_server.settings import Settings
+
+ROUTERS = [
+    # First: the busiest path by far (the telephony platform's metering), matched before the
+    # others are tried. No two routers share a path, so the order changes nothing else.
+    usage.router,
+    info.router,
+    sessions.router,
+    account.router,
+    payment_methods.router,
+    topups.router,
+    auto_recharge.router,
+    support.router,
+    events.router,
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = make_context(settings)
+        app.state.context = context
+        # Top-ups a previous process left in flight are finished with the same gateway key
+        # (a charge is made at most once per key, so racing another process is harmless).
+        resuming = asyncio.create_task(resume_stale_topups(context))
+        # Runs recharge intents; also takes over those a dead process held (their lease expires).
+        recharging = asyncio.create_task(run_worker(context, new_worker_id()))
+        try:
+            yield
+        finally:
+            for task in (resuming, recharging):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await context.db.dispose()
+
+    app = FastAPI(
+        title="credits-server",
+        version=__version__,
+        summary="Calling credits: balance, ledger, top-ups and auto-recharge.",
+        lifespan=lifespan,
+    )
+    problems.install_problem_handlers(app)
+    install_database_error_handler(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    if settings.gateway == "sandbox":
+        app.include_router(sandbox.router)
+    # Inside the request log, so a refused body still gets its request id and log line.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)
+    return app

@@ -1,0 +1,61 @@
+"""Saved cards: list (members too), add, remove and choose the default (owners)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from credits_server.api.convert import payment_method_out
+from credits_server.api.deps import CallerDep, ContextDep, OwnerDep
+from credits_server.api.openapi import PROBLEM_REF
+from credits_server.api.schemas import CardBody, Page, PaymentMethodOut
+from credits_server.cards import check_card
+from credits_server.services import payment_methods
+
+router = APIRouter(tags=["payment methods"])
+
+_TOO_MANY_CARDS = {
+    "description": "`too_many_attempts`: the account tried too many cards lately (card testing)",
+    "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until the account may try a card again",
+            "schema": {"type": "integer"},
+        }
+    },
+}
+
+
+@router.get("/v1/payment-methods", response_model=Page[PaymentMethodOut])
+async def list_methods(ctx: ContextDep, caller: CallerDep) -> Page[PaymentMethodOut]:
+    methods = await payment_methods.list_methods(ctx, caller.account_id)
+    return Page[PaymentMethodOut](data=[payment_method_out(m) for m in methods])
+
+
+@router.post(
+    "/v1/payment-methods",
+    status_code=201,
+    response_model=PaymentMethodOut,
+    responses={429: _TOO_MANY_CARDS},
+)
+async def add_method(ctx: ContextDep, owner: OwnerDep, body: CardBody) -> PaymentMethodOut:
+    card = check_card(
+        body.number.get_secret_value(),
+        body.exp_month,
+        body.exp_year,
+        body.cvc.get_secret_value(),
+        body.name,
+    )
+    # A card that fails the checks above never reaches the gateway, so only the ones that pass
+    # count toward the account's card-saving limit (checked and recorded by the service).
+    return payment_method_out(await payment_methods.add_method(ctx, owner.account_id, card))
+
+
+@router.delete("/v1/payment-methods/{method_id}", status_code=204)
+async def delete_method(ctx: ContextDep, owner: OwnerDep, method_id: str) -> Response:
+    await payment_methods.delete_method(ctx, owner.account_id, method_id)
+    return Response(status_code=204)
+
+
+@router.post("/v1/payment-methods/{method_id}/default", response_model=PaymentMethodOut)
+async def set_default(ctx: ContextDep, owner: OwnerDep, method_id: str) -> PaymentMethodOut:
+    return payment_method_out(await payment_methods.set_default(ctx, owner.account_id, method_id))

@@ -1,0 +1,61 @@
+"""The sandbox gateway's stand-in for the bank's 3-D Secure page (no auth, as a bank page)."""
+
+from __future__ import annotations
+
+import html
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from credits_server.api.deps import ContextDep
+from credits_server.api.topups import topup_out
+from credits_server.errors import not_found
+from credits_server.models import Topup
+from credits_server.services import topups
+
+router = APIRouter(tags=["sandbox"])
+
+
+def _page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width'>"
+        f"<title>{html.escape(title)}</title></head><body style='font-family:sans-serif'>"
+        f"<h1>{html.escape(title)}</h1>{body}</body></html>"
+    )
+
+
+@router.get("/sandbox/authenticate/{topup_id}", response_class=HTMLResponse)
+async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
+    async with ctx.db.read() as session:
+        topup = await session.get(Topup, topup_id)
+    if topup is None:
+        raise not_found("payment")
+    if topup.status != "requires_action":
+        return _page("Nothing to confirm", f"<p>This payment is {html.escape(topup.status)}.</p>")
+    amount = f"{topup.amount / 100:.2f} {topup.currency}" if topup.currency else str(topup.amount)
+    action = f"/sandbox/authenticate/{html.escape(topup.id)}"
+    return _page(
+        "Confirm your payment",
+        f"<p>Sandbox bank: confirm the payment of {html.escape(amount)} with "
+        f"{html.escape(topup.card_brand.title())} •••• {html.escape(topup.card_last4)}.</p>"
+        f"<form method='post' action='{action}?result=approve'><button>Approve</button></form>"
+        f"<form method='post' action='{action}?result=decline'><button>Decline</button></form>",
+    )
+
+
+@router.post("/sandbox/authenticate/{topup_id}")
+async def authenticate(
+    ctx: ContextDep,
+    request: Request,
+    topup_id: str,
+    result: Annotated[Literal["approve", "decline"], Query()] = "approve",
+) -> Response:
+    topup = await topups.complete_authentication(ctx, topup_id, approve=result == "approve")
+    if "text/html" in request.headers.get("accept", ""):
+        words = {"succeeded": "Payment approved", "failed": "Payment declined"}
+        title = words.get(topup.status, "Payment pending")
+        return _page(title, "<p>You can return to the terminal.</p>")
+    body = await topup_out(ctx, request, topup)
+    return JSONResponse(body.model_dump(mode="json"))

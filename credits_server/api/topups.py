@@ -1,0 +1,109 @@
+"""Top-ups with an Idempotency-Key; the logic lives in credits_server.services.topups."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from credits_server.api.convert import payment_method_out
+from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
+from credits_server.api.schemas import Page, PaymentMethodOut, TopupBody, TopupOut
+from credits_server.cards import check_card
+from credits_server.context import Context
+from credits_server.errors import ServiceError
+from credits_server.models import Topup
+from credits_server.services import topups
+
+router = APIRouter(tags=["top-ups"])
+
+
+def action_url(ctx: Context, request: Request, topup: Topup) -> str | None:
+    if topup.status != "requires_action":
+        return None
+    base = ctx.settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/sandbox/authenticate/{topup.id}"
+
+
+async def topup_out(ctx: Context, request: Request, topup: Topup) -> TopupOut:
+    method = await topups.payment_method_of(ctx, topup)
+    shown = (
+        payment_method_out(method)
+        if method is not None
+        else PaymentMethodOut(
+            id=None,
+            brand=topup.card_brand,
+            last4=topup.card_last4,
+            exp_month=topup.card_exp_month,
+            exp_year=topup.card_exp_year,
+            name=topup.card_name,
+        )
+    )
+    return TopupOut.model_validate(
+        {
+            "id": topup.id,
+            "amount": topup.amount,
+            "currency": topup.currency,
+            "status": topup.status,
+            "failure_code": topup.failure_code,
+            "failure_message": topup.failure_message,
+            "action_url": action_url(ctx, request, topup),
+            "payment_method": shown,
+            "balance_after": topup.balance_after,
+            "created_at": topup.created_at,
+        }
+    )
+
+
+@router.post(
+    "/v1/topups",
+    status_code=201,
+    response_model=TopupOut,
+    responses={200: {"model": TopupOut, "description": "Replayed for the same key and body"}},
+)
+async def create_topup(
+    ctx: ContextDep,
+    owner: OwnerDep,
+    request: Request,
+    response: Response,
+    body: TopupBody,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> TopupOut:
+    if idempotency_key is None:
+        raise ServiceError(
+            400, "idempotency_key_required", "Send an Idempotency-Key header with each top-up."
+        )
+    card = None
+    if body.card is not None:
+        card = check_card(
+            body.card.number.get_secret_value(),
+            body.card.exp_month,
+            body.card.exp_year,
+            body.card.cvc.get_secret_value(),
+            body.card.name,
+            prefix="card.",
+        )
+    wanted = topups.TopupRequest(body.amount, body.payment_method_id, card, body.save_card)
+    topup, created = await topups.create_topup(
+        ctx, owner.account_id, owner.user_id, idempotency_key, wanted
+    )
+    response.status_code = 201 if created else 200
+    return await topup_out(ctx, request, topup)
+
+
+@router.get("/v1/topups", response_model=Page[TopupOut])
+async def list_topups(
+    ctx: ContextDep,
+    caller: CallerDep,
+    request: Request,
+    idempotency_key: Annotated[str | None, Query(max_length=255)] = None,
+) -> Page[TopupOut]:
+    rows = await topups.topups_by_key(ctx, caller.account_id, idempotency_key)
+    return Page[TopupOut](data=[await topup_out(ctx, request, row) for row in rows])
+
+
+@router.get("/v1/topups/{topup_id}", response_model=TopupOut)
+async def get_topup(
+    ctx: ContextDep, caller: CallerDep, request: Request, topup_id: str
+) -> TopupOut:
+    return await topup_out(ctx, request, await topups.get_topup(ctx, caller.account_id, topup_id))

@@ -1,0 +1,46 @@
+"""What every service function needs: settings, the database and the payment gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from credits_server.db import Database
+from credits_server.gateway.base import PaymentGateway
+from credits_server.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The signed-in user a request acts for; every query is scoped to `account_id`."""
+
+    user_id: str
+    email: str
+    role: str
+    account_id: str
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == "owner"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    settings: Settings
+    db: Database
+    gateway: PaymentGateway
+
+
+def make_context(settings: Settings) -> Context:
+    from credits_server.gateway.sandbox import SandboxGateway
+
+    db = Database(
+        settings.resolved_database_url(), busy_timeout_ms=settings.database_busy_timeout_ms
+    )
+    if settings.gateway != "sandbox":
+        raise ValueError(f"unknown payment gateway {settings.gateway!r}")
+    gateway = SandboxGateway(
+        db,
+        charge_delay_ms=settings.sandbox_charge_delay_ms,
+        answer_delay_ms=settings.sandbox_answer_delay_ms,
+    )
+    return Context(settings=settings, db=db, gateway=gateway)

@@ -1,0 +1,80 @@
+"""What the credits service needs from a payment gateway (shaped after Stripe's API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from credits_server.cards import CardDetails
+
+ChargeStatus = Literal["succeeded", "failed", "requires_action"]
+
+FAILURE_MESSAGES = {
+    "card_declined": "The card was declined.",
+    "insufficient_funds": "The card has insufficient funds.",
+    "expired_card": "The card has expired.",
+    "incorrect_cvc": "The card's security code is incorrect.",
+    "processing_error": "The card could not be processed. Try again in a moment.",
+    "authentication_failed": "The bank did not confirm the payment.",
+}
+
+
+def failure_message(code: str | None) -> str | None:
+    if code is None:
+        return None
+    return FAILURE_MESSAGES.get(code, "The payment did not go through.")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedCard:
+    """The gateway's token for a card, and what may be shown of it."""
+
+    token: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeResult:
+    charge_id: str
+    status: ChargeStatus
+    failure_code: str | None = None
+
+    @property
+    def failure_message(self) -> str | None:
+        return failure_message(self.failure_code)
+
+
+class CardRefused(Exception):
+    """The gateway would not accept the card for saving (a decline code, as Stripe gives)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class PaymentGateway(Protocol):
+    async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
+        """Exchange the card for a token. `for_future_use` verifies it for saving (SetupIntent),
+        raising CardRefused when the issuer refuses; otherwise no check is made until a charge."""
+        ...
+
+    async def mark_set_up(self, token: str) -> None:
+        """A one-off card that was charged with authentication is now saved for future use."""
+        ...
+
+    async def charge(
+        self, *, token: str, amount: int, currency: str, idempotency_key: str, customer: str
+    ) -> ChargeResult:
+        """Charge once per idempotency key: a repeat returns the first result, no new charge."""
+        ...
+
+    async def retrieve(self, idempotency_key: str) -> ChargeResult | None:
+        """The charge made with this key, if any (how an interrupted payment learns its fate)."""
+        ...
+
+    async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
+        """Finish a `requires_action` charge (the customer passed or failed 3-D Secure)."""
+        ...

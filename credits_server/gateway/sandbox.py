@@ -1,0 +1,153 @@
+"""The offline sandbox gateway: honours Stripe's published test card numbers.
+
+Its vault and its charges live in the service's database (sandbox_cards, sandbox_charges), keyed by
+token and idempotency key, so a charge is made at most once per key even across processes and
+restarts, and tests can count charges. The card number itself is never written anywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from credits_server.cards import CardDetails
+from credits_server.db import Database
+from credits_server.gateway.base import CardRefused, ChargeResult, ChargeStatus, SavedCard
+from credits_server.models import SandboxCard, SandboxCharge, utcnow
+
+# Behaviour of Stripe's test cards. "decline:<code>" refuses at saving and at charging;
+# "charge_decline" saves fine but every charge declines; "auth_oneoff" asks for 3-D Secure
+# unless set up for future use; "auth_always" asks every time.
+TEST_CARDS = {
+    "4242424242424242": "succeed",
+    "4000000000000002": "decline:card_declined",
+    "4000000000009995": "decline:insufficient_funds",
+    "4000000000000069": "decline:expired_card",
+    "4000000000000127": "decline:incorrect_cvc",
+    "4000000000000119": "decline:processing_error",
+    "4000002500003155": "auth_oneoff",
+    "4000002760003184": "auth_always",
+    "4000000000000341": "charge_decline",
+}
+
+
+def behaviour_of(number: str) -> str:
+    return TEST_CARDS.get(number, "succeed")
+
+
+class SandboxGateway:
+    def __init__(self, db: Database, *, charge_delay_ms: int = 0, answer_delay_ms: int = 0) -> None:
+        self.db = db
+        self.charge_delay = charge_delay_ms / 1000
+        # Tests only: a charge made whose answer is slow, so a crash can land after the charge.
+        self.answer_delay = answer_delay_ms / 1000
+
+    async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
+        behaviour = behaviour_of(card.number)
+        if for_future_use and behaviour.startswith("decline:"):
+            raise CardRefused(behaviour.removeprefix("decline:"))
+        token = f"tok_sandbox_{secrets.token_hex(12)}"
+        async with self.db.write() as session:
+            session.add(
+                SandboxCard(
+                    token=token,
+                    brand=card.brand,
+                    last4=card.last4,
+                    behaviour=behaviour,
+                    set_up_for_future=for_future_use,
+                )
+            )
+        return SavedCard(token, card.brand, card.last4, card.exp_month, card.exp_year)
+
+    async def mark_set_up(self, token: str) -> None:
+        async with self.db.write() as session:
+            card = await session.get(SandboxCard, token)
+            if card is not None:
+                card.set_up_for_future = True
+
+    async def charge(
+        self, *, token: str, amount: int, currency: str, idempotency_key: str, customer: str
+    ) -> ChargeResult:
+        existing = await self.retrieve(idempotency_key)
+        if existing is not None:
+            if self.answer_delay:
+                await asyncio.sleep(self.answer_delay)  # a repeat's answer is as slow
+            return existing
+        if self.charge_delay:
+            await asyncio.sleep(self.charge_delay)  # the pretend network round trip
+        try:
+            async with self.db.write() as session:
+                # Re-read under the write lock: another process may have charged meanwhile.
+                found = await self._by_key(session, idempotency_key)
+                if found is not None:
+                    return _result(found)
+                card = await session.get(SandboxCard, token)
+                status, code = _outcome(card)
+                charge = SandboxCharge(
+                    id=f"ch_sandbox_{secrets.token_hex(12)}",
+                    idempotency_key=idempotency_key,
+                    customer=customer,
+                    token=token,
+                    amount=amount,
+                    currency=currency,
+                    status=status,
+                    failure_code=code,
+                )
+                session.add(charge)
+            if self.answer_delay:
+                await asyncio.sleep(self.answer_delay)
+            return _result(charge)
+        except IntegrityError:
+            # PostgreSQL: a concurrent first charge with this key won the unique constraint.
+            again = await self.retrieve(idempotency_key)
+            if again is None:
+                raise
+            return again
+
+    async def retrieve(self, idempotency_key: str) -> ChargeResult | None:
+        async with self.db.read() as session:
+            found = await self._by_key(session, idempotency_key)
+            return None if found is None else _result(found)
+
+    async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
+        async with self.db.write() as session:
+            charge = await session.get(SandboxCharge, charge_id)
+            if charge is None:
+                raise LookupError(charge_id)
+            if charge.status == "requires_action":
+                charge.status = "succeeded" if approve else "failed"
+                charge.failure_code = None if approve else "authentication_failed"
+                charge.updated_at = utcnow()
+            return _result(charge)
+
+    @staticmethod
+    async def _by_key(session: AsyncSession, key: str) -> SandboxCharge | None:
+        return (
+            await session.execute(select(SandboxCharge).where(SandboxCharge.idempotency_key == key))
+        ).scalar_one_or_none()
+
+
+def _outcome(card: SandboxCard | None) -> tuple[str, str | None]:
+    if card is None:
+        return "failed", "processing_error"
+    behaviour = card.behaviour
+    if behaviour.startswith("decline:"):
+        return "failed", behaviour.removeprefix("decline:")
+    if behaviour == "charge_decline":
+        return "failed", "card_declined"
+    if behaviour == "auth_always" or (behaviour == "auth_oneoff" and not card.set_up_for_future):
+        return "requires_action", None
+    return "succeeded", None
+
+
+def _result(charge: SandboxCharge) -> ChargeResult:
+    status: ChargeStatus = "failed"
+    if charge.status == "succeeded":
+        status = "succeeded"
+    elif charge.status == "requires_action":
+        status = "requires_action"
+    return ChargeResult(charge.id, status, charge.failure_code)

@@ -1,0 +1,151 @@
+"""The ledger: the only code that moves an account's balance.
+
+Every change is an append-only entry carrying `balance_after`, written in the same transaction as
+the account's `balance` column, so `balance == sum(entries)` at every commit. Callers pass the
+session of a write transaction (`Database.write()`); the account row is locked first (FOR UPDATE on
+PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock).
+
+`reference` makes an entry happen at most once per account (`topup:<id>`, `usage:<ref>`,
+`auto_recharge:<id>`): posting an existing reference returns the entry already there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from credits_server.errors import ServiceError
+from credits_server.models import Account, LedgerEntry, utcnow
+
+KINDS = ("topup", "auto_recharge", "usage", "adjustment", "refund")
+CREDIT_KINDS = ("topup", "auto_recharge", "refund")
+DEBIT_KINDS = ("usage",)
+
+
+class InsufficientCredits(ServiceError):
+    def __init__(self, balance: int, amount: int, floor: int) -> None:
+        super().__init__(
+            402,
+            "insufficient_credits",
+            "Not enough credits: this would take the balance below what the account may owe.",
+        )
+        self.balance = balance
+        self.amount = amount
+        self.floor = floor
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    entry: LedgerEntry
+    created: bool
+    """False when `reference` had already been posted (the earlier entry is returned)."""
+
+
+def per_transaction(session: AsyncSession, name: str) -> dict[str, object]:
+    """A dict kept in `session.info` for the session's current transaction only (a session that
+    commits and goes on starts with an empty one)."""
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(name)
+    if held is None or held[0] is not transaction:
+        held = session.info[name] = (transaction, {})
+    values: dict[str, object] = held[1]
+    return values
+
+
+def _locked(session: AsyncSession) -> dict[str, object]:
+    """The accounts this transaction has locked (and so read fresh). Once locked, no other
+    transaction can change the row until this one ends, and this session's own changes are on the
+    object itself: reading it again would only repeat the same answer."""
+    return per_transaction(session, "locked_accounts")
+
+
+async def lock_account(session: AsyncSession, account_id: str) -> Account:
+    held = _locked(session)
+    known = held.get(account_id)
+    if isinstance(known, Account):
+        return known
+    account = (
+        await session.execute(
+            select(Account)
+            .where(Account.id == account_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    if account is None:
+        raise ServiceError(404, "not_found", "No such account.")
+    held[account_id] = account
+    return account
+
+
+async def find_by_reference(
+    session: AsyncSession, account_id: str, reference: str
+) -> LedgerEntry | None:
+    return (
+        await session.execute(
+            select(LedgerEntry).where(
+                LedgerEntry.account_id == account_id, LedgerEntry.reference == reference
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def post(
+    session: AsyncSession,
+    account_id: str,
+    *,
+    kind: str,
+    amount: int,
+    description: str,
+    reference: str | None = None,
+    floor: int | None = None,
+    created_at: datetime | None = None,
+) -> Posted:
+    """Append one entry and move the balance with it, inside the caller's write transaction.
+
+    `floor`: for debits, the lowest balance allowed afterwards (minus the overdraft); going past
+    it raises InsufficientCredits and nothing is written.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown ledger kind {kind!r}")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
+        raise ValueError("a ledger amount is a non-zero integer of minor units")
+    if kind in CREDIT_KINDS and amount < 0:
+        raise ValueError(f"{kind} is a credit")
+    if kind in DEBIT_KINDS and amount > 0:
+        raise ValueError(f"{kind} is a debit")
+    account = await lock_account(session, account_id)
+    if reference is not None:
+        existing = await find_by_reference(session, account_id, reference)
+        if existing is not None:
+            return Posted(existing, created=False)
+    new_balance = account.balance + amount
+    if floor is not None and amount < 0 and new_balance < floor:
+        raise InsufficientCredits(account.balance, amount, floor)
+    account.balance = new_balance
+    entry = LedgerEntry(
+        account_id=account_id,
+        kind=kind,
+        amount=amount,
+        balance_after=new_balance,
+        description=description[:300],
+        reference=reference,
+        created_at=created_at or utcnow(),
+    )
+    session.add(entry)
+    await session.flush()
+    return Posted(entry, created=True)
+
+
+async def entries_sum(session: AsyncSession, account_id: str) -> int:
+    total = (
+        await session.execute(
+            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+                LedgerEntry.account_id == account_id
+            )
+        )
+    ).scalar_one()
+    return int(total)

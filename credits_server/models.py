@@ -1,0 +1,321 @@
+"""Tables. Money columns are integer minor units; the currency lives on the account."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only autoincrements an INTEGER PRIMARY KEY; PostgreSQL gets a real BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stored as UTC; always read back timezone-aware (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    # Kept equal to the sum of the account's ledger entries by ledger.py, the only writer.
+    balance: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SessionToken(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Base):
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(320))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CardSaveAttempt(Base):
+    """A card sent to the gateway to be saved, refused or not (the card-saving limit counts
+    these; rows older than the window are pruned when the account tries again)."""
+
+    __tablename__ = "card_save_attempts"
+    __table_args__ = (Index("ix_card_save_attempts_account_id_at", "account_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class LedgerEntry(Base):
+    """Append-only. `reference` makes a credit or debit happen at most once (topup:<id>, ...)."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        UniqueConstraint("account_id", "reference", name="uq_ledger_entries_account_reference"),
+        Index("ix_ledger_entries_account_id_id", "account_id", "id"),
+        # The History filter (GET /v1/account/transactions?kind=): newest first within one kind.
+        Index("ix_ledger_entries_account_id_kind_id", "account_id", "kind", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PaymentMethod(Base):
+    """A saved card: only the gateway's token, brand, last 4 and expiry. Never the number."""
+
+    __tablename__ = "payment_methods"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    gateway_token: Mapped[str] = mapped_column(String(100))
+    brand: Mapped[str] = mapped_column(String(20))
+    last4: Mapped[str] = mapped_column(String(4))
+    exp_month: Mapped[int] = mapped_column(Integer)
+    exp_year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class Topup(Base):
+    """A payment intent, persisted before the gateway is called. `kind` is topup|auto_recharge."""
+
+    __tablename__ = "topups"
+    __table_args__ = (
+        UniqueConstraint("account_id", "idempotency_key", name="uq_topups_account_key"),
+        Index("ix_topups_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="topup")
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20))
+    failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    failure_message: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    payment_method_id: Mapped[str | None] = mapped_column(
+        ForeignKey("payment_methods.id"), nullable=True
+    )
+    # What was charged, kept for one-off cards that were not saved (no number, ever).
+    gateway_token: Mapped[str] = mapped_column(String(100))
+    card_brand: Mapped[str] = mapped_column(String(20))
+    card_last4: Mapped[str] = mapped_column(String(4))
+    card_exp_month: Mapped[int] = mapped_column(Integer)
+    card_exp_year: Mapped[int] = mapped_column(Integer)
+    card_name: Mapped[str] = mapped_column(String(200), default="")
+    save_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    gateway_charge_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    ledger_entry_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    balance_after: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AutoRechargeSettings(Base):
+    __tablename__ = "auto_recharge_settings"
+
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    mode: Mapped[str] = mapped_column(String(20), default="add")
+    threshold: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    target: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    payment_method_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    backup_payment_method_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    daily_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    monthly_cap: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    last_attempt_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    last_attempt_failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # "failures" when the recharge engine switched it off (a manual top-up turns it back on).
+    disabled_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The ETag: bumped by every write, compared with If-Match.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SupportRequest(Base):
+    """`idempotency_key` (optional, unique per account): a repeat of the key answers this row."""
+
+    __tablename__ = "support_requests"
+    __table_args__ = (
+        UniqueConstraint("account_id", "idempotency_key", name="uq_support_requests_account_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    user_id: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    message: Mapped[str] = mapped_column(Text)
+    contact: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SandboxCard(Base):
+    """The sandbox gateway's vault: how a test card behaves, keyed by its token. No number."""
+
+    __tablename__ = "sandbox_cards"
+
+    token: Mapped[str] = mapped_column(String(100), primary_key=True)
+    brand: Mapped[str] = mapped_column(String(20))
+    last4: Mapped[str] = mapped_column(String(4))
+    behaviour: Mapped[str] = mapped_column(String(40))
+    set_up_for_future: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class SandboxCharge(Base):
+    """One charge at the sandbox gateway; the idempotency key makes a repeat return the same."""
+
+    __tablename__ = "sandbox_charges"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    customer: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    token: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20))
+    failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    """A service credential of the telephony platform (POST /v1/usage). Only its hash is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class RechargeIntent(Base):
+    """One threshold crossing to recharge, persisted in the debit's own transaction.
+
+    `open_account_id` equals `account_id` while the intent is open and is NULL once closed: its
+    unique constraint allows one open intent per account (NULLs never collide). A worker claims
+    it with a conditional UPDATE of `claimed_by`/`claimed_at` (a lease, renewed while it works);
+    `topup_id` is the attempt in flight, whose id is the gateway's idempotency key.
+    """
+
+    __tablename__ = "recharge_intents"
+    __table_args__ = (
+        UniqueConstraint("open_account_id", name="uq_recharge_intents_open_account_id"),
+        Index("ix_recharge_intents_status_next", "status", "next_attempt_at"),
+        Index("ix_recharge_intents_account_id_created_at", "account_id", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    open_account_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    card_index: Mapped[int] = mapped_column(Integer, default=0)
+    topup_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Event(Base):
+    """What GET /v1/events streams. `seq` increases per account (taken under the account's lock),
+    so a reader that has seen seq N has seen every earlier event of that account."""
+
+    __tablename__ = "events"
+    __table_args__ = (UniqueConstraint("account_id", "seq", name="uq_events_account_seq"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

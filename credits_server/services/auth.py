@@ -1,0 +1,117 @@
+"""Sign-in, sessions and login throttling."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import anyio
+from sqlalchemy import delete, select
+
+from credits_server.context import Caller, Context
+from credits_server.errors import ServiceError
+from credits_server.ids import new_id
+from credits_server.models import LoginFailure, SessionToken, User, utcnow
+from credits_server.security import hash_token, new_token, normalise_email, verify_password
+from credits_server.services.accounts import find_user
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def _invalid_credentials() -> ServiceError:
+    return ServiceError(401, "invalid_credentials", "The email or password is not right.")
+
+
+def unauthenticated(detail: str = "Sign in to continue.") -> ServiceError:
+    return ServiceError(
+        401, "unauthenticated", detail, headers={"WWW-Authenticate": 'Bearer realm="credits"'}
+    )
+
+
+async def issue_session(ctx: Context, user: User) -> NewSession:
+    token = new_token()
+    expires_at = utcnow() + timedelta(seconds=ctx.settings.session_ttl_seconds)
+    async with ctx.db.write() as session:
+        await session.execute(delete(SessionToken).where(SessionToken.expires_at <= utcnow()))
+        session.add(
+            SessionToken(
+                id=new_id("sess"),
+                token_hash=hash_token(token),
+                user_id=user.id,
+                expires_at=expires_at,
+            )
+        )
+    return NewSession(token, expires_at, user)
+
+
+async def login(ctx: Context, email: str, password: str) -> NewSession:
+    """Unknown email and wrong password take the same path: one argon2 verification, one write."""
+    settings = ctx.settings
+    address = normalise_email(email)
+    now = utcnow()
+    window = timedelta(seconds=settings.login_window_seconds)
+    async with ctx.db.read() as session:
+        failures = list(
+            (
+                await session.execute(
+                    select(LoginFailure.at)
+                    .where(LoginFailure.email == address, LoginFailure.at > now - window)
+                    .order_by(LoginFailure.at)
+                )
+            ).scalars()
+        )
+        user = await find_user(session, address)
+    if len(failures) >= settings.login_max_failures:
+        # Allowed again once the oldest failure that keeps the count at the limit ages out.
+        oldest = failures[len(failures) - settings.login_max_failures]
+        retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
+        raise ServiceError(
+            429,
+            "too_many_attempts",
+            f"Too many sign-in attempts. Try again in {retry_after} seconds.",
+            headers={"Retry-After": str(retry_after)},
+        )
+    password_hash = user.password_hash if user is not None else None
+    ok = await anyio.to_thread.run_sync(verify_password, password_hash, password)
+    if not ok or user is None:
+        async with ctx.db.write() as session:
+            await session.execute(
+                delete(LoginFailure).where(
+                    LoginFailure.email == address, LoginFailure.at <= now - window
+                )
+            )
+            session.add(LoginFailure(email=address, at=now))
+        raise _invalid_credentials()
+    async with ctx.db.write() as session:
+        await session.execute(delete(LoginFailure).where(LoginFailure.email == address))
+    return await issue_session(ctx, user)
+
+
+async def authenticate(ctx: Context, token: str) -> Caller:
+    async with ctx.db.read() as session:
+        row = (
+            await session.execute(
+                select(SessionToken, User)
+                .join(User, User.id == SessionToken.user_id)
+                .where(SessionToken.token_hash == hash_token(token))
+            )
+        ).first()
+    if row is None:
+        raise unauthenticated()
+    stored, user = row  # a Row unpacks like a tuple (Row.tuple() is deprecated)
+    if stored.expires_at <= utcnow():
+        raise unauthenticated("The session has expired. Sign in again.")
+    return Caller(user_id=user.id, email=user.email, role=user.role, account_id=user.account_id)
+
+
+async def logout(ctx: Context, token: str) -> None:
+    async with ctx.db.write() as session:
+        await session.execute(
+            delete(SessionToken).where(SessionToken.token_hash == hash_token(token))
+        )

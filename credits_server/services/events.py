@@ -1,0 +1,157 @@
+"""Account events: written in the same transaction as the change they report (an outbox), read by
+GET /v1/events by polling, so every server process sharing the database streams the same events.
+
+`seq` is the event id a client sees. It is taken as max+1 while the account row is locked (FOR
+UPDATE on PostgreSQL; SQLite's write lock), so the events of one account commit in `seq` order and
+a reader that has seen N can never later find an event below N appear.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from credits_server.context import Context
+from credits_server.ledger import lock_account, per_transaction
+from credits_server.models import AutoRechargeSettings, Event, PaymentMethod, Topup, utcnow
+from credits_server.settings import Settings
+
+TYPES = (
+    "balance.updated",
+    "topup.succeeded",
+    "topup.failed",
+    "auto_recharge.succeeded",
+    "auto_recharge.failed",
+    "auto_recharge.disabled",
+    "settings.updated",
+    "low_balance",
+)
+
+
+async def emit(session: AsyncSession, account_id: str, type_: str, data: dict[str, Any]) -> Event:
+    """Add an event inside the caller's write transaction."""
+    if type_ not in TYPES:
+        raise ValueError(f"unknown event type {type_!r}")
+    await lock_account(session, account_id)
+    # The last seq is read once per transaction: under the account's lock nobody else can add one.
+    seqs = per_transaction(session, "event_seqs")
+    last = seqs.get(account_id)
+    if not isinstance(last, int):
+        last = (
+            await session.execute(
+                select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
+            )
+        ).scalar_one()
+    seqs[account_id] = int(last) + 1
+    event = Event(
+        account_id=account_id,
+        seq=int(last) + 1,
+        type=type_,
+        data=json.dumps(data, separators=(",", ":")),
+        created_at=utcnow(),
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def latest_seq(ctx: Context, account_id: str) -> int:
+    async with ctx.db.read() as session:
+        last = (
+            await session.execute(
+                select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
+            )
+        ).scalar_one()
+    return int(last)
+
+
+async def events_after(
+    ctx: Context, account_id: str, after: int, limit: int = 200
+) -> Sequence[Event]:
+    async with ctx.db.read() as session:
+        rows = await session.execute(
+            select(Event)
+            .where(Event.account_id == account_id, Event.seq > after)
+            .order_by(Event.seq)
+            .limit(limit)
+        )
+        return list(rows.scalars())
+
+
+def as_sse(event: Event) -> str:
+    body = json.dumps(
+        {
+            "type": event.type,
+            "created_at": event.created_at.isoformat().replace("+00:00", "Z"),
+            "data": json.loads(event.data),
+        },
+        separators=(",", ":"),
+    )
+    return f"id: {event.seq}\nevent: {event.type}\ndata: {body}\n\n"
+
+
+async def emit_balance(session: AsyncSession, account_id: str) -> None:
+    account = await lock_account(session, account_id)
+    await emit(
+        session,
+        account_id,
+        "balance.updated",
+        {"balance": account.balance, "currency": account.currency},
+    )
+
+
+async def topup_payload(session: AsyncSession, topup: Topup) -> dict[str, Any]:
+    """The Topup as GET /v1/topups/{id} shows it (no action_url: only final top-ups are sent)."""
+    from credits_server.api.convert import payment_method_out
+    from credits_server.api.schemas import PaymentMethodOut, TopupOut
+
+    method = None
+    if topup.payment_method_id is not None:
+        method = await session.get(PaymentMethod, topup.payment_method_id)
+    shown = (
+        payment_method_out(method)
+        if method is not None
+        else PaymentMethodOut(
+            id=None,
+            brand=topup.card_brand,
+            last4=topup.card_last4,
+            exp_month=topup.card_exp_month,
+            exp_year=topup.card_exp_year,
+            name=topup.card_name,
+        )
+    )
+    out = TopupOut.model_validate(
+        {
+            "id": topup.id,
+            "amount": topup.amount,
+            "currency": topup.currency,
+            "status": topup.status,
+            "failure_code": topup.failure_code,
+            "failure_message": topup.failure_message,
+            "payment_method": shown,
+            "balance_after": topup.balance_after,
+            "created_at": topup.created_at,
+        }
+    )
+    return out.model_dump(mode="json")
+
+
+def auto_recharge_payload(settings: Settings, row: AutoRechargeSettings) -> dict[str, Any]:
+    from credits_server.api.auto_recharge import auto_recharge_out
+
+    return auto_recharge_out(settings, row).model_dump(mode="json")
+
+
+async def emit_settings(
+    session: AsyncSession, settings: Settings, row: AutoRechargeSettings
+) -> None:
+    await emit(
+        session,
+        row.account_id,
+        "settings.updated",
+        {"auto_recharge": auto_recharge_payload(settings, row)},
+    )

@@ -1,0 +1,175 @@
+"""Saved cards: only the gateway token, brand, last 4 and expiry are kept.
+
+Card-testing defence: every card an account sends to be saved is recorded (`card_save_attempts`,
+committed before the gateway is called, so refused cards and attempts whose answer was lost count
+too, in every server process). Past `card_saves_max` in `card_saves_window_seconds` the save is
+refused with 429 and the gateway is not called.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from credits_server.cards import CardDetails
+from credits_server.context import Context
+from credits_server.errors import ServiceError, not_found
+from credits_server.gateway.base import CardRefused, SavedCard, failure_message
+from credits_server.ids import new_id
+from credits_server.ledger import lock_account
+from credits_server.models import AutoRechargeSettings, CardSaveAttempt, PaymentMethod, utcnow
+
+
+async def list_methods(ctx: Context, account_id: str) -> list[PaymentMethod]:
+    async with ctx.db.read() as session:
+        return await active_methods(session, account_id)
+
+
+async def active_methods(session: AsyncSession, account_id: str) -> list[PaymentMethod]:
+    return list(
+        (
+            await session.execute(
+                select(PaymentMethod)
+                .where(PaymentMethod.account_id == account_id, PaymentMethod.deleted_at.is_(None))
+                .order_by(PaymentMethod.created_at, PaymentMethod.id)
+            )
+        ).scalars()
+    )
+
+
+async def find_method(session: AsyncSession, account_id: str, method_id: str) -> PaymentMethod:
+    """The account's saved card, or 404 (another account's card does not exist for this one)."""
+    method = await session.get(PaymentMethod, method_id)
+    if method is None or method.account_id != account_id or method.deleted_at is not None:
+        raise not_found("payment method")
+    return method
+
+
+async def save_tokenized(
+    session: AsyncSession, account_id: str, card: SavedCard, name: str
+) -> PaymentMethod:
+    """Record a card the gateway has tokenized; the first card becomes the default."""
+    has_default = any(m.is_default for m in await active_methods(session, account_id))
+    method = PaymentMethod(
+        id=new_id("pm"),
+        account_id=account_id,
+        gateway_token=card.token,
+        brand=card.brand,
+        last4=card.last4,
+        exp_month=card.exp_month,
+        exp_year=card.exp_year,
+        name=name,
+        is_default=not has_default,
+    )
+    session.add(method)
+    await session.flush()
+    return method
+
+
+async def add_method(ctx: Context, account_id: str, card: CardDetails) -> PaymentMethod:
+    await record_save_attempt(ctx, account_id)
+    try:
+        saved = await ctx.gateway.tokenize(card, for_future_use=True)
+    except CardRefused as refused:
+        raise ServiceError(
+            402, refused.code, failure_message(refused.code) or "The card was refused."
+        ) from None
+    async with ctx.db.write() as session:
+        # The account's lock first, as every writer of an account takes it (see ledger.py):
+        # on PostgreSQL two card changes at once must not both leave a default, or none.
+        await lock_account(session, account_id)
+        return await save_tokenized(session, account_id, saved, card.name)
+
+
+async def record_save_attempt(ctx: Context, account_id: str) -> None:
+    """Count this attempt, or refuse it (429) when the account has used up the window's."""
+    limit = ctx.settings.card_saves_max
+    window = timedelta(seconds=ctx.settings.card_saves_window_seconds)
+    now = utcnow()
+    async with ctx.db.write() as session:
+        # The account's lock first (see ledger.py): attempts at once, from any process, are
+        # counted one after another, so they cannot all slip under the limit together.
+        await lock_account(session, account_id)
+        await session.execute(
+            delete(CardSaveAttempt).where(
+                CardSaveAttempt.account_id == account_id, CardSaveAttempt.at <= now - window
+            )
+        )
+        recent = list(
+            (
+                await session.execute(
+                    select(CardSaveAttempt.at)
+                    .where(CardSaveAttempt.account_id == account_id)
+                    .order_by(CardSaveAttempt.at.desc())
+                    .limit(limit)
+                )
+            ).scalars()
+        )
+        if len(recent) < limit:
+            session.add(CardSaveAttempt(account_id=account_id, at=now))
+            return
+    # Refused attempts are not recorded (they reach no gateway): the account may try again once
+    # the oldest of the last `limit` attempts leaves the window.
+    retry_after = max(1, math.ceil((recent[-1] + window - now).total_seconds()))
+    raise ServiceError(
+        429,
+        "too_many_attempts",
+        f"Too many cards tried on this account. Try again in {_wait_words(retry_after)}.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+async def set_default(ctx: Context, account_id: str, method_id: str) -> PaymentMethod:
+    async with ctx.db.write() as session:
+        await lock_account(session, account_id)
+        method = await find_method(session, account_id, method_id)
+        await session.execute(
+            update(PaymentMethod)
+            .where(PaymentMethod.account_id == account_id, PaymentMethod.id != method_id)
+            .values(is_default=False)
+        )
+        method.is_default = True
+        return method
+
+
+async def delete_method(ctx: Context, account_id: str, method_id: str) -> None:
+    async with ctx.db.write() as session:
+        # Also keeps a concurrent auto-recharge save from being overwritten by the stale settings
+        # row read below (PostgreSQL's READ COMMITTED would let both commit).
+        await lock_account(session, account_id)
+        method = await find_method(session, account_id, method_id)
+        method.deleted_at = utcnow()
+        method.is_default = False
+        await session.flush()
+        remaining = await active_methods(session, account_id)
+        if remaining and not any(m.is_default for m in remaining):
+            remaining[-1].is_default = True
+        await _forget_in_auto_recharge(session, account_id, method_id)
+
+
+async def _forget_in_auto_recharge(session: AsyncSession, account_id: str, method_id: str) -> None:
+    recharge = await session.get(AutoRechargeSettings, account_id)
+    if recharge is None:
+        return
+    changed = False
+    if recharge.backup_payment_method_id == method_id:
+        recharge.backup_payment_method_id = None
+        changed = True
+    if recharge.payment_method_id == method_id:
+        recharge.payment_method_id = None
+        changed = True
+        if recharge.enabled:
+            recharge.enabled = False
+            recharge.disabled_reason = "The card used for auto-recharge was removed."
+    if changed:
+        recharge.version += 1
+        recharge.updated_at = utcnow()

@@ -1,5 +1,0 @@
-"""The HTTP API: `create_app(settings)` and one router module per area."""
-
-from server.api.app import create_app
-
-__all__ = ["create_app"]

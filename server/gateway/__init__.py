@@ -1,5 +1,0 @@
-"""Payment gateways: the protocol the services charge through, and the offline sandbox."""
-
-from server.gateway.base import CardRefused, ChargeResult, PaymentGateway, SavedCard
-
-__all__ = ["CardRefused", "ChargeResult", "PaymentGateway", "SavedCard"]

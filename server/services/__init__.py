@@ -1,1 +1,0 @@
-"""Service functions: all the rules, no HTTP. Handlers in server.api stay thin over these."""
