@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Static
 
-from credits_client.money import format_money, parse_money
 from credits_client.state import AccountState
+from credits_core.money import format_money, parse_money
 from screens.base import AccountScreen, credits_app
 from screens.format import clean
 from widgets.amount_grid import AmountGrid

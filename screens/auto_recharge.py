@@ -13,8 +13,8 @@ from textual.worker import Worker
 
 from credits_client.api.errors import Conflict
 from credits_client.api.models import AutoRecharge, AutoRechargeUpdate
-from credits_client.money import format_money
 from credits_client.state import AccountState
+from credits_core.money import format_money
 from screens.base import AccountScreen, show_text
 from screens.format import card_label, clean
 from screens.messages import describe_error

@@ -13,8 +13,8 @@ from textual.content import Content
 from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
 from credits_client.api.models import Transaction
-from credits_client.money import format_money
 from credits_client.state import AccountState
+from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 
 if TYPE_CHECKING:
     # Types only: the login screen imports this module, and pydantic can wait until after it paints.

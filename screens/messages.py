@@ -15,7 +15,7 @@ from credits_client.api.errors import (
     ServerUnreachable,
     SessionExpired,
 )
-from credits_client.money import format_money
+from credits_core.money import format_money
 from screens.format import clean
 
 if TYPE_CHECKING:

@@ -22,8 +22,8 @@ from textual.worker import Worker
 
 from credits_client.api.errors import ApiError
 from credits_client.api.models import CardInput, Topup
-from credits_client.money import format_money
 from credits_client.state import AccountState
+from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app
 from screens.card_form import CardForm
 from screens.format import card_expiry, card_label, clean

@@ -16,8 +16,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Header, Input, Label, Static, TextArea
 from textual.worker import Worker
 
-from credits_client.money import MoneyError, format_money, parse_money
 from credits_client.state import AccountState
+from credits_core.money import MoneyError, format_money, parse_money
 from screens.base import AccountScreen
 from screens.format import clean
 from screens.messages import describe_error

@@ -9,8 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Label, Select, Static
 
-from credits_client.money import format_money
 from credits_client.state import AccountState
+from credits_core.money import format_money
 from screens.base import AccountScreen
 from screens.format import KINDS, clean, signed_money
 from widgets.key_footer import KeyFooter

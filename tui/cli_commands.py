@@ -8,7 +8,7 @@ import sys
 from datetime import UTC
 from typing import TYPE_CHECKING
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 
 if TYPE_CHECKING:
     from credits_client.config import Settings

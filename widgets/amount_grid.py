@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Static
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 from widgets.glyphs import prefer_ascii
 
 

@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Digits, Label
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 from widgets.glyphs import prefer_ascii
 
 

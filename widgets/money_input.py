@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from credits_client.money import MoneyError, format_money, parse_money
+from credits_core.money import MoneyError, format_money, parse_money
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 ABOVE_MAX_MESSAGE = "Above {maximum}: ask support for a larger top-up"

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from credits_core.money import format_money
 from credits_server.api.deps import ContextDep
 from credits_server.api.topups import topup_out
 from credits_server.errors import not_found
@@ -34,7 +35,7 @@ async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
         raise not_found("payment")
     if topup.status != "requires_action":
         return _page("Nothing to confirm", f"<p>This payment is {html.escape(topup.status)}.</p>")
-    amount = f"{topup.amount / 100:.2f} {topup.currency}" if topup.currency else str(topup.amount)
+    amount = format_money(topup.amount, topup.currency)
     action = f"/sandbox/authenticate/{html.escape(topup.id)}"
     return _page(
         "Confirm your payment",

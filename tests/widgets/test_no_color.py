@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Footer, Input, Label
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 from widgets.amount_grid import AmountGrid
 from widgets.balance import BalanceDisplay
 from widgets.card_number import CardNumberInput

@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Footer, Label
 
-from credits_client.money import format_money
+from credits_core.money import format_money
 from widgets.slider import Slider
 
 SnapCompare = Callable[..., bool]
