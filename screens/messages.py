@@ -15,6 +15,7 @@ from credits_client.api.errors import (
     ServerUnreachable,
     SessionExpired,
 )
+from credits_core.declines import decline_text
 from credits_core.money import format_money
 from screens.format import clean
 
@@ -52,15 +53,6 @@ def wait_text(seconds: float) -> str:
     return f"{secs} s"
 
 
-FAILURES = {
-    "card_declined": "the card was declined",
-    "insufficient_funds": "the card has insufficient funds",
-    "expired_card": "the card has expired",
-    "incorrect_cvc": "the security code was wrong",
-    "processing_error": "the bank could not process it",
-}
-
-
 def describe_event(event: Event) -> tuple[str, str, SeverityLevel] | None:
     """A notification for a server event worth interrupting for; None for the others."""
     data = event.data
@@ -70,9 +62,8 @@ def describe_event(event: Event) -> tuple[str, str, SeverityLevel] | None:
     if event.type == "auto_recharge.succeeded":
         return "Auto-recharge", f"Added {money} automatically.", "information"
     if event.type == "auto_recharge.failed":
-        code = str(data.get("failure_code") or "")
-        why = FAILURES.get(code, "the payment did not go through")
-        return "Auto-recharge failed", f"Could not add {money}: {why}.", "error"
+        why = decline_text(str(data.get("failure_code") or ""))
+        return "Auto-recharge failed", f"Could not add {money}. {why}", "error"
     if event.type == "auto_recharge.disabled":
         reason = str(data.get("reason") or "it was turned off")
         return "Auto-recharge is off", clean(reason), "warning"

@@ -5,24 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from credits_core.declines import decline_text
 from credits_server.cards import CardDetails
 
 ChargeStatus = Literal["succeeded", "failed", "requires_action"]
 
-FAILURE_MESSAGES = {
-    "card_declined": "The card was declined.",
-    "insufficient_funds": "The card has insufficient funds.",
-    "expired_card": "The card has expired.",
-    "incorrect_cvc": "The card's security code is incorrect.",
-    "processing_error": "The card could not be processed. Try again in a moment.",
-    "authentication_failed": "The bank did not confirm the payment.",
-}
-
 
 def failure_message(code: str | None) -> str | None:
-    if code is None:
-        return None
-    return FAILURE_MESSAGES.get(code, "The payment did not go through.")
+    """The words for a failure code (credits_core's decline table); None when nothing failed."""
+    return None if code is None else decline_text(code)
 
 
 @dataclass(frozen=True, slots=True)
