@@ -11,10 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from credits_client.api.models import CardInput
+from credits_core.cards import UNKNOWN
 from widgets.card_cvc import CvcInput
 from widgets.card_expiry import ExpiryInput
 from widgets.card_number import CardNumberInput
-from widgets.card_rules import UNKNOWN
 
 FIELDS = ("number", "expiry", "cvc", "name")
 LABELS = {"number": "Card number", "expiry": "Expiry", "cvc": "CVC", "name": "Name"}
@@ -60,9 +60,7 @@ class CardForm(Vertical):
     @on(CardNumberInput.BrandChanged)
     def _brand(self, event: CardNumberInput.BrandChanged) -> None:
         self.query_one("#brand", Static).update("" if event.brand is UNKNOWN else event.brand.name)
-        self.query_one("#cvc", CvcInput).length = (
-            None if event.brand is UNKNOWN else event.brand.cvc_length
-        )
+        self.query_one("#cvc", CvcInput).brand = event.brand
 
     def focus_first(self) -> None:
         self.query_one("#number", Input).focus()

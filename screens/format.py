@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from credits_core.cards import card_label as _card_label
+from credits_core.cards import expiry_text
 from credits_core.money import format_money
 
 if TYPE_CHECKING:
@@ -24,16 +26,6 @@ def clean(text: str) -> str:
     return text.translate(_CONTROLS)
 
 
-BRANDS = {
-    "visa": "Visa",
-    "mastercard": "Mastercard",
-    "amex": "Amex",
-    "discover": "Discover",
-    "diners": "Diners Club",
-    "jcb": "JCB",
-    "unionpay": "UnionPay",
-}
-
 KINDS = {
     "topup": "Top-up",
     "auto_recharge": "Auto-recharge",
@@ -47,11 +39,12 @@ def card_label(method: PaymentMethod | None) -> str:
     """ "Visa •••• 4242", or "no card" when there is none."""
     if method is None:
         return "no card"
-    return f"{BRANDS.get(method.brand, 'Card')} •••• {clean(method.last4)}"
+    return _card_label(method.brand, method.last4)
 
 
 def card_expiry(method: PaymentMethod) -> str:
-    return f"{method.exp_month:02d}/{method.exp_year % 100:02d}"
+    """ "12/34", as printed on the card."""
+    return expiry_text(method.exp_month, method.exp_year)
 
 
 def recharge_summary(

@@ -1,13 +1,15 @@
-"""The card security code field: masked, digits only, 3 or 4 of them."""
+"""The card security code field: masked, digits only, as many as the card's brand has."""
 
 from __future__ import annotations
 
+from credits_core.card_checks import cvc_problem
+from credits_core.cards import UNKNOWN, Brand
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 
 class CvcInput(ValidatedInput):
-    """The CVC, shown as dots. 3 or 4 digits; set `length` to the brand's (`Brand.cvc_length`,
-    4 for American Express) to ask for exactly that many. Never kept after the payment: clear it
+    """The CVC, shown as dots: 3 digits, 4 for American Express, either until the brand is known
+    (set `brand` when the card number's brand changes). Never kept after the payment: clear it
     (`clear()`) when a payment is declined.
     """
 
@@ -16,21 +18,21 @@ class CvcInput(ValidatedInput):
         value: str | None = None,
         placeholder: str = "CVC",
         *,
-        length: int | None = None,
+        brand: Brand = UNKNOWN,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
         compact: bool = False,
     ) -> None:
-        self.length = length
-        """How many digits the card's brand uses, or None to accept 3 or 4."""
+        self.brand = brand
+        """The card's brand, whose security code length is asked for."""
         super().__init__(
             value,
             placeholder,
             password=True,
             restrict=r"[0-9]*",
-            max_length=4,
+            max_length=max(UNKNOWN.cvc_lengths),
             validators=[ProblemValidator(self._problem)],
             name=name,
             id=id,
@@ -40,10 +42,5 @@ class CvcInput(ValidatedInput):
         )
 
     def _problem(self, text: str) -> str | None:
-        if not text:
-            return "Enter the security code (CVC)."
-        if self.length is not None and len(text) != self.length:
-            return f"The security code of this card has {self.length} digits."
-        if not 3 <= len(text) <= 4:
-            return "The security code has 3 or 4 digits."
-        return None
+        problem = cvc_problem(text, self.brand)
+        return None if problem is None else problem.message

@@ -6,26 +6,13 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from widgets.card_rules import only_digits
+from credits_core.card_checks import expiry_problem
+from credits_core.cards import only_digits
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 _TYPEABLE = re.compile(r"[0-9/ ]*")
 # A pasted expiry with a four-digit year ("12/2034"): keep the last two digits of the year.
 _LONG_YEAR = re.compile(r"\s*(\d{1,2})\s*/\s*20(\d{2})\s*")
-_LATEST_YEARS_AHEAD = 20  # cards are not issued for longer; a later year is a typo
-
-
-def expiry_problem(month: int | None, year: int | None, today: date) -> str | None:
-    """What is wrong with an expiry (None when the card is still valid this month)."""
-    if month is None or year is None:
-        return "Enter the expiry as MM/YY."
-    if not 1 <= month <= 12:
-        return "The month must be 01 to 12."
-    if (year, month) < (today.year, today.month):
-        return "This card has expired."
-    if year > today.year + _LATEST_YEARS_AHEAD:
-        return "Check the year: it is too far ahead."
-    return None
 
 
 class ExpiryInput(ValidatedInput):
@@ -63,7 +50,11 @@ class ExpiryInput(ValidatedInput):
         )
 
     def _problem(self, text: str) -> str | None:
-        return expiry_problem(self.month, self.year, self._today())
+        month, year = self.month, self.year
+        if month is None or year is None:
+            return "Enter the expiry as MM/YY."
+        problem = expiry_problem(month, year, self._today())
+        return None if problem is None else problem.message
 
     @property
     def month(self) -> int | None:

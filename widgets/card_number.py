@@ -7,15 +7,8 @@ import re
 from textual.message import Message
 from textual.reactive import var
 
-from widgets.card_rules import (
-    MAX_DIGITS,
-    UNKNOWN,
-    Brand,
-    card_number_problem,
-    detect_brand,
-    group_digits,
-    only_digits,
-)
+from credits_core.card_checks import number_problem
+from credits_core.cards import MAX_DIGITS, UNKNOWN, Brand, detect_brand, group_digits, only_digits
 from widgets.validated_input import ProblemValidator, ValidatedInput
 
 # What typing or pasting may bring: digits, and the spaces or dashes people copy with them.
@@ -39,7 +32,7 @@ class CardNumberInput(ValidatedInput):
     """
 
     brand: var[Brand] = var(UNKNOWN, init=False)
-    """The brand the digits point to; `card_rules.UNKNOWN` until they tell."""
+    """The brand the digits point to; `credits_core.cards.UNKNOWN` until they tell."""
 
     class BrandChanged(Message):
         """The detected brand changed; handle as `on_card_number_input_brand_changed`."""
@@ -69,7 +62,7 @@ class CardNumberInput(ValidatedInput):
             placeholder,
             restrict=r"[0-9 ]*",
             max_length=MAX_DIGITS + 4,
-            validators=[ProblemValidator(lambda text: card_number_problem(only_digits(text)))],
+            validators=[ProblemValidator(_number_problem)],
             name=name,
             id=id,
             classes=classes,
@@ -116,6 +109,11 @@ class CardNumberInput(ValidatedInput):
         digits_before_cursor = len(only_digits(value[:start] + text))
         self.value = digits
         self.cursor_position = _index_after_digits(self.value, digits_before_cursor)
+
+
+def _number_problem(text: str) -> str | None:
+    problem = number_problem(only_digits(text))
+    return None if problem is None else problem.message
 
 
 def _index_after_digits(shown: str, count: int) -> int:

@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
-from widgets.card_rules import BRANDS, UNKNOWN
+from credits_core.cards import card_label, expiry_text
 from widgets.glyphs import prefer_ascii
 
 if TYPE_CHECKING:
     # Types only: the widgets load with the login screen, before pydantic is needed.
     from credits_client.api.models import PaymentMethod
-
-
-def brand_label(brand: str) -> str:
-    """The brand as a person reads it in a tight place ("Visa", "Amex", "Card" when unknown)."""
-    return BRANDS.get(brand.lower(), UNKNOWN).label
 
 
 def describe_card(
@@ -33,15 +28,11 @@ def describe_card(
     `expiry=False` leaves the date out (for sentences such as "add $50.00 using Visa •••• 4242").
     With `today`, a card past its expiry month says "expired 12/24" instead of "exp".
     """
-    dots = "****" if ascii_only else "••••"
-    # last4 comes from the server: keep only digits so nothing else can be drawn from it.
-    last4 = "".join(c for c in card.last4 if c.isascii() and c.isdigit())[-4:]
-    text = f"{brand_label(card.brand)} {dots} {last4}"
+    text = card_label(card.brand, card.last4, ascii_only=ascii_only)
     if not expiry:
         return text
     expired = today is not None and (card.exp_year, card.exp_month) < (today.year, today.month)
-    when = f"{card.exp_month:02d}/{card.exp_year % 100:02d}"
-    return f"{text}  {'expired' if expired else 'exp'} {when}"
+    return f"{text}  {'expired' if expired else 'exp'} {expiry_text(card.exp_month, card.exp_year)}"
 
 
 class CardSummary(Static):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from credits_core.cards import card_label
 from credits_core.money import format_money
 from credits_server.api.deps import ContextDep
 from credits_server.api.topups import topup_out
@@ -36,11 +37,12 @@ async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
     if topup.status != "requires_action":
         return _page("Nothing to confirm", f"<p>This payment is {html.escape(topup.status)}.</p>")
     amount = format_money(topup.amount, topup.currency)
+    card = card_label(topup.card_brand, topup.card_last4)
     action = f"/sandbox/authenticate/{html.escape(topup.id)}"
     return _page(
         "Confirm your payment",
         f"<p>Sandbox bank: confirm the payment of {html.escape(amount)} with "
-        f"{html.escape(topup.card_brand.title())} •••• {html.escape(topup.card_last4)}.</p>"
+        f"{html.escape(card)}.</p>"
         f"<form method='post' action='{action}?result=approve'><button>Approve</button></form>"
         f"<form method='post' action='{action}?result=decline'><button>Decline</button></form>",
     )

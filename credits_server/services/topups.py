@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credits_core.cards import card_label
 from credits_server.cards import CardDetails
 from credits_server.context import Context
 from credits_server.errors import FieldProblem, ServiceError, not_found
@@ -307,7 +308,7 @@ async def apply_charge_result(ctx: Context, topup_id: str, result: ChargeResult)
                 topup.account_id,
                 kind=topup.kind,
                 amount=topup.amount,
-                description=f"{label}, {topup.card_brand.title()} •••• {topup.card_last4}",
+                description=f"{label}, {card_label(topup.card_brand, topup.card_last4)}",
                 reference=f"topup:{topup.id}",
             )
             topup.status = "succeeded"

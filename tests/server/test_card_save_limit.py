@@ -48,7 +48,8 @@ def limited_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
 
 
 def card(number: str) -> dict[str, object]:
-    return {"number": number, "exp_month": 12, "exp_year": 2039, "cvc": "123", "name": "Tester"}
+    cvc = "1234" if number.startswith(("34", "37")) else "123"  # American Express has four
+    return {"number": number, "exp_month": 12, "exp_year": 2039, "cvc": cvc, "name": "Tester"}
 
 
 async def save(server: LiveServer, owner: Owner, number: str) -> httpx.Response:

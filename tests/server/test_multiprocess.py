@@ -179,7 +179,7 @@ async def test_card_changes_through_three_processes_leave_exactly_one_default(
     three_servers: list[LiveServer],
 ) -> None:
     owner = three_servers[0].make_owner(with_card=False)
-    cards = ["4242424242424242", "5555555555554444", "378282246310005"]
+    cards = [("4242424242424242", "123"), ("5555555555554444", "123"), ("378282246310005", "1234")]
     async with contextlib.AsyncExitStack() as stack:
         clients = [
             await stack.enter_async_context(
@@ -197,9 +197,9 @@ async def test_card_changes_through_three_processes_leave_exactly_one_default(
             *(
                 client.post(
                     "/v1/payment-methods",
-                    json={"number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123"},
+                    json={"number": number, "exp_month": 12, "exp_year": 2040, "cvc": cvc},
                 )
-                for client, number in zip(clients, cards, strict=True)
+                for client, (number, cvc) in zip(clients, cards, strict=True)
             )
         )
         assert [answer.status_code for answer in added] == [201, 201, 201]

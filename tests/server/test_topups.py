@@ -22,7 +22,8 @@ DECLINES = {
 
 
 def card(number: str) -> dict[str, object]:
-    return {"number": number, "exp_month": 12, "exp_year": 2039, "cvc": "123", "name": "T"}
+    cvc = "1234" if number.startswith(("34", "37")) else "123"  # American Express has four
+    return {"number": number, "exp_month": 12, "exp_year": 2039, "cvc": cvc, "name": "T"}
 
 
 async def top_up(
@@ -60,6 +61,23 @@ async def test_a_one_off_card_that_succeeds(
     assert topup.payment_method is not None
     assert topup.payment_method.id is None
     assert live_server.balance(owner.account_id) == 6000
+
+
+@pytest.mark.parametrize(
+    ("number", "line"),
+    [
+        ("6200000000000005", "Top-up, UnionPay •••• 0005"),
+        ("3566002020360505", "Top-up, JCB •••• 0505"),
+        ("6221260000000000", "Top-up, Discover •••• 0000"),
+        ("36227206271667", "Top-up, Diners Club •••• 1667"),
+    ],
+)
+async def test_the_ledger_names_the_brand_as_the_app_does(
+    live_server: LiveServer, owner: Owner, client: httpx.AsyncClient, number: str, line: str
+) -> None:
+    response = await top_up(client, {"amount": 1000, "card": card(number)})
+    assert Topup.model_validate(response.json()).status == "succeeded"
+    assert live_server.ledger(owner.account_id)[-1].description == line
 
 
 @pytest.mark.parametrize(("number", "code"), sorted(DECLINES.items()))
@@ -116,6 +134,7 @@ async def test_authentication_required_then_approved(
     page = await client.get(topup.action_url)
     assert page.status_code == 200
     assert "Approve" in page.text
+    assert f"$25.00 with Visa •••• {number[-4:]}" in page.text
     approved = await client.post(topup.action_url, params={"result": "approve"})
     assert Topup.model_validate(approved.json()).status == "succeeded"
     polled = Topup.model_validate((await client.get(f"/v1/topups/{topup.id}")).json())

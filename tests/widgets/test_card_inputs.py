@@ -42,7 +42,7 @@ class CardFormApp(App[None]):
 
     def on_card_number_input_brand_changed(self, event: CardNumberInput.BrandChanged) -> None:
         self.brands.append(event.brand.code)
-        self.query_one("#cvc", CvcInput).length = event.brand.cvc_length
+        self.query_one("#cvc", CvcInput).brand = event.brand
 
     @on(Input.Blurred)
     @on(Input.Changed)
