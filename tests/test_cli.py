@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import __version__
+from credits_core.version import version
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -23,7 +23,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_version_prints_the_package_version() -> None:
     result = _run("credits-tui", "--version")
     assert result.returncode == 0
-    assert result.stdout.strip() == f"credits-tui {__version__}"
+    assert result.stdout.strip() == f"credits-tui {version()}"
 
 
 @pytest.mark.parametrize("command", ["credits-tui", "credits-server"])
@@ -45,4 +45,4 @@ def test_the_readme_run_command_starts_credits_tui() -> None:
         cwd=root,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"credits-tui {__version__}"
+    assert result.stdout.strip() == f"credits-tui {version()}"

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui import __version__
+from credits_core.version import PrintVersion
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
             "configured it starts a local demo server (demo@example.com / demo-password)."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"credits-tui {__version__}")
+    parser.add_argument("--version", action=PrintVersion)
     parser.add_argument("--config", type=Path, metavar="PATH", help="configuration file (TOML)")
     parser.add_argument(
         "--api-url", metavar="URL", help="credits server to use (default: the embedded one)"

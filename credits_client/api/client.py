@@ -32,7 +32,7 @@ from credits_client.api.models import (
     Transaction,
 )
 from credits_client.api.transport import RetryPolicy, raise_for_problem, send_with_retries
-from tui import __version__
+from credits_core.version import version
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,7 +83,7 @@ class CreditsClient:
             transport=transport,
             # A host that does not answer at all is known in seconds; answers may take longer.
             timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT)),
-            headers={"User-Agent": f"credits-tui/{__version__}", "Accept": "application/json"},
+            headers={"User-Agent": f"credits-tui/{version()}", "Accept": "application/json"},
             limits=httpx.Limits(max_keepalive_connections=5, keepalive_expiry=30.0),
             follow_redirects=False,
         )
