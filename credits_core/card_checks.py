@@ -24,9 +24,9 @@ from credits_core.cards import (
 CardField = Literal["number", "exp_month", "exp_year", "cvc"]
 
 # No network issues cards valid for more than about ten years (most for three to five). Twenty
-# years refuses no real card, even one issued long ahead of the date it is typed on, yet still
-# catches the usual typo of a year whose decade is wrong (2062 for 2026). The year two digits
-# can say in the app (2099) is further than that, so this limit is the one that speaks.
+# years is twice that, so no real card is refused, yet a year typed a few decades off (2062 for
+# 2026) still is; thirty would let more of those through for no card that needs it. The app's
+# two-digit year reaches 2099, so this limit, not the field, refuses a year too far ahead.
 LATEST_YEARS_AHEAD = 20
 
 
