@@ -1,12 +1,15 @@
-"""The ledger: the only code that moves an account's balance.
+"""The ledger's ORM path: `post` (one entry) and the account lock every writer of an account takes.
 
 Every change is an append-only entry carrying `balance_after`, written in the same transaction as
-the account's `balance` column, so `balance == sum(entries)` at every commit. Callers pass the
-session of a write transaction (`Database.write()`); the account row is locked first (FOR UPDATE on
-PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock).
+the account's `balance` column, so `balance == sum(entries)` at every commit. Two writers move a
+balance: `post` here (top-ups, auto-recharges, adjustments, refunds, seeded history) and the usage
+debit (credits_server.services.usage_debit, statements of its own for speed); both take their
+decisions from credits_server.money_rules. Callers pass the session of a write transaction
+(`Database.write()`); the account row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
+IMMEDIATE already holds the write lock).
 
-`reference` makes an entry happen at most once per account (`topup:<id>`, `usage:<ref>`,
-`auto_recharge:<id>`): posting an existing reference returns the entry already there.
+`reference` makes an entry happen at most once per account (`topup:<id>`, `usage:<ref>`):
+posting an existing reference returns the entry already there.
 """
 
 from __future__ import annotations
@@ -14,15 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credits_server import money_rules
 from credits_server.errors import ServiceError
 from credits_server.models import Account, LedgerEntry, utcnow
-
-KINDS = ("topup", "auto_recharge", "usage", "adjustment", "refund")
-CREDIT_KINDS = ("topup", "auto_recharge", "refund")
-DEBIT_KINDS = ("usage",)
 
 
 class InsufficientCredits(ServiceError):
@@ -109,43 +109,25 @@ async def post(
     `floor`: for debits, the lowest balance allowed afterwards (minus the overdraft); going past
     it raises InsufficientCredits and nothing is written.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown ledger kind {kind!r}")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
-        raise ValueError("a ledger amount is a non-zero integer of minor units")
-    if kind in CREDIT_KINDS and amount < 0:
-        raise ValueError(f"{kind} is a credit")
-    if kind in DEBIT_KINDS and amount > 0:
-        raise ValueError(f"{kind} is a debit")
+    money_rules.check_entry(kind, amount)
     account = await lock_account(session, account_id)
     if reference is not None:
         existing = await find_by_reference(session, account_id, reference)
         if existing is not None:
             return Posted(existing, created=False)
-    new_balance = account.balance + amount
-    if floor is not None and amount < 0 and new_balance < floor:
+    if floor is not None and money_rules.below_floor(account.balance, amount, floor):
         raise InsufficientCredits(account.balance, amount, floor)
+    new_balance = money_rules.balance_after(account.balance, amount)
     account.balance = new_balance
     entry = LedgerEntry(
         account_id=account_id,
         kind=kind,
         amount=amount,
         balance_after=new_balance,
-        description=description[:300],
+        description=description[: money_rules.DESCRIPTION_LENGTH],
         reference=reference,
         created_at=created_at or utcnow(),
     )
     session.add(entry)
     await session.flush()
     return Posted(entry, created=True)
-
-
-async def entries_sum(session: AsyncSession, account_id: str) -> int:
-    total = (
-        await session.execute(
-            select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-                LedgerEntry.account_id == account_id
-            )
-        )
-    ).scalar_one()
-    return int(total)

@@ -63,7 +63,7 @@ class Account(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3))
-    # Kept equal to the sum of the account's ledger entries by ledger.py, the only writer.
+    # Kept equal to the sum of the account's ledger entries by its writers (see ledger.py).
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 

@@ -1,7 +1,8 @@
 """Account events: written in the same transaction as the change they report (an outbox), read by
 GET /v1/events by polling, so every server process sharing the database streams the same events.
 
-`seq` is the event id a client sees. It is taken as max+1 while the account row is locked (FOR
+`seq` is the event id a client sees. It is the next after the account's highest
+(money_rules.next_seq), taken while the account row is locked (FOR
 UPDATE on PostgreSQL; SQLite's write lock), so the events of one account commit in `seq` order and
 a reader that has seen N can never later find an event below N appear.
 """
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from credits_server.context import Context
 from credits_server.ledger import lock_account, per_transaction
 from credits_server.models import AutoRechargeSettings, Event, PaymentMethod, Topup, utcnow
+from credits_server.money_rules import next_seq
 from credits_server.settings import Settings
 
 TYPES = (
@@ -46,10 +48,10 @@ async def emit(session: AsyncSession, account_id: str, type_: str, data: dict[st
                 select(func.coalesce(func.max(Event.seq), 0)).where(Event.account_id == account_id)
             )
         ).scalar_one()
-    seqs[account_id] = int(last) + 1
+    seq = seqs[account_id] = next_seq(int(last))
     event = Event(
         account_id=account_id,
-        seq=int(last) + 1,
+        seq=seq,
         type=type_,
         data=json.dumps(data, separators=(",", ":")),
         created_at=utcnow(),

@@ -2,7 +2,9 @@
 
 - a debit that takes the balance under the threshold opens a recharge intent in the debit's own
   transaction (at most one open intent per account: a unique column, and the account row is
-  locked), and sends the low-balance alert once per crossing: credits_server.services.usage_debit.
+  locked), and sends the low-balance alert once per crossing: credits_server.services.usage_debit,
+  by the rules of credits_server.money_rules (`crosses`, `opens_intent`, `new_intent_values`),
+  which `open_intent` and `open_if_below` here follow too.
 - `on_topup_settled`: called by `topups.apply_charge_result` in the transaction that records a
   gateway answer, so the ledger credit, the intent's next step, the settings' last attempt and the
   events all commit together, exactly once, whichever process finished the charge.
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credits_server import money_rules
 from credits_server.ids import new_id
 from credits_server.ledger import lock_account
 from credits_server.models import AutoRechargeSettings, PaymentMethod, RechargeIntent, Topup, utcnow
@@ -43,21 +46,6 @@ async def settings_row(session: AsyncSession, account_id: str) -> AutoRechargeSe
     return await session.get(AutoRechargeSettings, account_id, populate_existing=True)
 
 
-def new_intent_values(account_id: str, now: datetime) -> dict[str, object]:
-    """The columns of a newly opened recharge intent (the ORM here, Core in usage_debit)."""
-    return {
-        "id": new_id("ri"),
-        "account_id": account_id,
-        "open_account_id": account_id,
-        "status": "open",
-        "attempt": 1,
-        "card_index": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
 async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent | None:
     """Open the account's recharge intent unless one is open already (the caller holds the
     account's lock, so this check and the insert cannot interleave with another debit)."""
@@ -66,9 +54,9 @@ async def open_intent(session: AsyncSession, account_id: str) -> RechargeIntent 
             select(RechargeIntent.id).where(RechargeIntent.open_account_id == account_id)
         )
     ).scalar_one_or_none()
-    if existing is not None:
+    if not money_rules.opens_intent(True, existing is not None):
         return None
-    intent = RechargeIntent(**new_intent_values(account_id, utcnow()))
+    intent = RechargeIntent(**money_rules.new_intent_values(new_id("ri"), account_id, utcnow()))
     session.add(intent)
     await session.flush()
     return intent
@@ -78,7 +66,8 @@ async def open_if_below(session: AsyncSession, account_id: str) -> bool:
     """After auto-recharge is turned on (a save, a manual top-up): recharge now if already under."""
     row = await settings_row(session, account_id)
     account = await lock_account(session, account_id)
-    if row is None or not row.enabled or account.balance >= row.threshold:
+    threshold = row.threshold if row is not None and row.enabled else None
+    if not money_rules.recharge_due(account.balance, threshold):
         return False
     return await open_intent(session, account_id) is not None
 

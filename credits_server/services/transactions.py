@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from credits_server.context import Context
 from credits_server.errors import FieldProblem, invalid
-from credits_server.ledger import KINDS
 from credits_server.models import LedgerEntry
+from credits_server.money_rules import KINDS
 
 
 def encode_cursor(entry_id: int) -> str:

@@ -6,7 +6,7 @@ A record's `reference` makes it happen once per account (ledger reference `usage
 Requests that arrive while a debit transaction runs share the next one (group commit,
 credits_server.services.usage_queue), each answered as if alone.
 A debit that crosses the auto-recharge threshold opens the recharge intent in this same
-transaction (usage_debit, as recharge.after_debits does); the charge itself runs
+transaction (usage_debit, by the rules of credits_server.money_rules); the charge itself runs
 later, outside it.
 """
 
@@ -17,8 +17,9 @@ from typing import Any, Literal
 
 from credits_server.context import Context
 from credits_server.ledger import InsufficientCredits
+from credits_server.money_rules import Debit
 from credits_server.services import recharge
-from credits_server.services.usage_debit import AccountDebits, Debit
+from credits_server.services.usage_debit import AccountDebits
 from credits_server.services.usage_queue import queue_for
 
 MAX_BATCH = 1000

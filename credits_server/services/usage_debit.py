@@ -1,44 +1,39 @@
 """The debit transaction of POST /v1/usage as one synchronous function of Core statements.
 
-It runs through `Database.write_sync`: on SQLite, on the writer thread in one go (the async ORM path
-took ~35 thread hops per debit, each waiting for the event loop while holding the write lock); on
-PostgreSQL, inside an ordinary write transaction with the accounts locked FOR UPDATE, and with
-two statements per account (credits_server.services.usage_debit_postgres) instead of one per step.
-One transaction may carry several requests (usage_queue, group commit): each is
-answered, alerted and announced (its own balance.updated) as if it had run alone, in order.
-It does what `ledger.post_many`, `recharge.after_debits` and `events.emit` do for usage, with the
-same rules: a reference is posted once per account, the balance moves with its entry, a debit past
-the floor is refused alone, a downward threshold crossing alerts and opens at most one intent, and
-the account's events take the next `seq` under its lock.
+It runs through `Database.write_sync`: on SQLite, on the writer thread in one go (or on the event
+loop's thread when short); on PostgreSQL, inside an ordinary write transaction with the accounts
+locked FOR UPDATE, and with two statements per account (credits_server.services.
+usage_debit_postgres) instead of one per step. One transaction may carry several requests
+(usage_queue, group commit): each is answered, alerted and announced (its own balance.updated) as
+if it had run alone, in order.
+
+Every decision (which debits are posted, repeated or refused, the balances, the alerts, the event
+numbers, whether an intent opens and its values) comes from credits_server.money_rules; this
+module reads what they need and writes what they decided, under the accounts' locks.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
+from credits_server import money_rules
+from credits_server.ids import new_id
 from credits_server.models import (
     Account,
     AutoRechargeSettings,
     Event,
     LedgerEntry,
     RechargeIntent,
-    UtcDateTime,
     utcnow,
 )
+from credits_server.money_rules import Debit, DebitPlan, Posted
 from credits_server.services import usage_debit_postgres
-from credits_server.services.recharge import new_intent_values
-
-
-@dataclass(frozen=True, slots=True)
-class Debit:
-    reference: str  # the ledger's reference: "usage:<record reference>"
-    amount: int  # negative
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +52,15 @@ class AccountDebits:
     currency: str | None = None  # None: no such account
     outcomes: list[Outcome] = field(default_factory=list)
     opened_intent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What the write of an account's plan reports: the new entries' ids (in the plan's order)
+    and whether it opened a recharge intent."""
+
+    ids: list[int]
+    opened_intent: bool
 
 
 # Built once: a statement object caches its compiled form, so each debit only binds values.
@@ -78,40 +82,41 @@ _POSTED = select(
 _INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.reference, LedgerEntry.id)
 
 
-def _setting(column: Any) -> Any:
-    return (
-        select(column)
-        .where(AutoRechargeSettings.account_id == bindparam("account_id"))
-        .scalar_subquery()
-    )
+def _of_account(column: Any, where: Any) -> Any:
+    return select(column).where(where).scalar_subquery()
 
 
-# The new balance, and in the same statement the auto-recharge settings it is checked against:
-# read under the account's lock, so a save of the settings (which takes that lock too) is either
-# seen whole or comes after (one round trip fewer on PostgreSQL).
+_ACCOUNT: Any = bindparam("account_id")
+# The new balance, and in the same statement what the events and the intent depend on: the
+# auto-recharge settings, the last event number, whether an intent is open. Read under the
+# account's lock, so a save of the settings (which takes that lock too) is either seen whole or
+# comes after.
 _SET_BALANCE = (
     update(Account)
-    .where(Account.id == bindparam("account_id"))
+    .where(Account.id == _ACCOUNT)
     .values(balance=bindparam("balance"))
     .returning(
-        _setting(AutoRechargeSettings.enabled).label("enabled"),
-        _setting(AutoRechargeSettings.threshold).label("threshold"),
+        _of_account(
+            AutoRechargeSettings.enabled, AutoRechargeSettings.account_id == _ACCOUNT
+        ).label("enabled"),
+        _of_account(
+            AutoRechargeSettings.threshold, AutoRechargeSettings.account_id == _ACCOUNT
+        ).label("threshold"),
+        _of_account(func.coalesce(func.max(Event.seq), 0), Event.account_id == _ACCOUNT).label(
+            "last_seq"
+        ),
+        _of_account(RechargeIntent.id, RechargeIntent.open_account_id == _ACCOUNT).label(
+            "open_intent"
+        ),
     )
 )
-_OPEN_INTENT = select(RechargeIntent.id).where(
-    RechargeIntent.open_account_id == bindparam("account_id")
-)
-# The next seq taken in the insert itself (each row of an executemany sees the ones before).
-_INSERT_EVENT = insert(Event).from_select(
-    ["account_id", "seq", "type", "data", "created_at"],
-    select(
-        bindparam("account_id", type_=String()),
-        func.coalesce(func.max(Event.seq), 0) + 1,
-        bindparam("type", type_=String()),
-        bindparam("data", type_=Text()),
-        bindparam("created_at", type_=UtcDateTime()),
-    ).where(Event.account_id == bindparam("account_id", type_=String())),
-)
+_INSERT_EVENTS = insert(Event)
+
+
+def uses_postgres_statements(connection: Connection) -> bool:
+    """PostgreSQL gets its own two statements per account (usage_debit_postgres); SQLite the
+    Core statements here, one per step (each is a call, not a round trip)."""
+    return connection.dialect.name == "postgresql"
 
 
 def debit_accounts(
@@ -154,135 +159,133 @@ def _debit_account(
     low_balance_level: int,
 ) -> list[AccountDebits]:
     """One account's debits, `parts` being the requests' shares in order."""
-    # PostgreSQL: two statements per account (usage_debit_postgres), read with settings here.
-    postgres = connection.dialect.name == "postgresql"
     references = sorted({debit.reference for debits in parts for debit in debits})
-    seen: dict[str, tuple[int, int, int]] = {}  # reference -> (entry id, amount, balance_after)
-    threshold: int | None = None  # the recharge threshold; None: auto-recharge off
-    if postgres:
-        seen, threshold = usage_debit_postgres.read(connection, account_id, references)
+    if not uses_postgres_statements(connection):
+        posted = _read_posted(connection, account_id, references)
+        plan = money_rules.plan_debits(balance, posted, parts, floor)
+        written = _write(connection, account_id, plan, currency, low_balance_level)
     else:
-        for start in range(0, len(references), 500):
-            chunk = references[start : start + 500]
-            rows = connection.execute(_POSTED, {"account_id": account_id, "references": chunk})
-            for row in rows:
-                seen[row.reference] = (int(row.id), int(row.amount), int(row.balance_after))
-    now = utcnow()
-    new_rows: list[dict[str, Any]] = []
-    made: list[tuple[int, int]] = []  # (amount, balance_after) of each new row
-    ends: list[int] = []  # len(made) after each part: made[ends[k-1]:ends[k]] are part k's
-    pending: dict[str, int] = {}  # reference -> index in new_rows (a repeat within the batch)
-    plans: list[list[tuple[str, Debit, int]]] = []  # ("old" | "new" | "refused", debit, index)
-    for debits in parts:
-        plan: list[tuple[str, Debit, int]] = []
-        for debit in debits:
-            if debit.reference in seen or debit.reference in pending:
-                plan.append(("old", debit, pending.get(debit.reference, -1)))
-                continue
-            new_balance = balance + debit.amount
-            if new_balance < floor:
-                plan.append(("refused", debit, balance))
-                continue
-            pending[debit.reference] = len(new_rows)
-            made.append((debit.amount, new_balance))
-            new_rows.append(
-                {
-                    "account_id": account_id,
-                    "kind": "usage",
-                    "amount": debit.amount,
-                    "balance_after": new_balance,
-                    "description": debit.description[:300],
-                    "reference": debit.reference,
-                    "created_at": now,
-                }
-            )
-            plan.append(("new", debit, len(new_rows) - 1))
-            balance = new_balance
-        plans.append(plan)
-        ends.append(len(made))
-    ids: list[int] = []
-    opened = False
-    if new_rows and postgres:
-        events, crossed = _plan_events(currency, made, ends, threshold, low_balance_level)
-        made_ids, opened = usage_debit_postgres.write(
-            connection, account_id, new_rows, balance, events, crossed, now
-        )
-        ids = [made_ids[row["reference"]] for row in new_rows]
-    elif new_rows:
-        made_ids = {
-            row.reference: int(row.id) for row in connection.execute(_INSERT_ENTRIES, new_rows)
+        state = usage_debit_postgres.read(connection, account_id, references)
+        posted = state.posted
+        plan = money_rules.plan_debits(balance, posted, parts, floor)
+        written = _write_postgres(connection, account_id, plan, currency, state, low_balance_level)
+    return [_answer(decisions, plan, posted, written, currency) for decisions in plan.decisions]
+
+
+def _read_posted(
+    connection: Connection, account_id: str, references: list[str]
+) -> dict[str, Posted]:
+    posted: dict[str, Posted] = {}
+    for start in range(0, len(references), 500):
+        chunk = references[start : start + 500]
+        rows = connection.execute(_POSTED, {"account_id": account_id, "references": chunk})
+        for row in rows:
+            posted[row.reference] = (int(row.id), int(row.amount), int(row.balance_after))
+    return posted
+
+
+def entry_rows(account_id: str, plan: DebitPlan, now: datetime) -> list[dict[str, Any]]:
+    """The ledger rows of the plan's new debits, in order."""
+    return [
+        {
+            "account_id": account_id,
+            "kind": "usage",
+            "amount": debit.amount,
+            "balance_after": after,
+            "description": debit.description[: money_rules.DESCRIPTION_LENGTH],
+            "reference": debit.reference,
+            "created_at": now,
         }
-        ids = [made_ids[row["reference"]] for row in new_rows]
-        settings = connection.execute(
-            _SET_BALANCE, {"account_id": account_id, "balance": balance}
-        ).one()
-        threshold = int(settings.threshold) if settings.enabled else None
-        events, crossed = _plan_events(currency, made, ends, threshold, low_balance_level)
-        opened = crossed and _open_intent(connection, account_id, now)
-        _emit(connection, account_id, events, now)
-    results = []
-    for plan in plans:
-        result = AccountDebits(currency, opened_intent=opened)
-        for how, debit, index in plan:
-            if how == "refused":
-                result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
-            elif how == "new" or index >= 0:
-                amount, after = made[index]
-                result.outcomes.append(Outcome(ids[index], how == "new", amount, after))
-            else:
-                entry_id, amount, after = seen[debit.reference]
-                result.outcomes.append(Outcome(entry_id, False, amount, after))
-        results.append(result)
-    return results
+        for debit, after in plan.made
+    ]
 
 
-def _plan_events(
+def event_rows(events: list[tuple[str, dict[str, Any]]], last_seq: int) -> list[dict[str, Any]]:
+    """The events with the account's next numbers, their data as stored (compact JSON)."""
+    seqs = money_rules.seqs_after(last_seq, len(events))
+    return [
+        {"seq": seq, "type": type_, "data": json.dumps(data, separators=(",", ":"))}
+        for seq, (type_, data) in zip(seqs, events, strict=True)
+    ]
+
+
+def _write(
+    connection: Connection,
+    account_id: str,
+    plan: DebitPlan,
     currency: str,
-    made: list[tuple[int, int]],
-    ends: list[int],
-    threshold: int | None,
     low_balance_level: int,
-) -> tuple[list[tuple[str, str]], bool]:
-    """recharge.after_debits and events.emit, per part: an alert on each downward crossing, then
-    the balance that part left (events as type and JSON data, in order); and whether any debit
-    crossed the recharge threshold, which opens one intent (None: auto-recharge off; then the
-    alerts use the low-balance level)."""
-    level = threshold if threshold is not None else low_balance_level
-    events: list[tuple[str, dict[str, Any]]] = []
-    crossed = False
-    start = 0
-    for end in ends:
-        for amount, after in made[start:end]:
-            before = after - amount
-            if before >= level > after:
-                events.append(("low_balance", {"balance": after, "level": level}))
-            if threshold is not None and before >= threshold > after:
-                crossed = True
-        if end > start:
-            events.append(("balance.updated", {"balance": made[end - 1][1], "currency": currency}))
-        start = end
-    return [(type_, json.dumps(data, separators=(",", ":"))) for type_, data in events], crossed
-
-
-def _open_intent(connection: Connection, account_id: str, now: Any) -> bool:
-    existing = connection.execute(_OPEN_INTENT, {"account_id": account_id}).first()
-    if existing is not None:
-        return False
-    connection.execute(insert(RechargeIntent).values(**new_intent_values(account_id, now)))
-    return True
-
-
-def _emit(connection: Connection, account_id: str, events: list[tuple[str, str]], now: Any) -> None:
-    """events.emit: the next seqs of the account (its row is locked by this transaction)."""
+) -> Written:
+    if not plan.made:
+        return Written([], False)
+    now = utcnow()
+    made_ids = {
+        row.reference: int(row.id)
+        for row in connection.execute(_INSERT_ENTRIES, entry_rows(account_id, plan, now))
+    }
+    state = connection.execute(
+        _SET_BALANCE, {"account_id": account_id, "balance": plan.balance}
+    ).one()
+    threshold = int(state.threshold) if state.enabled else None
+    events, crossed = money_rules.debit_events(plan, currency, threshold, low_balance_level)
+    opened = money_rules.opens_intent(crossed, state.open_intent is not None)
+    if opened:
+        values = money_rules.new_intent_values(new_id("ri"), account_id, now)
+        connection.execute(insert(RechargeIntent).values(**values))
     connection.execute(
-        _INSERT_EVENT,
+        _INSERT_EVENTS,
         [
-            {
-                "account_id": account_id,
-                "type": type_,
-                "data": data,
-                "created_at": now,
-            }
-            for type_, data in events
+            {"account_id": account_id, "created_at": now, **row}
+            for row in event_rows(events, int(state.last_seq))
         ],
     )
+    return Written([made_ids[debit.reference] for debit, _ in plan.made], opened)
+
+
+def _write_postgres(
+    connection: Connection,
+    account_id: str,
+    plan: DebitPlan,
+    currency: str,
+    state: usage_debit_postgres.State,
+    low_balance_level: int,
+) -> Written:
+    if not plan.made:
+        return Written([], False)
+    now = utcnow()
+    events, crossed = money_rules.debit_events(plan, currency, state.threshold, low_balance_level)
+    intent = None
+    if money_rules.opens_intent(crossed, state.intent_open):
+        intent = money_rules.new_intent_values(new_id("ri"), account_id, now)
+    made_ids = usage_debit_postgres.write(
+        connection,
+        account_id,
+        plan.balance,
+        entry_rows(account_id, plan, now),
+        event_rows(events, state.last_seq),
+        intent,
+        now,
+    )
+    return Written([made_ids[debit.reference] for debit, _ in plan.made], intent is not None)
+
+
+def _answer(
+    decisions: list[money_rules.Decision],
+    plan: DebitPlan,
+    posted: dict[str, Posted],
+    written: Written,
+    currency: str,
+) -> AccountDebits:
+    result = AccountDebits(currency, opened_intent=written.opened_intent)
+    for decision in decisions:
+        debit, index = decision.debit, decision.index
+        if decision.how == "refused":
+            result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
+        elif index >= 0:
+            first, after = plan.made[index]  # a repeat within the transaction: the first's
+            created = decision.how == "new"
+            result.outcomes.append(Outcome(written.ids[index], created, first.amount, after))
+        else:
+            entry_id, amount, after = posted[debit.reference]
+            result.outcomes.append(Outcome(entry_id, False, amount, after))
+    return result

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import OperationalError
 
 from credits_server.db import Database
-from credits_server.services.usage_debit import AccountDebits, Debit
+from credits_server.money_rules import Debit
+from credits_server.services.usage_debit import AccountDebits
 
 Wanted = dict[str, list[Debit]]
 Answers = dict[str, AccountDebits]
