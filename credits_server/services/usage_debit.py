@@ -186,13 +186,14 @@ def _read_posted(
 
 def entry_rows(account_id: str, plan: DebitPlan, now: datetime) -> list[dict[str, Any]]:
     """The ledger rows of the plan's new debits, in order."""
+    length = money_rules.DESCRIPTION_LENGTH
     return [
         {
             "account_id": account_id,
             "kind": "usage",
             "amount": debit.amount,
             "balance_after": after,
-            "description": debit.description[: money_rules.DESCRIPTION_LENGTH],
+            "description": debit.description[:length],
             "reference": debit.reference,
             "created_at": now,
         }
@@ -277,14 +278,12 @@ def _answer(
     currency: str,
 ) -> AccountDebits:
     result = AccountDebits(currency, opened_intent=written.opened_intent)
-    for decision in decisions:
-        debit, index = decision.debit, decision.index
-        if decision.how == "refused":
-            result.outcomes.append(Outcome(None, False, debit.amount, index, balance=index))
-        elif index >= 0:
-            first, after = plan.made[index]  # a repeat within the transaction: the first's
-            created = decision.how == "new"
-            result.outcomes.append(Outcome(written.ids[index], created, first.amount, after))
+    for how, debit, at in decisions:
+        if how == "refused":
+            result.outcomes.append(Outcome(None, False, debit.amount, at, balance=at))
+        elif at >= 0:
+            first, after = plan.made[at]  # a repeat within the transaction: the first's
+            result.outcomes.append(Outcome(written.ids[at], how == "new", first.amount, after))
         else:
             entry_id, amount, after = posted[debit.reference]
             result.outcomes.append(Outcome(entry_id, False, amount, after))
