@@ -8,7 +8,8 @@ import asyncio
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from credits_server.services.usage_debit import AccountDebits, Debit
+from credits_server.money_rules import Debit
+from credits_server.services.usage_debit import AccountDebits
 from credits_server.services.usage_queue import Answers, DebitQueue, Wanted
 
 POISON = "acct-poison"
