@@ -1,10 +1,10 @@
 """Account events: written in the same transaction as the change they report (an outbox), read by
 GET /v1/events by polling, so every server process sharing the database streams the same events.
 
-`seq` is the event id a client sees. It is the next after the account's highest
-(money_rules.next_seq), taken while the account row is locked (FOR
-UPDATE on PostgreSQL; SQLite's write lock), so the events of one account commit in `seq` order and
-a reader that has seen N can never later find an event below N appear.
+`seq` is the event id a client sees: the next after the account's highest (money_rules.next_seq),
+taken while the account row is locked (FOR UPDATE on PostgreSQL; SQLite's write lock), so the
+events of one account commit in `seq` order and a reader that has seen N can never later find an
+event below N appear.
 """
 
 from __future__ import annotations
