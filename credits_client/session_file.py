@@ -99,8 +99,3 @@ class SessionFile:
         except FileNotFoundError:
             return False
         return True
-
-
-def forget_session(path: Path | None = None) -> bool:
-    """For `credits-tui logout`: remove the remembered session. True if one was removed."""
-    return SessionFile(path).forget()

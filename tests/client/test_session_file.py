@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from credits_client.api.models import User
-from credits_client.session_file import RememberedSession, SessionFile, forget_session, session_path
+from credits_client.session_file import RememberedSession, SessionFile, session_path
 
 USER = User(id="u1", email="owner@example.com", role="owner", account_id="a1")
 
@@ -51,8 +51,8 @@ def test_unreadable_file_counts_as_none() -> None:
     assert SessionFile().load("https://credits.example.com") is None
 
 
-def test_forget_session_removes_the_file() -> None:
+def test_forget_removes_the_file() -> None:
     SessionFile().save(remembered())
-    assert forget_session() is True
+    assert SessionFile().forget() is True
     assert not session_path().exists()
-    assert forget_session() is False
+    assert SessionFile().forget() is False

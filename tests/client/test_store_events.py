@@ -1,4 +1,4 @@
-"""How each server event changes what the screens show (pure functions of store_events)."""
+"""How each server event changes what the screens show (the pure functions of store.events)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from credits_client.api.models import Account, AutoRecharge, Event
 from credits_client.state import AccountState
-from credits_client.store_events import apply_event, needs_reload
+from credits_client.store.events import apply_event, needs_reload
 
 ACCOUNT = Account(
     id="a1", name="Acme", currency="USD", balance=5000, low_balance=False, low_balance_level=1000

@@ -24,6 +24,24 @@ class PendingAttempt:
     fingerprint: tuple[object, ...]
 
 
+@dataclass(slots=True)
+class PendingAttempts:
+    """The payment and the support request of the person signed in whose outcome is not known."""
+
+    payment: PendingAttempt | None = None
+    support: PendingAttempt | None = None
+
+    def forget_payment(self) -> None:
+        self.payment = None
+
+    def forget_support(self) -> None:
+        self.support = None
+
+    def forget_all(self) -> None:
+        """Someone else signs in, or nobody: their attempts are not to be replayed."""
+        self.payment = self.support = None
+
+
 def attempt_for(pending: PendingAttempt | None, fingerprint: tuple[object, ...]) -> PendingAttempt:
     """The pending attempt again when it asked for the same thing, else a new one with a new key."""
     if pending is not None and pending.fingerprint == fingerprint:

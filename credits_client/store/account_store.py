@@ -1,0 +1,208 @@
+"""AccountStore: the one facade screens use, composed of the store's parts.
+
+Plain Python and asyncio (no Textual): it holds a frozen `AccountState`, replaces it whole on every
+change and calls its subscribers; the app bridges that into a Textual reactive. Screens ask it to
+act; each action is carried out by the part that owns it:
+
+- `holder.StateHolder`: the state, its subscribers, the operations in flight;
+- `link.Link`: every call to the server, the connection state, the offline probe, background tasks;
+- `reads.Reads`: refresh, history pages, and the reloads that follow events and payments;
+- `live.LiveUpdates`: the event stream, applied to the state as it arrives;
+- `session.Session`: sign in and out, the remembered session;
+- `payments.Payments`, `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from credits_client.api.client import CreditsClient, ssl_verify
+from credits_client.session_file import SessionFile
+from credits_client.state import AccountState
+from credits_client.store.attempts import PendingAttempts
+from credits_client.store.auto_recharge import AutoRechargeSettings
+from credits_client.store.holder import StateHolder, Unsubscribe
+from credits_client.store.link import Link
+from credits_client.store.live import LiveUpdates
+from credits_client.store.payments import Payments
+from credits_client.store.reads import Reads
+from credits_client.store.session import ForgottenSession, Session
+from credits_client.store.support import SupportRequests
+
+if TYPE_CHECKING:
+    from credits_client.api.models import (
+        AutoRecharge,
+        AutoRechargeUpdate,
+        CardInput,
+        Event,
+        PaymentMethod,
+        SupportRequest,
+        Topup,
+    )
+    from credits_client.config import Settings
+
+# What a remembered session made on the embedded server is filed under (its socket path varies).
+EMBEDDED_SERVER_KEY = "embedded"
+# How long `connect` waits for the embedded server to start (normally a second or two). A server
+# named by api_url gets no such wait: it answers within the client's retries or is down.
+EMBEDDED_SERVER_START_WAIT = 30.0
+
+
+class AccountStore:
+    """State and actions of one signed-in person; every public coroutine may raise the typed errors
+    of `credits_client.api.errors` (ApiError and subclasses, ServerUnreachable)."""
+
+    def __init__(
+        self,
+        client: CreditsClient,
+        *,
+        server_key: str,
+        api_url: str = "",
+        session_file: SessionFile | None = None,
+        connect_timeout: float = 30.0,
+        poll_interval: float = 1.0,
+        reconnect_delay: float = 1.0,
+    ) -> None:
+        self.client = client
+        holder = self._holder = StateHolder(AccountState(api_url=api_url))
+        # A part reacts to a lost session or a server back online through these, which reach
+        # parts built after it.
+        link = self._link = Link(
+            client,
+            holder,
+            reconnect_delay=reconnect_delay,
+            session_lost=lambda: self._session.lost(),
+            back_online=lambda: self._live.back_online(),
+        )
+        reads = self._reads = Reads(client, holder, link)
+        self._live = LiveUpdates(
+            client,
+            holder,
+            link,
+            reads,
+            reconnect_delay=reconnect_delay,
+            session_lost=lambda: self._session.lost(),
+        )
+        attempts = PendingAttempts()
+        self._session = Session(
+            client,
+            holder,
+            link,
+            reads=reads,
+            live=self._live,
+            attempts=attempts,
+            server_key=server_key,
+            session_file=session_file or SessionFile(),
+            connect_timeout=connect_timeout,
+        )
+        self._payments = Payments(
+            client, holder, link, reads=reads, attempts=attempts, poll_interval=poll_interval
+        )
+        self._auto_recharge = AutoRechargeSettings(client, holder, link, reads=reads)
+        self._support = SupportRequests(client, holder, link, attempts=attempts)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, base_url: str | None = None, uds: str | None = None
+    ) -> AccountStore:
+        """The store for `settings`; `base_url`/`uds` name the embedded server (api_url "")."""
+        url = base_url if base_url is not None else settings.api_url
+        tls = uds is None and url.startswith("https://")
+        client = CreditsClient(
+            url,
+            uds=uds,
+            timeout=settings.timeout,
+            verify=ssl_verify(settings.verify, settings.ca_bundle) if tls else False,
+        )
+        return cls(
+            client,
+            server_key=settings.api_url or EMBEDDED_SERVER_KEY,
+            api_url=settings.api_url or "local server",
+            connect_timeout=0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT,
+        )
+
+    # --- observing -----------------------------------------------------------------------------
+    @property
+    def state(self) -> AccountState:
+        """The current snapshot, replaced whole on every change."""
+        return self._holder.state
+
+    def subscribe(self, callback: Callable[[AccountState], None]) -> Unsubscribe:
+        """Call `callback(state)` after every change; returns the function that stops it."""
+        return self._holder.subscribe(callback)
+
+    def subscribe_events(self, callback: Callable[[Event], None]) -> Unsubscribe:
+        """Call `callback(event)` for each server event, after the state has absorbed it."""
+        return self._holder.subscribe_events(callback)
+
+    # --- the session ---------------------------------------------------------------------------
+    async def connect(self) -> None:
+        """Wait for the server, then resume a remembered session; "offline" instead of raising."""
+        await self._session.connect()
+
+    async def login(self, email: str, password: str, *, remember: bool) -> None:
+        """Sign in. After a session expired, the same account keeps everything (drafts included)."""
+        await self._session.login(email, password, remember=remember)
+
+    async def logout(self) -> None:
+        """Sign out here and on the server (best effort) and forget any remembered session."""
+        await self._session.logout()
+
+    async def forget_remembered_session(self, *, server_wait: float = 0.0) -> ForgottenSession:
+        """For `credits-tui logout`: revoke the remembered token if possible, remove the file."""
+        return await self._session.forget_remembered_session(server_wait=server_wait)
+
+    # --- reading -------------------------------------------------------------------------------
+    async def refresh(self) -> None:
+        """Reload account, top-up options, cards, auto-recharge, support requests, first page."""
+        await self._reads.refresh()
+
+    async def load_more_transactions(self, kind: str | None = None) -> None:
+        """Next page of history; a different `kind` (None = all) starts over with that filter."""
+        await self._reads.load_more_transactions(kind)
+
+    # --- paying --------------------------------------------------------------------------------
+    async def top_up(
+        self,
+        amount: int,
+        *,
+        payment_method_id: str | None = None,
+        card: CardInput | None = None,
+        save_card: bool = False,
+    ) -> Topup:
+        """Pay, once per attempt however often it is sent; a decline is a "failed" Topup."""
+        return await self._payments.top_up(
+            amount, payment_method_id=payment_method_id, card=card, save_card=save_card
+        )
+
+    async def wait_for_topup(self, topup_id: str) -> Topup:
+        """Poll a top-up that needs 3-D Secure (or is processing) until it succeeds or fails."""
+        return await self._payments.wait_for_topup(topup_id)
+
+    async def add_payment_method(self, card: CardInput) -> PaymentMethod:
+        """Save a card (the server keeps only the gateway's token, brand, last4 and expiry)."""
+        return await self._payments.add_payment_method(card)
+
+    async def set_default_payment_method(self, method_id: str) -> None:
+        await self._payments.set_default_payment_method(method_id)
+
+    async def remove_payment_method(self, method_id: str) -> None:
+        await self._payments.remove_payment_method(method_id)
+
+    # --- auto-recharge and support ---------------------------------------------------------------
+    def edit_auto_recharge(self, update: AutoRechargeUpdate | None) -> None:
+        """Keep (or with None, drop) the unsaved edit; it survives a 401 and a reload."""
+        self._auto_recharge.edit(update)
+
+    async def save_auto_recharge(self, update: AutoRechargeUpdate) -> AutoRecharge:
+        """Save with the ETag read last. On Conflict the server's values are loaded, then raised."""
+        return await self._auto_recharge.save(update)
+
+    async def request_support(self, amount: int, message: str, contact: str) -> SupportRequest:
+        """File a request, once however often it is sent."""
+        return await self._support.request(amount, message, contact)
+
+    async def close(self) -> None:
+        """Stop background work and close the connection pool; nothing starts after this."""
+        await self._link.close()
