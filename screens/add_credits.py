@@ -10,7 +10,7 @@ from textual.widgets import Button, Header, Input, Label, Static
 
 from credits_client.state import AccountState
 from credits_core.money import format_money, parse_money
-from screens.base import AccountScreen, credits_app
+from screens.base import AccountScreen
 from screens.format import clean
 from widgets.amount_grid import AmountGrid
 from widgets.key_footer import KeyFooter
@@ -129,4 +129,4 @@ class AddCreditsScreen(AccountScreen):
     def _proceed(self, amount: int) -> None:
         from screens.payment import PaymentScreen
 
-        credits_app(self.app).push_screen(PaymentScreen(amount))
+        self.app.push_screen(PaymentScreen(amount))

@@ -6,23 +6,23 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App
-from textual.reactive import Reactive
-from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
+from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from credits_client.state import AccountState
 from screens.confirm import ConfirmScreen
+from screens.host import AccountHost
 from screens.messages import describe_error
+from widgets.textual_hooks.quiet_focus import QuietFocusScreen
 
 if TYPE_CHECKING:
     from credits_client.store import AccountStore
-    from tui.app import CreditsApp
 
 
-def credits_app(app: App[Any]) -> CreditsApp:
-    return cast("CreditsApp", app)
+def credits_app(app: App[Any]) -> AccountHost:
+    """`app` as the screens see it; the app shell checks that its app satisfies AccountHost."""
+    return cast("AccountHost", app)
 
 
 def show_text(widget: Static, text: str) -> None:
@@ -32,17 +32,13 @@ def show_text(widget: Static, text: str) -> None:
         widget.update(text)
 
 
-class AccountScreen(Screen[Any]):
+class AccountScreen(QuietFocusScreen[Any]):
     """A full screen that re-renders from every new AccountState; never keeps its own copy.
 
     Only the active screen renders: a screen below it would otherwise redraw on every change
     (a slider step is a new draft) and Textual forwards a background screen's dirty regions to
     the top one. A screen that comes back to the top renders once, if the state moved meanwhile.
     """
-
-    # Focus styles are per widget (Textual updates them on focus and blur), so a focus change
-    # need not repaint the whole screen, which Screen.focused (repaint=True) would do.
-    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     @property
     def state(self) -> AccountState:
@@ -109,20 +105,3 @@ class AccountScreen(Screen[Any]):
         """Tell the user what went wrong; screens override this for inline messages."""
         title, message = describe_error(error)
         self.notify(message, title=title, severity="error", markup=False)
-
-
-class AccountModal(ModalScreen[Any]):
-    """A modal over an account screen, with the same accessors and error path."""
-
-    @property
-    def state(self) -> AccountState:
-        return credits_app(self.app).account_state
-
-    @property
-    def store(self) -> AccountStore:
-        return credits_app(self.app).store
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            title, message = describe_error(event.worker.error)
-            self.notify(message, title=title, severity="error", markup=False)

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.driver import Driver
-from textual.drivers.linux_driver import LinuxDriver
 from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -20,31 +18,15 @@ from credits_client.state import AccountState
 from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
 from screens.messages import describe_error, describe_event
+from tui import screen_loaders
 from tui.commands import ScreenCommands
-from tui.shown_rows import ShownRows, sparing_driver
+from widgets.textual_hooks.crash_report import CrashReportApp
+from widgets.textual_hooks.shown_rows import ShownRows, sparing_driver
 
 if TYPE_CHECKING:
     from credits_client.api.models import Event
     from credits_client.store import AccountStore
-
-
-def screen_factories() -> dict[str, Callable[[], Screen[Any]]]:
-    """The screens a key or the command palette can open, by name."""
-    from screens.add_credits import AddCreditsScreen
-    from screens.auto_recharge import AutoRechargeScreen
-    from screens.dashboard import DashboardScreen
-    from screens.help import HelpScreen
-    from screens.support import SupportScreen
-    from screens.transactions import TransactionsScreen
-
-    return {
-        "dashboard": DashboardScreen,
-        "add_credits": AddCreditsScreen,
-        "auto_recharge": AutoRechargeScreen,
-        "transactions": TransactionsScreen,
-        "support": SupportScreen,
-        "help": HelpScreen,
-    }
+    from screens.host import AccountHost
 
 
 StoreOpener = Callable[[], Awaitable["AccountStore"]]
@@ -58,7 +40,7 @@ class StartupError(Exception):
         self.exit_code = exit_code
 
 
-class CreditsApp(App[None]):
+class CreditsApp(CrashReportApp[None]):
     """Holds the store and its latest state; screens watch `account_state` and render it."""
 
     # The first screen's styles load with the app's: see LoginScreen. A full path: Textual reads
@@ -71,6 +53,15 @@ class CreditsApp(App[None]):
     .-warning { color: $text-warning; }
     """
     COMMANDS = App.COMMANDS | {ScreenCommands}
+    # The screens a key or the command palette opens by name (`open_screen`), in palette order.
+    SCREENS: ClassVar[dict[str, Callable[[], Screen[Any]]]] = {
+        "dashboard": screen_loaders.dashboard,
+        "add_credits": screen_loaders.add_credits,
+        "auto_recharge": screen_loaders.auto_recharge,
+        "transactions": screen_loaders.transactions,
+        "support": screen_loaders.support,
+        "help": screen_loaders.help_keys,
+    }
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
         Binding("ctrl+l", "redraw", "Redraw the screen", show=False, id="app.redraw"),
@@ -89,7 +80,7 @@ class CreditsApp(App[None]):
     ) -> None:
         # Rows of the terminal as last drawn, so full repaints send only what changed.
         self.shown_rows = ShownRows()
-        super().__init__(driver_class=self._terminal_driver())
+        super().__init__(driver_class=sparing_driver(self.get_driver_class(), self.shown_rows))
         self.email = email  # prefilled on the sign-in screen (the `email` setting)
         # A store, or a coroutine function that opens one once the login screen is painted: the
         # CLI passes the latter, so settings, httpx and the embedded server cost no start-up time.
@@ -105,27 +96,10 @@ class CreditsApp(App[None]):
         self.startup_error: StartupError | None = None
         self._unsubscribe_events: Callable[[], None] = lambda: None
 
-    def _terminal_driver(self) -> type[Driver]:
-        driver_class = self.get_driver_class()
-        if issubclass(driver_class, LinuxDriver):  # Textual's own terminal driver
-            return sparing_driver(driver_class, self.shown_rows)
-        return driver_class
-
     def action_redraw(self) -> None:
         """Send the whole screen again, for a terminal that lost or garbled what it showed."""
         self.shown_rows.forget()
         self.screen.refresh()
-
-    def _fatal_error(self) -> None:
-        # Textual prints a crash's traceback with every frame's local variables, which could put
-        # a typed password or card number on the screen (and into an SSH session's scrollback).
-        # Textual has no public switch for it, so this one hook is overridden: the same report,
-        # without locals, through the public `panic`.
-        import rich
-        from rich.traceback import Traceback
-
-        self.bell()
-        self.panic(Traceback(show_locals=False, width=None, suppress=[rich]))
 
     @property
     def store(self) -> AccountStore:
@@ -201,7 +175,7 @@ class CreditsApp(App[None]):
             self._back_to_login()
 
     def _signed_in(self, _result: object) -> None:
-        self.push_screen(screen_factories()["dashboard"]())
+        self.push_screen(self.SCREENS["dashboard"]())
 
     def _back_to_login(self) -> None:
         while len(self.screen_stack) > 1:
@@ -209,17 +183,20 @@ class CreditsApp(App[None]):
         self.push_screen(LoginScreen(), self._signed_in)
 
     def open_screen(self, name: str) -> None:
-        """Open a screen by name (keys and the command palette), once signed in."""
+        """Open a screen by its name in SCREENS (keys and the command palette), once signed in.
+
+        A fresh screen each time, rather than Textual's `push_screen(name)`: that keeps one
+        screen per name alive once closed, with what was typed into it, even past a sign-out.
+        """
         if not self.account_state.signed_in:
             self.notify("Sign in first.", severity="warning")
             return
         if name == "dashboard":
             self.go_home()
             return
-        factory = screen_factories()[name]
-        if type(self.screen) is factory:
-            return
-        self.push_screen(factory())
+        screen = self.SCREENS[name]()
+        if type(screen) is not type(self.screen):  # the same screen on top: nothing to open
+            self.push_screen(screen)
 
     def go_home(self, *, ask: bool = True) -> None:
         """Back to the dashboard, asking first if a screen above it would lose typed work."""
@@ -267,3 +244,8 @@ def create_app(
             # A typo in the config must not stop the app: say so once it is on screen.
             app.startup_notices.append(f"Unknown theme {theme!r}; using the default.")
     return app
+
+
+if TYPE_CHECKING:
+    # Screens reach the app through AccountHost: mypy checks here that the app is one.
+    _APP_IS_A_HOST: type[AccountHost] = CreditsApp

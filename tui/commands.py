@@ -1,4 +1,4 @@
-"""Command palette entries: one per screen, plus signing out."""
+"""Command palette entries: one per screen of the app's SCREENS, plus signing out."""
 
 from __future__ import annotations
 
@@ -8,27 +8,28 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-# (palette text, help line, screen name) in the order people need them.
-SCREEN_COMMANDS = (
-    ("Dashboard", "Balance, auto-recharge summary and recent activity", "dashboard"),
-    ("Add credits", "Top up the balance with a card", "add_credits"),
-    ("Auto-recharge", "Turn auto-recharge on or off, set threshold and amount", "auto_recharge"),
-    ("Transactions", "Every top-up, recharge and usage charge", "transactions"),
-    ("Support request", "Ask for a top-up larger than the card limit", "support"),
-    ("Help", "Every key of every screen", "help"),
-)
+from screens.base import credits_app
+
+# Each screen's palette text and help line, by its name in SCREENS.
+SCREEN_COMMANDS = {
+    "dashboard": ("Dashboard", "Balance, auto-recharge summary and recent activity"),
+    "add_credits": ("Add credits", "Top up the balance with a card"),
+    "auto_recharge": ("Auto-recharge", "Turn auto-recharge on or off, set threshold and amount"),
+    "transactions": ("Transactions", "Every top-up, recharge and usage charge"),
+    "support": ("Support request", "Ask for a top-up larger than the card limit"),
+    "help": ("Help", "Every key of every screen"),
+}
 
 
 class ScreenCommands(Provider):
     """Open any screen from ctrl+p; the app refuses politely before sign-in."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        app: Any = self.app
+        host = credits_app(self.app)
         commands: list[tuple[str, str, Callable[[], Any]]] = [
-            (title, help_text, partial(app.open_screen, name))
-            for title, help_text, name in SCREEN_COMMANDS
+            (*SCREEN_COMMANDS[name], partial(host.open_screen, name)) for name in self.app.SCREENS
         ]
-        commands.append(("Sign out", "End this session on this computer", app.sign_out))
+        commands.append(("Sign out", "End this session on this computer", host.sign_out))
         return commands
 
     async def discover(self) -> Hits:

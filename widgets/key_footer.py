@@ -1,31 +1,12 @@
-"""A Footer that redraws only when the keys it shows change: over SSH, every repaint is bytes."""
+"""The footer of every screen: its keys, redrawn only when they change (see textual_hooks)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from textual.screen import Screen
-from textual.widgets import Footer
-
-KeySignature = tuple[tuple[object, ...], ...]
+from widgets.textual_hooks.quiet_footer import QuietFooter
 
 
-def keys_on_show(screen: Screen[Any]) -> KeySignature:
-    """What the footer would draw from: each active binding, its text and whether it is enabled."""
-    signature = []
-    for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items():
-        text = (binding.action, binding.description, binding.key_display, binding.group)
-        signature.append((key, *text, binding.show, enabled, tooltip))
-    return tuple(signature)
-
-
-class KeyFooter(Footer):
-    """Textual's Footer, minus the redraw when nothing it shows changed.
-
-    The stock Footer recomposes on every bindings update, which Textual sends on each focus
-    change and each `refresh_bindings`: a whole footer line (about 900 bytes at 80 columns) even
-    when tab moves between two inputs with the same keys.
-    """
+class KeyFooter(QuietFooter):
+    """Textual's Footer, redrawn only when the keys it shows change."""
 
     # A compact Footer puts a group's label (the slider's "Jump") flush against the next key.
     DEFAULT_CSS = """
@@ -33,18 +14,3 @@ class KeyFooter(Footer):
         margin-right: 1;
     }
     """
-
-    _keys_scheduled: KeySignature | None = None
-
-    def bindings_changed(self, screen: Screen[Any]) -> None:
-        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
-            super().bindings_changed(screen)  # not drawn now: Footer just takes note
-            return
-        keys = keys_on_show(screen)
-        # Footer recomposes after the next refresh and reads the bindings then, so one recompose
-        # per distinct set of keys is enough. At start-up a screen announces its bindings several
-        # times before the first recompose has run; each used to queue another (5 at sign-in).
-        if keys == self._keys_scheduled:
-            return
-        self._keys_scheduled = keys
-        super().bindings_changed(screen)

@@ -1,7 +1,8 @@
 """ctrl+l repairs a terminal that shows something the app did not draw.
 
-The app does not resend screen rows the terminal already shows (tui/shown_rows.py), so a row
-garbled behind its back (line noise, a stray write to the tty) stays until that row changes.
+The app does not resend screen rows the terminal already shows
+(widgets/textual_hooks/shown_rows.py), so a row garbled behind its back (line noise, a stray write
+to the tty) stays until that row changes.
 ctrl+l sends the whole screen again.
 """
 

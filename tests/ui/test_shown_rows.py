@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pyte
 
-from tui.shown_rows import ShownRows
+from widgets.textual_hooks.shown_rows import ShownRows
 
 WIDTH, HEIGHT = 20, 4
 

@@ -10,6 +10,10 @@ Textual writes a full repaint as one string: for each row, a move to its first c
 row's cells (each row carries its own colours and ends reset), rows joined by newlines, then a
 move to where the cursor belongs. Anything else (partial updates, modes) passes through, and
 forgets the rows it draws on.
+
+The hook: the app's driver is a subclass of Textual's `LinuxDriver` (given to the app as
+`App(driver_class=...)`) whose `write` filters what Textual sends, relying on that undocumented
+shape of a full repaint.
 """
 
 from __future__ import annotations
@@ -80,7 +84,12 @@ class ShownRows:
 
 
 def sparing_driver(driver_class: type[Driver], shown: ShownRows) -> type[Driver]:
-    """`driver_class` writing through `shown`: full repaints lose the rows already on screen."""
+    """`driver_class` writing through `shown` (full repaints lose the rows already on screen) if
+    it is Textual's terminal driver; any other (the headless driver of tests) as it is."""
+    from textual.drivers.linux_driver import LinuxDriver
+
+    if not issubclass(driver_class, LinuxDriver):
+        return driver_class
 
     class SparingDriver(driver_class):  # type: ignore[valid-type, misc]
         def write(self, data: str) -> None:
