@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from tests.support.live_server import LiveServer
 from tests.ui.conftest import MakeApp
 from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
+from tui.commands import SCREEN_COMMANDS
 
 
 async def test_server_text_is_never_markup(make_app: MakeApp, live_server: LiveServer) -> None:
@@ -44,26 +45,18 @@ async def test_server_text_is_never_markup(make_app: MakeApp, live_server: LiveS
 async def test_command_palette_opens_each_screen(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.auto_recharge import AutoRechargeScreen
-    from screens.dashboard import DashboardScreen
-    from screens.help import HelpScreen
-    from screens.transactions import TransactionsScreen
-
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
+    names = [name for name in app.SCREENS if name != "dashboard"] + ["dashboard"]
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        for words, screen in (
-            ("auto", AutoRechargeScreen),
-            ("trans", TransactionsScreen),
-            ("help", HelpScreen),
-            ("dash", DashboardScreen),
-        ):
+        for name in names:
+            expected = type(app.SCREENS[name]())
             await pilot.press("ctrl+p")
-            await type_text(pilot, words)
+            await type_text(pilot, SCREEN_COMMANDS[name][0])
             await settle(pilot)
             await pilot.press("enter")
-            await wait_for(pilot, lambda screen=screen: isinstance(app.screen, screen))
+            await wait_for(pilot, lambda expected=expected: type(app.screen) is expected)
             await settle(pilot)
         assert [type(s).__name__ for s in app.screen_stack][-1] == "DashboardScreen"
 

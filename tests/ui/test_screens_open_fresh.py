@@ -1,0 +1,40 @@
+"""A screen opened again starts afresh: nothing typed into it before is still there."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, TextArea
+
+from tests.support.live_server import LiveServer
+from tests.ui.conftest import MakeApp
+from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
+
+
+async def test_a_support_request_left_unsent_is_gone_when_support_opens_again(
+    make_app: MakeApp, live_server: LiveServer
+) -> None:
+    from screens.confirm import ConfirmScreen
+    from screens.dashboard import DashboardScreen
+    from screens.support import SupportScreen
+
+    owner = live_server.make_owner(balance=1000)
+    app = make_app(signed_in_as=owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await settle(pilot)
+        await type_text(pilot, "5000")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "please call")
+        assert app.screen.query_one("#support-message", TextArea).text == "please call"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await settle(pilot)
+
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await settle(pilot)
+        assert app.screen.query_one("#support-amount", Input).value == ""
+        assert app.screen.query_one("#support-message", TextArea).text == ""
