@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.live_server import free_port
+from tests.support.ports import free_port
 
 # Far below the 30 s the embedded server is given, far above the client's retries (~2 s).
 GIVE_UP_WITHIN = 15.0

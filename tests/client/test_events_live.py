@@ -13,7 +13,7 @@ import httpx
 from credits_client.api.client import CreditsClient
 from credits_client.api.models import Event
 from tests.client.conftest import FAST_RETRIES, StoreFactory, until
-from tests.client.faults import Action, FaultyLink, held
+from tests.support.faults import Action, FaultyLink, held
 from tests.support.live_server import LiveServer, Owner
 
 

@@ -13,7 +13,7 @@ from credits_client.api.errors import Conflict, ServerUnreachable, SessionExpire
 from credits_client.api.models import AutoRechargeUpdate
 from credits_client.session_file import SessionFile
 from tests.client.conftest import FAST_RETRIES, StoreFactory
-from tests.client.faults import FaultyLink, answer_with, lose_answer, unavailable
+from tests.support.faults import FaultyLink, answer_with, lose_answer, unavailable
 from tests.support.live_server import LiveServer, Owner
 
 

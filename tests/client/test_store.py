@@ -18,7 +18,7 @@ from credits_client.session_file import SessionFile
 from credits_client.state import AccountState
 from credits_client.store import AccountStore
 from tests.client.conftest import StoreFactory, until
-from tests.client.faults import FaultyLink, held
+from tests.support.faults import FaultyLink, held
 from tests.support.live_server import LiveServer, Owner, ServerProcess
 from tests.support.live_server import credits_server_executable as server_command
 

@@ -16,7 +16,8 @@ from pydantic import SecretStr
 
 from credits_client.api.models import User
 from credits_client.session_file import RememberedSession, SessionFile, session_path
-from tests.support.live_server import LiveServer, Owner, free_port
+from tests.support.live_server import LiveServer, Owner
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,7 @@ _CLOSE_RIGHT_AFTER_GOING_OFFLINE = """
     import sys
     from pathlib import Path
 
-    from tests.client.faults import FaultyLink
+    from tests.support.faults import FaultyLink
     from credits_client.api.client import CreditsClient
     from credits_client.api.logs import configure_logging
     from credits_client.session_file import SessionFile
@@ -78,7 +79,7 @@ _SIGN_IN_LOST_AFTER_CLOSE = """
 
     import httpx
 
-    from tests.client.faults import FaultyLink
+    from tests.support.faults import FaultyLink
     from credits_client.api.client import CreditsClient
     from credits_client.api.logs import configure_logging
     from credits_client.api.errors import ServerUnreachable

@@ -7,7 +7,7 @@ import pytest
 
 from credits_client.api.errors import ServerUnreachable
 from tests.client.conftest import FAST_RETRIES, StoreFactory
-from tests.client.faults import FaultyLink, lose_answer
+from tests.support.faults import FaultyLink, lose_answer
 from tests.support.live_server import LiveServer, Owner
 from tests.support.support_requests import support_rows
 

@@ -7,7 +7,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.terminal import TmuxTerminal
+from tests.support.wait import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -73,12 +73,12 @@ class Home:
         return found
 
     def wait_until_no_server(self, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.server_processes():
-                return
-            time.sleep(0.05)  # a poll interval while waiting for a condition
-        raise AssertionError(f"server processes left behind: {self.server_processes()}")
+        try:
+            wait_for(lambda: not self.server_processes(), within=timeout)
+        except AssertionError:
+            raise AssertionError(
+                f"server processes left behind: {self.server_processes()}"
+            ) from None
 
 
 @pytest.fixture

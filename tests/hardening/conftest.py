@@ -1,8 +1,10 @@
-"""Helpers for the hardening tests: every error must be a problem document, never a 500."""
+"""Helpers for the hardening tests: every error must be a problem document, never a 500; a
+server of its own where the card-testing limits are the defaults."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -28,3 +30,11 @@ async def client(live_server: LiveServer, owner: Owner) -> AsyncIterator[httpx.A
         base_url=live_server.url, headers=owner.headers, timeout=30
     ) as client:
         yield client
+
+
+@pytest.fixture
+def limited_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A server of its own with the default limit (the session's allows many top-ups)."""
+    server = LiveServer(tmp_path / "limited")
+    with server.running():
+        yield server

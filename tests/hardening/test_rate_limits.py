@@ -4,11 +4,9 @@ tests/server/test_basics.py); and the body size limit is a setting."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.hardening.conftest import assert_problem
 from tests.support.live_server import LiveServer, start_server
@@ -16,21 +14,13 @@ from tests.support.live_server import LiveServer, start_server
 DECLINED_CARD = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of its own with the default limit (the session's allows many top-ups)."""
-    server = LiveServer(tmp_path / "limited")
-    with server.running():
-        yield server
-
-
 async def test_the_eleventh_topup_in_a_minute_is_refused_with_retry_after(
-    live_server: LiveServer,
+    limited_server: LiveServer,
 ) -> None:
-    owner = live_server.make_owner(balance=5000)
-    other = live_server.make_owner(balance=0)
+    owner = limited_server.make_owner(balance=5000)
+    other = limited_server.make_owner(balance=0)
     keys = [uuid.uuid4().hex for _ in range(11)]
-    async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as client:
+    async with httpx.AsyncClient(base_url=limited_server.url, headers=owner.headers) as client:
         answers = []
         for number, key in enumerate(keys):
             # A card tester's mix: one-off cards that decline, and the saved card.
@@ -53,10 +43,10 @@ async def test_the_eleventh_topup_in_a_minute_is_refused_with_retry_after(
     assert 1 <= int(answers[10].headers["retry-after"]) <= 60
     # A replay of an earlier key charges nothing new, so it still answers its first result.
     assert (replay.status_code, replay.json()["id"]) == (200, answers[0].json()["id"])
-    assert live_server.charge_count(owner.account_id) == 10
-    assert live_server.balance(owner.account_id) == 5000 + 5 * 1000
+    assert limited_server.charge_count(owner.account_id) == 10
+    assert limited_server.balance(owner.account_id) == 5000 + 5 * 1000
     # The limit is per account: another account pays as usual.
-    async with httpx.AsyncClient(base_url=live_server.url, headers=other.headers) as theirs:
+    async with httpx.AsyncClient(base_url=limited_server.url, headers=other.headers) as theirs:
         paid = await theirs.post(
             "/v1/topups",
             json={"amount": 1000, "payment_method_id": other.payment_method_id},

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import update
 
-from tests.support.engine import make_api_key, post_usage, usage, wait_for
+from tests.support.engine import make_api_key, post_usage, usage
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for
 
 CACHE_SECONDS = 5.0  # credits_server.settings.Settings.api_key_cache_seconds
 
@@ -37,7 +38,7 @@ def test_a_revoked_key_stops_debiting_within_the_cache_time(engine_server: LiveS
         answers.append(post_usage(engine_server, key, usage(owner.account_id, 1)).status_code)
         return answers[-1] == 401
 
-    wait_for(refused, timeout=CACHE_SECONDS + 3, what="the revoked key refused")
+    wait_for(refused, within=CACHE_SECONDS + 3, what="the revoked key refused")
     # Until then a debit could still land (at most the cache time); after it, none does.
     accepted = answers.count(201)
     assert set(answers) <= {201, 401}

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.support.live_server import credits_server_executable
+from tests.support.wait import wait_for
 
 
 def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -99,14 +99,16 @@ def test_create_user_reads_the_password_from_stdin_and_can_sign_in(tmp_path: Pat
     try:
         transport = httpx.HTTPTransport(uds=str(socket_path))
         with httpx.Client(transport=transport, base_url="http://credits") as client:
-            deadline = time.monotonic() + 30
-            while True:
+
+            def started() -> bool:
                 try:
-                    info = client.get("/v1/server-info")
-                    break
+                    client.get("/v1/server-info")
                 except httpx.TransportError:
-                    assert time.monotonic() < deadline, "the server did not start"
-                    time.sleep(0.05)
+                    return False
+                return True
+
+            wait_for(started, within=30, what="the server started")
+            info = client.get("/v1/server-info")
             assert info.json()["demo"] == {"email": "demo@example.com", "password": "demo-password"}
             ops = client.post(
                 "/v1/sessions", json={"email": "ops@acme.test", "password": "a long password"}

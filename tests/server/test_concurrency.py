@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from credits_client.api.models import Page, Topup
 from tests.support.live_server import LiveServer, Owner
+from tests.support.wait import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -23,14 +23,6 @@ def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     with server.running():
         yield server
-
-
-def wait_for(condition: object, timeout: float = 20.0) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 async def test_fifty_overlapping_duplicates_wait_for_the_first(slow_server: LiveServer) -> None:

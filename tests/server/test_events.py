@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support.engine import (
-    EventLog,
-    collect_events,
-    enable_auto_recharge,
-    post_usage,
-    usage,
-    wait_for_async,
-)
+from tests.support.engine import EventLog, collect_events, enable_auto_recharge, post_usage, usage
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for_async
 
 
 def types_of(log: EventLog) -> list[str]:

@@ -29,10 +29,10 @@ from tests.support.engine import (
     no_open_intent,
     recharge_entries,
     usage,
-    wait_for_async,
 )
 from tests.support.live_server import STARTUP_TIMEOUT, LedgerRow, LiveServer
 from tests.support.postgres import drop_database, private_database_url
+from tests.support.wait import wait_for_async
 
 THRESHOLD = 1000
 RECHARGE = 2500

@@ -15,9 +15,9 @@ from tests.support.engine import (
     post_usage,
     recharge_entries,
     usage,
-    wait_for,
 )
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for
 
 DECLINES_EVERY_CHARGE = "4000000000000341"
 

@@ -23,10 +23,9 @@ from tests.support.engine import (
     recharge_entries,
     stop_engine_server,
     usage,
-    wait_for,
-    wait_for_async,
 )
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for, wait_for_async
 
 
 async def test_two_processes_share_the_work_and_the_events(tmp_path: Path) -> None:

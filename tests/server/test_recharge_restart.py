@@ -20,9 +20,9 @@ from tests.support.engine import (
     recharge_entries,
     stop_engine_server,
     usage,
-    wait_for,
 )
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for
 
 SLOW_CHARGE = {"CREDITS_SERVER_SANDBOX_CHARGE_DELAY_MS": "120000"}
 SLOW_ANSWER = {"CREDITS_SERVER_SANDBOX_ANSWER_DELAY_MS": "120000"}

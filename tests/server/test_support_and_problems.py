@@ -7,9 +7,9 @@ import json
 import httpx
 
 from credits_client.api.models import Page, Problem, SupportRequest
-from tests.support.engine import wait_for
 from tests.support.live_server import LiveServer, Owner
 from tests.support.support_requests import support_rows
+from tests.support.wait import wait_for
 
 
 async def test_a_support_request_is_listed_for_its_account_only(
@@ -83,7 +83,7 @@ async def test_one_json_log_line_per_request_with_its_request_id(
         return [line for line in lines if line.get("request_id") == request_id]
 
     # The line is written once the response has been sent, so it may trail the answer a little.
-    wait_for(lambda: bool(logged()), timeout=10, what="the request's log line")
+    wait_for(lambda: bool(logged()), within=10, what="the request's log line")
     mine = logged()
     assert len(mine) == 1
     assert mine[0]["path"] == "/v1/account"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.support.engine import collect_events, post_usage, usage, wait_for_async
+from tests.support.engine import collect_events, post_usage, usage
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for_async
 
 
 async def test_a_batch_crossing_the_low_level_alerts_once_then_shows_the_balance(

@@ -8,8 +8,9 @@ from collections import Counter
 
 import httpx
 
-from tests.support.engine import collect_events, usage, wait_for_async
+from tests.support.engine import collect_events, usage
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for_async
 
 
 async def send_all(

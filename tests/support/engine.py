@@ -3,8 +3,8 @@
 ``engine_server`` (session scope): a `LiveServer` (see tests/support/live_server.py) whose
 recharge backoff, worker poll, lease and event poll are a few tens of milliseconds, so retries and
 take-overs happen within a test. ``api_key``: a key for POST /v1/usage on it.
-Helpers: ``wait_for`` (a condition, with a deadline; never a fixed sleep), ``post_usage``,
-``enable_auto_recharge``, ``recharge_entries``, ``intents``, ``collect_events``.
+Helpers: ``post_usage``, ``enable_auto_recharge``, ``recharge_entries``, ``intents``,
+``collect_events`` (waiting for a condition: tests/support/wait.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import asyncio
 import contextlib
 import json
 import secrets
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,20 +77,6 @@ def make_api_key(server: LiveServer) -> str:
 @pytest.fixture(scope="session")
 def api_key(engine_server: LiveServer) -> str:
     return make_api_key(engine_server)
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"not met in {timeout}s: {what}"
-        time.sleep(0.02)
-
-
-async def wait_for_async(condition: Callable[[], bool], within: float = 20.0) -> None:
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 def usage(account_id: str, amount: int, reference: str | None = None) -> dict[str, Any]:

@@ -45,11 +45,9 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -59,6 +57,9 @@ from typing import Any, Self, TypeVar
 
 import httpx
 import pytest
+
+from tests.support.ports import free_port
+from tests.support.wait import wait_for
 
 T = TypeVar("T")
 STARTUP_TIMEOUT = 30.0
@@ -86,13 +87,6 @@ def credits_server_executable() -> str:
     found = shutil.which("credits-server")
     assert found is not None, "credits-server is not installed in this environment"
     return found
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -154,20 +148,22 @@ class ServerProcess:
             )
         self._wait_until_ready()
 
+    def _answering(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise RuntimeError(f"credits-server exited:\n{self.output_path.read_text()}")
+        try:
+            return httpx.get(f"{self.url}/v1/server-info", timeout=1.0).status_code == 200
+        except httpx.TransportError:
+            return False
+
     def _wait_until_ready(self) -> None:
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise RuntimeError(f"credits-server exited:\n{self.output_path.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/v1/server-info", timeout=1.0).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)  # polling for readiness, bounded by the deadline
-        self.stop()
-        raise RuntimeError(f"credits-server did not start:\n{self.output_path.read_text()}")
+        try:
+            wait_for(self._answering, within=self.startup_timeout, what="/v1/server-info")
+        except AssertionError:
+            self.stop()
+            output = self.output_path.read_text()
+            raise RuntimeError(f"credits-server did not start:\n{output}") from None
 
     def stop(self) -> None:
         if self.process is None:

@@ -5,15 +5,10 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.support.ports import free_port
+from tests.support.wait import wait_for
 
 
 class SshServer:
@@ -56,13 +51,16 @@ class SshServer:
         self._process = subprocess.Popen(
             [sshd, "-D", "-f", str(config), "-E", str(directory / "sshd.log")]
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            time.sleep(0.05)
-        raise RuntimeError(f"sshd did not start: {(directory / 'sshd.log').read_text()}")
+        try:
+            wait_for(self._listening, within=15, what="sshd listening")
+        except AssertionError:
+            raise RuntimeError(
+                f"sshd did not start: {(directory / 'sshd.log').read_text()}"
+            ) from None
+
+    def _listening(self) -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
 
     def ssh_command(self, remote_command: str) -> list[str]:
         """The client command line that logs in with a terminal and runs `remote_command`."""

@@ -9,7 +9,8 @@ import httpx
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
-from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
+from tests.support.pilot import on_dashboard, settle, type_text
+from tests.support.wait import wait_for_async
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]
@@ -43,7 +44,7 @@ def typing(text: str) -> RunBefore:
 
 def until(condition: Callable[[Pilot[Any]], bool]) -> RunBefore:
     async def step(pilot: Pilot[Any]) -> None:
-        await wait_for(pilot, lambda: condition(pilot))
+        await wait_for_async(lambda: condition(pilot), pilot=pilot)
 
     return step
 

@@ -5,21 +5,14 @@ from __future__ import annotations
 import httpx
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import on_dashboard, open_auto_recharge, screen_text, settle, sign_in
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, wait_for
 
 
 async def server_settings(live_server: LiveServer, owner: Owner) -> httpx.Response:
     async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
         return await http.get("/v1/auto-recharge")
-
-
-async def open_auto_recharge(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    from screens.auto_recharge import AutoRechargeScreen
-
-    await pilot.press("r")
-    await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
-    await settle(pilot)
 
 
 async def test_set_with_sliders_and_save(make_app: MakeApp, live_server: LiveServer) -> None:
@@ -29,7 +22,7 @@ async def test_set_with_sliders_and_save(make_app: MakeApp, live_server: LiveSer
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, owner)
-        await open_auto_recharge(pilot, app)
+        await open_auto_recharge(pilot)
         await pilot.press("space")  # the switch has the focus: on
         await pilot.press("tab", "tab")  # past the mode, to "When balance falls below"
         steps = (2000 - before["threshold"]) // 500
@@ -41,7 +34,7 @@ async def test_set_with_sliders_and_save(make_app: MakeApp, live_server: LiveSer
         )
         assert "Unsaved changes" in screen_text(pilot, "#recharge-status")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen_text(pilot, "#recharge-status") == "Saved")
+        await wait_for_async(lambda: screen_text(pilot, "#recharge-status") == "Saved", pilot=pilot)
     saved = (await server_settings(live_server, owner)).json()
     assert (saved["enabled"], saved["threshold"], saved["amount"]) == (True, 2000, 5000)
     assert saved["payment_method_id"] == owner.payment_method_id
@@ -59,22 +52,22 @@ async def test_leaving_with_unsaved_changes_asks(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await open_auto_recharge(pilot, app)
+        await open_auto_recharge(pilot)
         await pilot.press("tab", "tab", "right")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for_async(lambda: isinstance(app.screen, ConfirmScreen), pilot=pilot)
         await pilot.press("n")  # stay: the change is still there
-        await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
+        await wait_for_async(lambda: isinstance(app.screen, AutoRechargeScreen), pilot=pilot)
         assert "Unsaved changes" in screen_text(pilot, "#recharge-status")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for_async(lambda: isinstance(app.screen, ConfirmScreen), pilot=pilot)
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
         assert app.account_state.auto_recharge_draft is None
         # Nothing to lose now: escape leaves at once.
-        await open_auto_recharge(pilot, app)
+        await open_auto_recharge(pilot)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
     assert (await server_settings(live_server, owner)).json()["threshold"] == before["threshold"]
 
 
@@ -85,7 +78,7 @@ async def test_a_conflict_reloads_the_servers_values(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await open_auto_recharge(pilot, app)
+        await open_auto_recharge(pilot)
         await pilot.press("tab", "tab", "right")
         # Someone else saves first (another device), with the ETag they read.
         current = await server_settings(live_server, owner)
@@ -98,7 +91,9 @@ async def test_a_conflict_reloads_the_servers_values(
             )
         assert answer.status_code == 200
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "changed" in screen_text(pilot, "#recharge-message"))
+        await wait_for_async(
+            lambda: "changed" in screen_text(pilot, "#recharge-message"), pilot=pilot
+        )
         await settle(pilot)
         assert "$40.00" in screen_text(pilot, "#sentence")
         assert screen_text(pilot, "#recharge-status") == "Saved"

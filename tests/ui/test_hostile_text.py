@@ -11,8 +11,9 @@ from typing import Any
 from textual.widgets import TextArea
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import on_dashboard, open_support, settle
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, settle, wait_for
 from tui.app import CreditsApp
 
 MARKUP = "[bold red]x[/]"
@@ -51,7 +52,7 @@ async def test_markup_and_escapes_from_the_server_are_shown_literally(
         dashboard = rendered_text(app)
         await pilot.press("t")
         await settle(pilot)
-        await wait_for(pilot, lambda: f"D{MARKUP}" in rendered_text(app))
+        await wait_for_async(lambda: f"D{MARKUP}" in rendered_text(app), pilot=pilot)
         history = rendered_text(app)
     for screen in (dashboard, history):
         assert "\x1b" not in screen
@@ -67,8 +68,7 @@ async def test_markup_typed_by_the_user_stays_text(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("s")
-        await wait_for(pilot, lambda: bool(app.screen.query("#support-message")))
+        await open_support(pilot)
         message = app.screen.query_one("#support-message", TextArea)
         message.focus()
         await pilot.press(*MARKUP)

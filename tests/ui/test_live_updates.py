@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import on_dashboard, screen_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, wait_for
 from tests.ui.snapshot_support import turn_auto_recharge_on
 
 
@@ -26,7 +27,9 @@ async def test_an_auto_recharge_appears_without_a_key_press(
         assert screen_text(pilot, "#balance") == "$12.00"
         # Another device turns auto-recharge on above the balance: the server recharges at once.
         turn_auto_recharge_on(live_server, owner, threshold=2000, amount=5000)
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$62.00")
-        await wait_for(pilot, lambda: "Added $50.00 automatically" in toasts(app))
-        await wait_for(pilot, lambda: screen_text(pilot, "#recharge-summary").startswith("On:"))
+        await wait_for_async(lambda: screen_text(pilot, "#balance") == "$62.00", pilot=pilot)
+        await wait_for_async(lambda: "Added $50.00 automatically" in toasts(app), pilot=pilot)
+        await wait_for_async(
+            lambda: screen_text(pilot, "#recharge-summary").startswith("On:"), pilot=pilot
+        )
     assert live_server.balance(owner.account_id) == 6200

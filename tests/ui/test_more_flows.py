@@ -9,30 +9,36 @@ from typing import Any
 import httpx
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import (
+    back_on_dashboard,
+    go_to,
+    on_dashboard,
+    open_auto_recharge,
+    open_payment,
+    screen_text,
+    settle,
+    sign_in,
+    type_card,
+    type_text,
+)
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, type_text, wait_for
 
 
 async def test_three_d_secure_shows_link_and_code_then_waits(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.dashboard import DashboardScreen
-    from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a", "3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
-        await type_text(pilot, "4000002500003155")
-        await pilot.press("tab")
-        await type_text(pilot, "1230")
-        await pilot.press("tab")
-        await type_text(pilot, "123")
+        await open_payment(pilot, "3")
+        await type_card(pilot, "4000002500003155", name=None)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "/sandbox/authenticate/" in screen_text(pilot, "#action-url"))
+        await wait_for_async(
+            lambda: "/sandbox/authenticate/" in screen_text(pilot, "#action-url"), pilot=pilot
+        )
         url = screen_text(pilot, "#action-url")
         assert url.startswith(live_server.url)
         assert "▀" in screen_text(pilot, "#action-qr")  # the QR code, drawn as text
@@ -40,8 +46,7 @@ async def test_three_d_secure_shows_link_and_code_then_waits(
         async with httpx.AsyncClient() as http:
             approved = await http.post(url, params={"result": "approve"})
         assert approved.status_code == 200
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
+        await back_on_dashboard(pilot, "$60.00")
     assert live_server.balance(owner.account_id) == 6000
 
 
@@ -51,7 +56,7 @@ async def test_too_many_wrong_passwords_count_down(
     owner = live_server.make_owner()
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await wait_for_async(lambda: app.account_state.connection == "online", pilot=pilot)
         await type_text(pilot, owner.email)
         await pilot.press("enter")
         for _attempt in range(6):
@@ -74,14 +79,14 @@ async def test_support_request_shows_its_reference(
         await on_dashboard(pilot)
         await pilot.press("a", "tab")
         await type_text(pilot, "5000")
-        await pilot.press("enter")  # above the maximum: enter offers support
-        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
-        await settle(pilot)
+        await go_to(pilot, SupportScreen, "enter")  # above the maximum: enter offers support
         assert app.screen.query_one("#support-amount").value == "5,000.00"
         await pilot.press("tab", "tab")
         await type_text(pilot, "Please invoice us for $5,000.")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        await wait_for_async(
+            lambda: "reference" in screen_text(pilot, "#support-result"), pilot=pilot
+        )
         reference = app.account_state.support_requests[0].reference
         assert reference in screen_text(pilot, "#support-result")
     async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
@@ -113,15 +118,15 @@ async def test_history_loads_more_near_the_end(make_app: MakeApp, live_server: L
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, TransactionsScreen))
-        await settle(pilot)
+        await go_to(pilot, TransactionsScreen, "t")
         table = app.screen.query_one("#history")
         first_page = table.row_count
         assert first_page < 71
         await pilot.press("ctrl+end")  # to the last row: the next page is fetched
-        await wait_for(pilot, lambda: table.row_count == 71)
-        await wait_for(pilot, lambda: "that is all" in screen_text(pilot, "#history-status"))
+        await wait_for_async(lambda: table.row_count == 71, pilot=pilot)
+        await wait_for_async(
+            lambda: "that is all" in screen_text(pilot, "#history-status"), pilot=pilot
+        )
 
 
 async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
@@ -134,9 +139,7 @@ async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, owner)
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
-        await settle(pilot)
+        await open_auto_recharge(pilot)
         await pilot.press("tab", "tab", "right")
         draft = app.account_state.auto_recharge_draft
         assert draft is not None
@@ -152,15 +155,15 @@ async def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_draft(
                 )
 
         live_server.run(end_sessions)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await settle(pilot)
+        await go_to(pilot, LoginScreen, "ctrl+s")
         assert app.screen.query_one("#email").value == owner.email
         await type_text(pilot, owner.password)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, AutoRechargeScreen))
+        await wait_for_async(lambda: isinstance(app.screen, AutoRechargeScreen), pilot=pilot)
         assert app.account_state.auto_recharge_draft == draft
         # The screen redraws from the state once it is back on top; a status stuck at
         # "Saving..." still fails here, at the deadline.
-        await wait_for(pilot, lambda: "Unsaved changes" in screen_text(pilot, "#recharge-status"))
+        await wait_for_async(
+            lambda: "Unsaved changes" in screen_text(pilot, "#recharge-status"), pilot=pilot
+        )
         assert "Unsaved changes" in screen_text(pilot, "#recharge-status")

@@ -12,8 +12,9 @@ import httpx
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import on_dashboard, open_payment, screen_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, wait_for
 
 THREE_D_SECURE_CARD = "4000002760003184"  # the sandbox asks for 3-D Secure on every charge
 _TEXT = re.compile(
@@ -66,10 +67,9 @@ async def test_the_verification_link_is_one_unbroken_line_at_80x24(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a", "enter")  # the first preset, on the saved card
-        await settle(pilot)
+        await open_payment(pilot, "enter")  # the first preset, on the saved card
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: any("▀" in row for row in screen_rows(pilot)))
+        await wait_for_async(lambda: any("▀" in row for row in screen_rows(pilot)), pilot=pilot)
         await pilot.pause()
         url = f"{live_server.url}/sandbox/authenticate/{waiting_topup(live_server, owner)}"
         rows = screen_rows(pilot)
@@ -82,4 +82,4 @@ async def test_the_verification_link_is_one_unbroken_line_at_80x24(
         async with httpx.AsyncClient() as http:
             approved = await http.post(url, params={"result": "approve"})
         assert approved.status_code == 200
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.support.faults import FaultyLink
 from tests.support.live_server import LiveServer
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import wait_for
 from tests.ui.snapshot_support import SIZE_IDS, SIZES, signed_in, turn_auto_recharge_on
-from tests.ui.transports import GatedTransport
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -59,15 +59,15 @@ def test_dashboard_loading(
 ) -> None:
     """A remembered session opens the dashboard at once; the account is still on its way."""
     owner = fixed_owner(live_server)
-    transport = GatedTransport()
+    transport = FaultyLink()
     transport.hold("/v1/account")
     app = make_app(transport=transport, signed_in_as=owner)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         # The refresh waits for the held answer on purpose: no waiting for workers here.
         await pilot.pause()
-        await wait_for(pilot, lambda: app.account_state.busy("refresh"))
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "DashboardScreen")
+        await wait_for_async(lambda: app.account_state.busy("refresh"), pilot=pilot)
+        await wait_for_async(lambda: type(app.screen).__name__ == "DashboardScreen", pilot=pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -78,12 +78,12 @@ def test_dashboard_offline(
 ) -> None:
     """The link drops; a refresh finds no server: the banner says so, the figures stay."""
     owner = fixed_owner(live_server)
-    transport = GatedTransport()
+    transport = FaultyLink()
     app = make_app(transport=transport, signed_in_as=owner)
 
     async def cut_and_refresh(pilot: Pilot[Any]) -> None:
         transport.down = True
         await pilot.press("ctrl+r")
-        await wait_for(pilot, lambda: app.account_state.connection == "offline")
+        await wait_for_async(lambda: app.account_state.connection == "offline", pilot=pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=signed_in(cut_and_refresh))

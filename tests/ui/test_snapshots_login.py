@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.support.faults import FaultyLink
 from tests.support.live_server import ServerProcess, start_server
+from tests.support.pilot import settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import settle, type_text, wait_for
 from tests.ui.snapshot_support import SIZE_IDS, SIZES
-from tests.ui.transports import GatedTransport
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -29,14 +30,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 
 def test_login_connecting(snap_compare: Any, make_app: MakeApp, size: tuple[int, int]) -> None:
     """The server is still starting: the screen paints at once and says so."""
-    transport = GatedTransport()
+    transport = FaultyLink()
     transport.hold("/v1/server-info")
     app = make_app(transport=transport)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         # The connect worker is waiting for the server on purpose: no waiting for workers here.
         await pilot.pause()
-        await wait_for(pilot, lambda: app.account_state.busy("connect"))
+        await wait_for_async(lambda: app.account_state.busy("connect"), pilot=pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -50,7 +51,7 @@ def test_login_offline(
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await wait_for(pilot, lambda: app.account_state.connection == "offline")
+        await wait_for_async(lambda: app.account_state.connection == "offline", pilot=pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

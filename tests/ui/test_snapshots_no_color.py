@@ -8,8 +8,9 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import settle
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import settle, wait_for
 from tests.ui.snapshot_support import signed_in
 
 STEPS = {
@@ -43,7 +44,7 @@ def test_no_color_sign_in(
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await wait_for_async(lambda: app.account_state.connection == "online", pilot=pilot)
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

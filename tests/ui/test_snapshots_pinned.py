@@ -16,8 +16,9 @@ from textual.pilot import Pilot
 
 import screens.login
 from tests.support.live_server import Owner
+from tests.support.pilot import screen_text, settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, settle, type_text, wait_for
 from tests.ui.pinned_server import PUBLIC_URL, PinnedServer, start_pinned_server
 from tests.ui.snapshot_support import SIZE_IDS, SIZES, signed_in, typing, until
 
@@ -53,7 +54,7 @@ def test_payment_waits_for_3d_secure(
         await signed_in("a", "enter")(pilot)
         # The payment keeps polling for the bank's answer: wait for the screen, not the workers.
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: link in screen_text(pilot, "#action-url"))
+        await wait_for_async(lambda: link in screen_text(pilot, "#action-url"), pilot=pilot)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -98,12 +99,14 @@ def test_login_locked_out(
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
-        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await wait_for_async(lambda: app.account_state.connection == "online", pilot=pilot)
         await type_text(pilot, email)
         await pilot.press("enter")
         await type_text(pilot, "one-more-guess")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Try again in" in screen_text(pilot, "#login-error"))
+        await wait_for_async(
+            lambda: "Try again in" in screen_text(pilot, "#login-error"), pilot=pilot
+        )
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -9,11 +9,12 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button
 
+from tests.support.faults import FaultyLink
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import screen_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import screen_text, wait_for
 from tests.ui.snapshot_support import SIZE_IDS, SIZES, RunBefore, signed_in, typing, until
-from tests.ui.transports import GatedTransport
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -98,7 +99,7 @@ def test_auto_recharge_conflict(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     owner = fixed_owner(live_server)
-    transport = GatedTransport()
+    transport = FaultyLink()
 
     async def changed_elsewhere(pilot: Pilot[Any]) -> None:
         # The server tells the app of the change (settings.updated) and the app reloads the
@@ -118,7 +119,9 @@ def test_auto_recharge_conflict(
 
     async def save_conflicts(pilot: Pilot[Any]) -> None:
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: ("PUT", "/v1/auto-recharge", 412) in transport.answers)
+        await wait_for_async(
+            lambda: ("PUT", "/v1/auto-recharge", 412) in transport.answers, pilot=pilot
+        )
         transport.release()
 
     reloaded = until(lambda pilot: "changed" in screen_text(pilot, "#recharge-message"))
@@ -166,10 +169,10 @@ def test_payment_in_progress(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     """The bank is slow to answer: Pay is greyed out and progress is shown (no double charge)."""
-    from tests.ui.transports import GatedTransport
+    from tests.support.faults import FaultyLink
 
     owner = fixed_owner(live_server)
-    transport = GatedTransport()
+    transport = FaultyLink()
     transport.hold("/v1/topups")
     app = make_app(signed_in_as=owner, transport=transport)
 

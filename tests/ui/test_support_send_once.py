@@ -9,21 +9,18 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import on_dashboard, open_support, screen_text, settle, type_text
 from tests.support.support_requests import support_rows
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
 
 MESSAGE = "Please invoice us for $5,000."
 
 
 async def fill_in_a_request(pilot: Pilot[Any]) -> None:
     """From the dashboard to the support screen, keys only: $5,000 and MESSAGE, not yet sent."""
-    from screens.support import SupportScreen
-
     await on_dashboard(pilot)
-    await pilot.press("s")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SupportScreen))
-    await settle(pilot)
+    await open_support(pilot)
     await type_text(pilot, "5000")
     await pilot.press("tab", "tab")  # the contact is the signed-in email already
     await type_text(pilot, MESSAGE)
@@ -37,7 +34,9 @@ async def test_pressing_send_again_after_success_files_no_second_request(
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_in_a_request(pilot)
         await pilot.press("ctrl+s", "ctrl+s")  # a double press while the first is on its way
-        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        await wait_for_async(
+            lambda: "reference" in screen_text(pilot, "#support-result"), pilot=pilot
+        )
         await settle(pilot)
         button = app.screen.query_one("#support-send", Button)
         assert (str(button.label), button.disabled) == ("Sent", True)
@@ -57,14 +56,18 @@ async def test_editing_after_success_makes_send_file_a_new_request(
     async with app.run_test(size=(80, 24)) as pilot:
         await fill_in_a_request(pilot)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "reference" in screen_text(pilot, "#support-result"))
+        await wait_for_async(
+            lambda: "reference" in screen_text(pilot, "#support-result"), pilot=pilot
+        )
         await settle(pilot)
         await type_text(pilot, " And $1,000 next month.")  # the cursor is still in the message
         button = app.screen.query_one("#support-send", Button)
-        await wait_for(pilot, lambda: not button.disabled)
+        await wait_for_async(lambda: not button.disabled, pilot=pilot)
         assert str(button.label) == "Send request"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: len(support_rows(live_server, owner.account_id)) == 2)
+        await wait_for_async(
+            lambda: len(support_rows(live_server, owner.account_id)) == 2, pilot=pilot
+        )
         await settle(pilot)
         first, second = support_rows(live_server, owner.account_id)
         assert (first[2], second[2]) == (MESSAGE, f"{MESSAGE} And $1,000 next month.")

@@ -9,8 +9,9 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import go_to, on_dashboard, settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
 from tui.commands import SCREEN_COMMANDS
 
 
@@ -56,7 +57,7 @@ async def test_command_palette_opens_each_screen(
             await type_text(pilot, SCREEN_COMMANDS[name][0])
             await settle(pilot)
             await pilot.press("enter")
-            await wait_for(pilot, lambda expected=expected: type(app.screen) is expected)
+            await wait_for_async(lambda expected=expected: type(app.screen) is expected, pilot=pilot)
             await settle(pilot)
         assert [type(s).__name__ for s in app.screen_stack][-1] == "DashboardScreen"
 
@@ -74,9 +75,7 @@ async def test_sign_out_from_the_palette_returns_to_sign_in(
         await pilot.press("ctrl+p")
         await type_text(pilot, "sign out")
         await settle(pilot)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-        await settle(pilot)
+        await go_to(pilot, LoginScreen, "enter")
         assert app.account_state.user is None
         assert len(app.screen_stack) == 2  # the default screen and the sign-in: nothing left over
     async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:

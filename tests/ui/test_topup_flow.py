@@ -3,62 +3,52 @@
 from __future__ import annotations
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import (
+    back_on_dashboard,
+    on_dashboard,
+    open_payment,
+    screen_text,
+    settle,
+    sign_in,
+    type_card,
+)
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, sign_in, type_text, wait_for
 
 
 async def test_fifty_dollars_with_the_saved_card(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.dashboard import DashboardScreen
-    from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=5000)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, owner)
         assert screen_text(pilot, "#balance") == "$50.00"
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("left", "right", "enter")  # to $25 and back to $50; enter picks it
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
+        await open_payment(pilot, "left", "right", "enter")  # to $25, back to $50; enter picks it
         assert "Pay $50.00" in str(app.screen.query_one("#pay").label)
         assert "Visa •••• 4242" in screen_text(pilot, "#paying-with")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$100.00")
+        await back_on_dashboard(pilot, "$100.00")
     assert live_server.balance(owner.account_id) == 10000
 
 
 async def test_fifty_dollars_with_a_new_card(make_app: MakeApp, live_server: LiveServer) -> None:
-    from screens.dashboard import DashboardScreen
-    from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
+        await open_payment(pilot, "3")
         # No saved card: the form is open on the number field.
-        await type_text(pilot, "4242424242424242")
+        await type_card(pilot, "4242424242424242", save=True)
         assert screen_text(pilot, "#brand") == "Visa"
-        await pilot.press("tab")
-        await type_text(pilot, "1230")
-        await pilot.press("tab")
-        await type_text(pilot, "123")
-        await pilot.press("tab")
-        await type_text(pilot, "Ada")
-        await pilot.press("tab", "space")  # "Save this card for auto-recharge"
         assert "will be saved" in screen_text(pilot, "#paying-with")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
-        await wait_for(pilot, lambda: "Visa •••• 4242" in screen_text(pilot, "#card-on-file"))
+        await back_on_dashboard(pilot, "$60.00")
+        await wait_for_async(
+            lambda: "Visa •••• 4242" in screen_text(pilot, "#card-on-file"), pilot=pilot
+        )
     assert live_server.balance(owner.account_id) == 6000
 
 
@@ -71,20 +61,10 @@ async def test_a_declined_card_keeps_the_form_but_the_cvc(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
-        await type_text(pilot, "4000000000000002")
-        await pilot.press("tab")
-        await type_text(pilot, "1230")
-        await pilot.press("tab")
-        await type_text(pilot, "123")
-        await pilot.press("tab")
-        await type_text(pilot, "Ada")
+        await open_payment(pilot, "3")
+        await type_card(pilot, "4000000000000002")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "declined" in screen_text(pilot, "#pay-message"))
+        await wait_for_async(lambda: "declined" in screen_text(pilot, "#pay-message"), pilot=pilot)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PaymentScreen)

@@ -5,39 +5,38 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from tests.support.faults import FaultyLink
 from tests.support.live_server import LiveServer
+from tests.support.pilot import (
+    back_on_dashboard,
+    on_dashboard,
+    open_payment,
+    screen_text,
+    settle,
+    type_card,
+)
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
-from tests.ui.transports import GatedTransport
 
 
 async def test_network_down_while_paying_keeps_the_form_then_pays_once(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-    from screens.dashboard import DashboardScreen
     from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
-    transport = GatedTransport()
+    transport = FaultyLink()
     app = make_app(transport=transport, signed_in_as=owner, connect_timeout=1.0)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
-        await type_text(pilot, "4242424242424242")
-        await pilot.press("tab")
-        await type_text(pilot, "1230")
-        await pilot.press("tab")
-        await type_text(pilot, "123")
-        await pilot.press("tab")
-        await type_text(pilot, "Ada")
+        await open_payment(pilot, "3")
+        await type_card(pilot, "4242424242424242")
         transport.down = True
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: app.account_state.connection != "online", within=60)
-        await wait_for(pilot, lambda: not app.account_state.busy("top_up"), within=60)
+        await wait_for_async(
+            lambda: app.account_state.connection != "online", within=60, pilot=pilot
+        )
+        await wait_for_async(lambda: not app.account_state.busy("top_up"), within=60, pilot=pilot)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PaymentScreen)
@@ -47,9 +46,10 @@ async def test_network_down_while_paying_keeps_the_form_then_pays_once(
         assert screen.query_one("#expiry", Input).value == "12/30"
         assert screen.query_one("#name", Input).value == "Ada"
         transport.down = False
-        await wait_for(pilot, lambda: app.account_state.connection == "online", within=30)
+        await wait_for_async(
+            lambda: app.account_state.connection == "online", within=30, pilot=pilot
+        )
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), within=30)
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
+        await back_on_dashboard(pilot, "$60.00", within=30)
     assert live_server.balance(owner.account_id) == 6000
     assert live_server.charge_count(owner.account_id) == 1

@@ -16,9 +16,8 @@ import pytest
 
 from credits_client.api.logs import configure_logging
 from tests.support.live_server import LiveServer
+from tests.support.pilot import back_on_dashboard, open_payment, sign_in, type_card
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import screen_text, settle, type_text, wait_for
-from tui.app import CreditsApp
 
 CARD = "378282246310005"  # Amex: a four-digit CVC, unlikely to occur by chance
 CVC = "7391"
@@ -46,40 +45,15 @@ def app_log(tmp_path: Path) -> Iterator[Path]:
 async def test_no_secret_is_left_anywhere_after_a_full_flow(
     make_app: MakeApp, live_server: LiveServer, tmp_path: Path, app_log: Path
 ) -> None:
-    from screens.dashboard import DashboardScreen
-    from screens.payment import PaymentScreen
 
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.account_state.connection == "online")
-        await wait_for(pilot, lambda: _focused(app) == "email")
-        await type_text(pilot, owner.email)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: _focused(app) == "password")
-        await type_text(pilot, owner.password)
-        await pilot.press("tab", "space", "shift+tab")  # remember me; back on the password
-        await wait_for(pilot, lambda: _focused(app) == "password")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), within=30)
-        await wait_for(pilot, lambda: app.account_state.account is not None)
-        await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
-        await type_text(pilot, CARD)
-        await pilot.press("tab")
-        await type_text(pilot, "1230")
-        await pilot.press("tab")
-        await type_text(pilot, CVC)
-        await pilot.press("tab")
-        await type_text(pilot, "Ada")
-        await pilot.press("tab", "space")  # save the card
+        await sign_in(pilot, owner, remember=True)
+        await open_payment(pilot, "3")
+        await type_card(pilot, CARD, cvc=CVC, save=True)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await wait_for(pilot, lambda: screen_text(pilot, "#balance") == "$60.00")
+        await back_on_dashboard(pilot, "$60.00")
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert live_server.balance(owner.account_id) == 6000
@@ -103,10 +77,6 @@ def _audit(live_server: LiveServer, password: str, app_log: Path, session_file: 
     assert live_server.find_secrets([CARD, password, remembered_token]) == []
     for path in live_server.files_to_audit():
         assert not STANDALONE_CVC.search(path.read_bytes().decode("utf-8", "replace")), path
-
-
-def _focused(app: CreditsApp) -> str | None:
-    return app.focused.id if app.focused is not None else None
 
 
 def _token_in(session_file: Path) -> str:

@@ -4,23 +4,13 @@ with the wait from the server, and charges nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import on_dashboard, open_payment, screen_text, settle
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, wait_for
-
-
-@pytest.fixture
-def limited_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of its own with the default limit (the session's allows many top-ups)."""
-    server = LiveServer(tmp_path / "limited")
-    with server.running():
-        yield server
 
 
 async def test_the_eleventh_payment_in_a_minute_says_to_wait(
@@ -40,13 +30,11 @@ async def test_the_eleventh_payment_in_a_minute_says_to_wait(
     app = make_app(url=limited_server.url, signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        await pilot.press("enter")  # the preset under the cursor
-        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen))
-        await settle(pilot)
+        await open_payment(pilot, "enter")  # the preset under the cursor
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Try again in" in screen_text(pilot, "#pay-message"))
+        await wait_for_async(
+            lambda: "Try again in" in screen_text(pilot, "#pay-message"), pilot=pilot
+        )
         await settle(pilot)
         assert isinstance(app.screen, PaymentScreen)
     assert limited_server.charge_count(owner.account_id) == 10

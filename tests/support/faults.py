@@ -1,5 +1,16 @@
-"""Faults a real server cannot produce on demand, layered over the real one: every request not
-matched by a rule goes to the live credits-server unchanged."""
+"""Network faults a real server cannot produce on demand, injected under the real client.
+
+``FaultyLink`` is an httpx transport to the live credits-server; every request it is not told
+to break goes to the server unchanged. It can:
+
+- ``down = True``: fail every request as if the network were gone (a connection error);
+- ``add(method, path, action, times=1)``: hand the next `times` such requests to an ``Action``
+  (``lose_answer``, ``unavailable``, ``answer_with``, ``held`` below, or a test's own);
+- ``hold("/path")`` or ``hold("GET /path")``: keep such requests from the server until
+  ``release()`` (a slow server);
+- ``answers``: (method, path, status) of every answer the server gave, as they came back;
+  ``wait_answered(path, count)`` waits for the `count`-th answer for `path`.
+"""
 
 from __future__ import annotations
 
@@ -21,36 +32,50 @@ class Rule:
 
 
 class FaultyLink(httpx.AsyncBaseTransport):
-    """A transport to the real server that breaks the requests it is told to, `times` times."""
+    """A transport to the real server that breaks the requests it is told to."""
 
     def __init__(self) -> None:
-        self.real = httpx.AsyncHTTPTransport()
+        self.real = httpx.AsyncHTTPTransport(retries=0)
         self.rules: list[Rule] = []
         self.down = False
-        self.answered: dict[str, int] = {}
+        self.answers: list[tuple[str, str, int]] = []
         self._answer = asyncio.Event()
+        self._held: set[str] = set()
+        self._gate: asyncio.Event | None = None
+
+    def add(self, method: str, path: str, action: Action, *, times: int = 1) -> None:
+        self.rules.append(Rule(method, path, action, times))
+
+    def hold(self, *paths: str) -> None:
+        self._held.update(paths)
+
+    def release(self) -> None:
+        self._held.clear()
+        if self._gate is not None:
+            self._gate.set()
 
     async def wait_answered(self, path: str, count: int) -> None:
         """Wait until `count` answers for `path` came back (to order a test after the store's own
         background requests)."""
         async with asyncio.timeout(10):
-            while self.answered.get(path, 0) < count:
+            while sum(1 for _, answered, _ in self.answers if answered == path) < count:
                 self._answer.clear()
                 await self._answer.wait()
-
-    def add(self, method: str, path: str, action: Action, *, times: int = 1) -> None:
-        self.rules.append(Rule(method, path, action, times))
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("connection refused", request=request)
+        method, path = request.method, request.url.path
         for rule in self.rules:
-            if rule.times and (request.method, request.url.path) == (rule.method, rule.path):
+            if rule.times and (method, path) == (rule.method, rule.path):
                 rule.times -= 1
                 return await rule.action(request, self.real)
+        if path in self._held or f"{method} {path}" in self._held:
+            if self._gate is None:
+                self._gate = asyncio.Event()
+            await self._gate.wait()
         response = await self.real.handle_async_request(request)
-        path = request.url.path
-        self.answered[path] = self.answered.get(path, 0) + 1
+        self.answers.append((method, path, response.status_code))
         self._answer.set()
         return response
 
