@@ -3,13 +3,13 @@ server of its own where the card-testing limits are the defaults."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.live_server import LiveServer, Owner
+from tests.support.live_server import LiveServer
 
 
 def assert_problem(response: httpx.Response, *statuses: int) -> dict[str, object]:
@@ -21,15 +21,6 @@ def assert_problem(response: httpx.Response, *statuses: int) -> dict[str, object
     assert isinstance(problem["code"], str)
     assert problem["code"]
     return problem
-
-
-@pytest.fixture
-async def client(live_server: LiveServer, owner: Owner) -> AsyncIterator[httpx.AsyncClient]:
-    """An API client signed in as `owner`."""
-    async with httpx.AsyncClient(
-        base_url=live_server.url, headers=owner.headers, timeout=30
-    ) as client:
-        yield client
 
 
 @pytest.fixture

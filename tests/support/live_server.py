@@ -33,6 +33,7 @@ Everything here is synchronous, callable from sync and async tests alike (a priv
 a background thread does the work).
 
 ``owner`` (function scope): ``live_server.make_owner(balance=5000)``: $50.00 and a saved Visa 4242.
+``client`` (function scope): an ``httpx.AsyncClient`` of the live server signed in as ``owner``.
 
 ``start_server(workdir, env=None, demo=False) -> ServerProcess`` starts another server of your own
 (e.g. to kill and restart it: ``.kill()``, ``.stop()``, ``.start()``); stop it yourself.
@@ -48,7 +49,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -250,7 +251,7 @@ class LiveServer(ServerProcess):
         from credits_server.settings import Settings
 
         self._loop = _LoopThread()
-        settings = Settings(database_url=self.database_url, log_requests=False)
+        settings = Settings(database_url=self.database_url)
         self._context = make_context(settings)
 
     @contextmanager
@@ -454,3 +455,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 @pytest.fixture
 def owner(live_server: LiveServer) -> Owner:
     return live_server.make_owner(balance=5000)
+
+
+@pytest.fixture
+async def client(live_server: LiveServer, owner: Owner) -> AsyncIterator[httpx.AsyncClient]:
+    """An API client signed in as `owner`."""
+    async with httpx.AsyncClient(
+        base_url=live_server.url, headers=owner.headers, timeout=30
+    ) as client:
+        yield client

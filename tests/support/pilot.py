@@ -5,6 +5,7 @@ for what they would see before the next key."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 from textual.pilot import Pilot
@@ -72,6 +73,14 @@ async def back_on_dashboard(pilot: Pilot[Any], balance: str, within: float = WIT
         lambda: isinstance(pilot.app.screen, DashboardScreen), within=within, pilot=pilot
     )
     await wait_for_async(lambda: screen_text(pilot, "#balance") == balance, pilot=pilot)
+
+
+@contextlib.asynccontextmanager
+async def run_on_dashboard(app: CreditsApp) -> AsyncIterator[Pilot[None]]:
+    """Run `app` at 80x24 (made with `signed_in_as=`) and wait for its dashboard."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_dashboard(pilot)
+        yield pilot
 
 
 async def go_to(pilot: Pilot[Any], screen: type[Screen[Any]], *keys: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.support.live_server import LiveServer, Owner
-from tests.support.pilot import on_dashboard, open_auto_recharge, screen_text, settle, sign_in
+from tests.support.pilot import open_auto_recharge, run_on_dashboard, screen_text, settle, sign_in
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 
@@ -50,8 +50,7 @@ async def test_leaving_with_unsaved_changes_asks(
     owner = live_server.make_owner(balance=5000)
     before = (await server_settings(live_server, owner)).json()
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_auto_recharge(pilot)
         await pilot.press("tab", "tab", "right")
         await pilot.press("escape")
@@ -76,8 +75,7 @@ async def test_a_conflict_reloads_the_servers_values(
 ) -> None:
     owner = live_server.make_owner(balance=5000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_auto_recharge(pilot)
         await pilot.press("tab", "tab", "right")
         # Someone else saves first (another device), with the ETag they read.

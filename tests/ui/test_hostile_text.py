@@ -11,7 +11,7 @@ from typing import Any
 from textual.widgets import TextArea
 
 from tests.support.live_server import LiveServer
-from tests.support.pilot import on_dashboard, open_support, settle
+from tests.support.pilot import open_support, run_on_dashboard, settle
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 from tui.app import CreditsApp
@@ -47,8 +47,7 @@ async def test_markup_and_escapes_from_the_server_are_shown_literally(
 
     live_server.run(hostile_history)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         dashboard = rendered_text(app)
         await pilot.press("t")
         await settle(pilot)
@@ -66,8 +65,7 @@ async def test_markup_typed_by_the_user_stays_text(
 ) -> None:
     owner = live_server.make_owner(5000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_support(pilot)
         message = app.screen.query_one("#support-message", TextArea)
         message.focus()

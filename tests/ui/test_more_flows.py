@@ -12,9 +12,9 @@ from tests.support.live_server import LiveServer
 from tests.support.pilot import (
     back_on_dashboard,
     go_to,
-    on_dashboard,
     open_auto_recharge,
     open_payment,
+    run_on_dashboard,
     screen_text,
     settle,
     sign_in,
@@ -28,11 +28,9 @@ from tests.ui.conftest import MakeApp
 async def test_three_d_secure_shows_link_and_code_then_waits(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "3")
         await type_card(pilot, "4000002500003155", name=None)
         await pilot.press("ctrl+s")
@@ -75,8 +73,7 @@ async def test_support_request_shows_its_reference(
 
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await pilot.press("a", "tab")
         await type_text(pilot, "5000")
         await go_to(pilot, SupportScreen, "enter")  # above the maximum: enter offers support
@@ -116,8 +113,7 @@ async def test_history_loads_more_near_the_end(make_app: MakeApp, live_server: L
 
     live_server.run(usage)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await go_to(pilot, TransactionsScreen, "t")
         table = app.screen.query_one("#history")
         first_page = table.row_count

@@ -12,7 +12,7 @@ import httpx
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
-from tests.support.pilot import on_dashboard, open_payment, screen_text
+from tests.support.pilot import open_payment, run_on_dashboard, screen_text
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 
@@ -65,8 +65,7 @@ async def test_the_verification_link_is_one_unbroken_line_at_80x24(
 
     owner = live_server.make_owner(balance=1000, card_number=THREE_D_SECURE_CARD)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "enter")  # the first preset, on the saved card
         await pilot.press("ctrl+s")
         await wait_for_async(lambda: any("▀" in row for row in screen_rows(pilot)), pilot=pilot)

@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button
 
 from tests.support.live_server import LiveServer
-from tests.support.pilot import on_dashboard, open_support, screen_text, settle, type_text
+from tests.support.pilot import open_support, run_on_dashboard, screen_text, settle, type_text
 from tests.support.support_requests import support_rows
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
@@ -19,7 +19,6 @@ MESSAGE = "Please invoice us for $5,000."
 
 async def fill_in_a_request(pilot: Pilot[Any]) -> None:
     """From the dashboard to the support screen, keys only: $5,000 and MESSAGE, not yet sent."""
-    await on_dashboard(pilot)
     await open_support(pilot)
     await type_text(pilot, "5000")
     await pilot.press("tab", "tab")  # the contact is the signed-in email already
@@ -31,7 +30,7 @@ async def test_pressing_send_again_after_success_files_no_second_request(
 ) -> None:
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_on_dashboard(app) as pilot:
         await fill_in_a_request(pilot)
         await pilot.press("ctrl+s", "ctrl+s")  # a double press while the first is on its way
         await wait_for_async(
@@ -53,7 +52,7 @@ async def test_editing_after_success_makes_send_file_a_new_request(
 ) -> None:
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with run_on_dashboard(app) as pilot:
         await fill_in_a_request(pilot)
         await pilot.press("ctrl+s")
         await wait_for_async(

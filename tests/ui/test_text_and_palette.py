@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from tests.support.live_server import LiveServer
-from tests.support.pilot import go_to, on_dashboard, settle, type_text
+from tests.support.pilot import go_to, run_on_dashboard, settle, type_text
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 from tui.commands import SCREEN_COMMANDS
@@ -32,8 +32,7 @@ async def test_server_text_is_never_markup(make_app: MakeApp, live_server: LiveS
 
     live_server.run(odd_description)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app):
         panel = app.screen.query_one("#balance-panel")
         assert panel.border_title is not None
         assert "[b]Acme[/b] & [red]Co[/red]" in Text.from_markup(panel.border_title).plain
@@ -49,8 +48,7 @@ async def test_command_palette_opens_each_screen(
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
     names = [name for name in app.SCREENS if name != "dashboard"] + ["dashboard"]
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         for name in names:
             expected = type(app.SCREENS[name]())
             await pilot.press("ctrl+p")
@@ -69,8 +67,7 @@ async def test_sign_out_from_the_palette_returns_to_sign_in(
 
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner, theme="no-such-theme")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         assert app.theme == "textual-dark"  # an unknown theme falls back, it does not crash
         await pilot.press("ctrl+p")
         await type_text(pilot, "sign out")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.support.live_server import LiveServer
 from tests.support.pilot import (
     back_on_dashboard,
-    on_dashboard,
     open_payment,
+    run_on_dashboard,
     screen_text,
     settle,
     sign_in,
@@ -19,7 +19,6 @@ from tests.ui.conftest import MakeApp
 async def test_fifty_dollars_with_the_saved_card(
     make_app: MakeApp, live_server: LiveServer
 ) -> None:
-
     owner = live_server.make_owner(balance=5000)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -34,11 +33,9 @@ async def test_fifty_dollars_with_the_saved_card(
 
 
 async def test_fifty_dollars_with_a_new_card(make_app: MakeApp, live_server: LiveServer) -> None:
-
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "3")
         # No saved card: the form is open on the number field.
         await type_card(pilot, "4242424242424242", save=True)
@@ -59,8 +56,7 @@ async def test_a_declined_card_keeps_the_form_but_the_cvc(
 
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "3")
         await type_card(pilot, "4000000000000002")
         await pilot.press("ctrl+s")

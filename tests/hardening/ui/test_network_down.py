@@ -9,8 +9,8 @@ from tests.support.faults import FaultyLink
 from tests.support.live_server import LiveServer
 from tests.support.pilot import (
     back_on_dashboard,
-    on_dashboard,
     open_payment,
+    run_on_dashboard,
     screen_text,
     settle,
     type_card,
@@ -27,8 +27,7 @@ async def test_network_down_while_paying_keeps_the_form_then_pays_once(
     owner = live_server.make_owner(balance=1000, with_card=False)
     transport = FaultyLink()
     app = make_app(transport=transport, signed_in_as=owner, connect_timeout=1.0)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "3")
         await type_card(pilot, "4242424242424242")
         transport.down = True

@@ -45,7 +45,6 @@ def app_log(tmp_path: Path) -> Iterator[Path]:
 async def test_no_secret_is_left_anywhere_after_a_full_flow(
     make_app: MakeApp, live_server: LiveServer, tmp_path: Path, app_log: Path
 ) -> None:
-
     owner = live_server.make_owner(balance=1000, with_card=False)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

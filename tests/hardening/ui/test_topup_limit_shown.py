@@ -8,7 +8,7 @@ import uuid
 import httpx
 
 from tests.support.live_server import LiveServer
-from tests.support.pilot import on_dashboard, open_payment, screen_text, settle
+from tests.support.pilot import open_payment, run_on_dashboard, screen_text, settle
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 
@@ -28,8 +28,7 @@ async def test_the_eleventh_payment_in_a_minute_says_to_wait(
             )
             assert paid.status_code == 201
     app = make_app(url=limited_server.url, signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await open_payment(pilot, "enter")  # the preset under the cursor
         await pilot.press("ctrl+s")
         await wait_for_async(
