@@ -1,6 +1,7 @@
-"""Keys-only helpers for Pilot-driven tests of the app: sign in, open a screen, type a card,
-read what the screen shows. Each presses what a person would press, then waits (never sleeps)
-for what they would see before the next key."""
+"""Keys-only helpers for Pilot-driven tests of the app. Signing in and paying as a person does:
+`sign_in` (or `run_on_dashboard` for a remembered session), `open_payment`, `type_card`, ctrl+s,
+`back_on_dashboard`. Each presses what a person would press, then waits (never sleeps) for what
+they would see before the next key; `screen_text` reads the screen as they would."""
 
 from __future__ import annotations
 

@@ -8,11 +8,14 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+
+from tests.support.wait import wait_for
 
 # How long a test waits for text to appear before it fails; generous, as CI machines are shared.
 DEFAULT_TIMEOUT = 30.0
+SCREEN_POLL = 0.05  # seconds between reads of the pane while waiting (each read runs tmux)
 
 
 class TerminalTimeout(AssertionError):
@@ -75,6 +78,7 @@ class TmuxTerminal:
         )
         # Keep the pane after the program exits, so a test can read its last words.
         self._run("set-option", "-t", "main", "remain-on-exit", "on")
+        self._last_screen = ""
 
     def _run(self, *args: str) -> str:
         result = subprocess.run(
@@ -88,7 +92,8 @@ class TmuxTerminal:
 
     def screen(self) -> str:
         """The visible screen, as plain text."""
-        return self._run("capture-pane", "-p", "-t", "main")
+        self._last_screen = self._run("capture-pane", "-p", "-t", "main")
+        return self._last_screen
 
     def type(self, text: str) -> None:
         """Type literal text."""
@@ -98,28 +103,28 @@ class TmuxTerminal:
         """Press named keys, in tmux's names: Enter, Tab, Left, Right, C-s, Escape, ..."""
         self._run("send-keys", "-t", "main", *keys)
 
+    def _until(self, condition: Callable[[], bool], timeout: float, failure: str) -> None:
+        """Wait for `condition` (it reads the pane, so not too often); else fail with `failure`
+        and the screen as it was last read."""
+        try:
+            wait_for(condition, within=timeout, every=SCREEN_POLL)
+        except AssertionError:
+            raise TerminalTimeout(f"{failure}. The screen was:\n{self._last_screen}") from None
+
     def wait_for(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         """Wait until `text` is on the screen; return the screen."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.05)  # a poll interval while waiting for a condition, not synchronisation
-        raise TerminalTimeout(f"{text!r} never appeared. The screen was:\n{screen}")
+        self._until(lambda: text in self.screen(), timeout, f"{text!r} never appeared")
+        return self._last_screen
 
     def wait_for_any(self, *texts: str, timeout: float = DEFAULT_TIMEOUT) -> str:
         """Wait until one of `texts` is on the screen; return which."""
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
+
+        def shown() -> bool:
             screen = self.screen()
-            for text in texts:
-                if text in screen:
-                    return text
-            time.sleep(0.05)
-        raise TerminalTimeout(f"none of {texts!r} appeared. The screen was:\n{screen}")
+            return any(text in screen for text in texts)
+
+        self._until(shown, timeout, f"none of {texts!r} appeared")
+        return next(text for text in texts if text in self._last_screen)
 
     def settle(self, quiet: float = 0.25, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Wait until the screen, colours included, has not changed for `quiet` seconds.
@@ -127,27 +132,21 @@ class TmuxTerminal:
         A key that moves focus changes only colours; typing on before that is drawn can send the
         next keys to the old widget.
         """
-        deadline = time.monotonic() + timeout
         last = self._run("capture-pane", "-e", "-p", "-t", "main")
         stable_since = time.monotonic()
-        while time.monotonic() < deadline:
-            time.sleep(0.05)
+
+        def unchanged_for_a_while() -> bool:
+            nonlocal last, stable_since
             now = self._run("capture-pane", "-e", "-p", "-t", "main")
             if now != last:
                 last, stable_since = now, time.monotonic()
-            elif time.monotonic() - stable_since >= quiet:
-                return
-        raise TerminalTimeout("the screen never settled")
+            return time.monotonic() - stable_since >= quiet
+
+        self._until(unchanged_for_a_while, timeout, "the screen never settled")
 
     def wait_until_gone(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text not in screen:
-                return screen
-            time.sleep(0.05)
-        raise TerminalTimeout(f"{text!r} never went away. The screen was:\n{screen}")
+        self._until(lambda: text not in self.screen(), timeout, f"{text!r} never went away")
+        return self._last_screen
 
     def pane_pid(self) -> str:
         """The process id of the program in the pane (the program itself: tmux execs it)."""
@@ -156,15 +155,13 @@ class TmuxTerminal:
     def wait_for_exit(self, timeout: float = 60.0) -> None:
         """Wait until the program in the pane has exited. If it has not, fail with evidence:
         the credits processes still running and, for each live credits-tui, a py-spy dump."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.pane_dead():
-                return
-            time.sleep(0.05)
-        raise TerminalTimeout(
-            f"the program did not exit within {timeout:.0f} s. Screen:\n{self.screen()}\n"
-            + _credits_processes_evidence()
-        )
+        try:
+            wait_for(self.pane_dead, within=timeout, every=SCREEN_POLL)
+        except AssertionError:
+            raise TerminalTimeout(
+                f"the program did not exit within {timeout:.0f} s. Screen:\n{self.screen()}\n"
+                + _credits_processes_evidence()
+            ) from None
 
     def pane_tty(self) -> str:
         """The pane's terminal device: what is written there shows behind the program's back."""

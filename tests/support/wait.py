@@ -28,10 +28,12 @@ def _checks(condition: Callable[[], bool], within: float, what: str) -> Iterator
         yield
 
 
-def wait_for(condition: Callable[[], bool], within: float = WITHIN, what: str = "") -> None:
-    """Block until `condition()` holds, or fail after `within` seconds."""
+def wait_for(
+    condition: Callable[[], bool], within: float = WITHIN, what: str = "", every: float = POLL
+) -> None:
+    """Block until `condition()` holds (checked every `every` seconds), or fail after `within`."""
     for _ in _checks(condition, within, what):
-        time.sleep(POLL)
+        time.sleep(every)
 
 
 async def wait_for_async(
