@@ -22,8 +22,9 @@ import pytest
 
 from credits_server.services import usage_debit
 from tests.support import postgres
-from tests.support.engine import enable_auto_recharge, intents, no_open_intent, wait_for
+from tests.support.engine import enable_auto_recharge, intents, no_open_intent
 from tests.support.live_server import LiveServer, Owner
+from tests.support.wait import wait_for
 
 PATHS = ["core", "postgres"] if postgres.test_database_url() else ["core"]
 

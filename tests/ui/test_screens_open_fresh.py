@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from tests.support.live_server import LiveServer
+from tests.support.pilot import run_on_dashboard, settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, settle, type_text, wait_for
 
 
 async def test_a_support_request_left_unsent_is_gone_when_support_opens_again(
@@ -18,23 +19,22 @@ async def test_a_support_request_left_unsent_is_gone_when_support_opens_again(
 
     owner = live_server.make_owner(balance=1000)
     app = make_app(signed_in_as=owner)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await on_dashboard(pilot)
+    async with run_on_dashboard(app) as pilot:
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await wait_for_async(lambda: isinstance(app.screen, SupportScreen), pilot=pilot)
         await settle(pilot)
         await type_text(pilot, "5000")
         await pilot.press("tab", "tab")
         await type_text(pilot, "please call")
         assert app.screen.query_one("#support-message", TextArea).text == "please call"
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for_async(lambda: isinstance(app.screen, ConfirmScreen), pilot=pilot)
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
         await settle(pilot)
 
         await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SupportScreen))
+        await wait_for_async(lambda: isinstance(app.screen, SupportScreen), pilot=pilot)
         await settle(pilot)
         assert app.screen.query_one("#support-amount", Input).value == ""
         assert app.screen.query_one("#support-message", TextArea).text == ""

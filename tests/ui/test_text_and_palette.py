@@ -55,7 +55,9 @@ async def test_command_palette_opens_each_screen(
             await type_text(pilot, SCREEN_COMMANDS[name][0])
             await settle(pilot)
             await pilot.press("enter")
-            await wait_for_async(lambda expected=expected: type(app.screen) is expected, pilot=pilot)
+            await wait_for_async(
+                lambda expected=expected: type(app.screen) is expected, pilot=pilot
+            )
             await settle(pilot)
         assert [type(s).__name__ for s in app.screen_stack][-1] == "DashboardScreen"
 
