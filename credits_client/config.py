@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     """Seconds to wait for the server to connect or answer before retrying (0 < timeout <= 300)."""
 
     ca_bundle: Path | None = None
-    """A PEM file of extra certificate authorities to trust (a company's own CA), on top of the
-    public ones (certifi)."""
+    """A PEM file of extra certificate authorities to trust, on top of the system's certificate
+    store (for a CA that is not installed there)."""
 
     verify: bool = True
     """Check the server's TLS certificate. Turn off only for a local test server."""

@@ -44,15 +44,15 @@ CONNECT_TIMEOUT = 5.0
 
 
 def ssl_verify(verify: bool, ca_bundle: Path | str | None) -> ssl.SSLContext | bool:
-    """The `verify` argument of httpx: off, the default trust store, or that plus a CA bundle."""
+    """The `verify` argument of httpx: off, or the system's certificate store (where a company
+    installs its CA), plus a CA bundle when one is given."""
     if not verify:
         return False
-    if ca_bundle is None:
-        return True
-    import certifi  # httpx's own trust store; the bundle adds to it
+    import truststore  # deferred: building the context reads the store (start-up time)
 
-    context = ssl.create_default_context(cafile=certifi.where())
-    context.load_verify_locations(cafile=str(ca_bundle))
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle is not None:
+        context.load_verify_locations(cafile=str(ca_bundle))
     return context
 
 
