@@ -16,14 +16,20 @@ if TYPE_CHECKING:
 
 
 def print_balance(settings: Settings, *, as_json: bool) -> int:
-    """Print the balance of the remembered session's account. Exit 1 when not signed in."""
+    """Print the balance of the remembered session's account. Exit 1 when the server cannot be
+    reached (it may pass), 2 when nobody is signed in (a person must sign in)."""
     from credits_client.api.errors import ApiError, ServerUnreachable
     from credits_client.api.logs import configure_logging
+    from credits_client.embedded import EmbeddedServerError
+    from credits_client.session_file import SessionFile
+    from credits_client.store import EMBEDDED_SERVER_KEY
     from tui.launch import open_store
 
     # As in the app: the log goes to log_file or nowhere. Unconfigured, Python would print the
     # warnings of libraries (stamina's "retry_scheduled") on stderr, among the command's output.
     configure_logging(settings.log_file)
+    if SessionFile().load(settings.api_url or EMBEDDED_SERVER_KEY) is None:
+        return _not_signed_in()  # at once: no server is asked (nor the embedded one started)
 
     async def fetch() -> int:
         with open_store(settings) as store:
@@ -34,12 +40,7 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
                     return 1
                 account = store.state.account
                 if not store.state.signed_in or account is None:
-                    print(
-                        "credits-tui: not signed in. Start credits-tui and sign in with "
-                        '"Remember me" ticked (or set remember_session = true).',
-                        file=sys.stderr,
-                    )
-                    return 1
+                    return _not_signed_in()
                 if as_json:
                     payload = {
                         "account": account.name,
@@ -57,7 +58,20 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
             finally:
                 await store.close()
 
-    return asyncio.run(fetch())
+    try:
+        return asyncio.run(fetch())
+    except EmbeddedServerError as error:
+        print(f"credits-tui: the local server could not be started: {error}", file=sys.stderr)
+        return 1
+
+
+def _not_signed_in() -> int:
+    print(
+        "credits-tui: not signed in. Start credits-tui and sign in with "
+        '"Remember me" ticked (or set remember_session = true).',
+        file=sys.stderr,
+    )
+    return 2
 
 
 def logout(settings: Settings) -> int:

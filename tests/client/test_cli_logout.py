@@ -54,7 +54,7 @@ def test_logout_revokes_the_token_on_the_server_and_forgets_the_file(
 
     # The copy, put back, signs nobody in.
     shutil.copy(copy, path)
-    assert main(["--api-url", live_server.url, "balance"]) == 1
+    assert main(["--api-url", live_server.url, "balance"]) == 2
     assert "not signed in" in capsys.readouterr().err
 
 

@@ -144,6 +144,9 @@ _BALANCE_WITHOUT_RETRY_WAITS = """
 
 def test_balance_with_no_server_shows_only_its_own_message_on_stderr() -> None:
     nobody = f"http://127.0.0.1:{free_port()}"  # nothing listens there: connection refused
+    user = User(id="usr_1", email="ops@acme.test", role="owner", account_id="acc_1")
+    expires_at = datetime.now(UTC) + timedelta(days=1)  # remembered: balance asks the server
+    SessionFile(session_path()).save(RememberedSession(nobody, SecretStr("t"), expires_at, user))
     result = _python(_BALANCE_WITHOUT_RETRY_WAITS, "--api-url", nobody, "balance")
     assert result.returncode == 1
     assert result.stdout == ""

@@ -62,6 +62,6 @@ def test_balance_follows_the_remembered_session_and_logout_forgets_it(home: Home
 
     assert run(home, "logout").stdout.startswith("Signed out")
     after = run(home, "balance")
-    assert after.returncode == 1
+    assert after.returncode == 2
     assert "not signed in" in after.stderr
     home.wait_until_no_server()
