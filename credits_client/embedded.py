@@ -6,6 +6,9 @@ Every app holds a shared lock on `users.lock` for as long as it runs; the kernel
 however the app ends (exit, crash, SIGKILL, the SSH link dropping), and the supervisor stops the
 server as soon as no app holds it. So two apps of one user share one server, and none leaves an
 orphan behind.
+
+Supervisor and server run as `python -P -m ...` in the runtime directory: a person's folder holding
+a `credits_server.py` (or `uvicorn.py`) is neither their working directory nor on their path.
 """
 
 from __future__ import annotations
@@ -86,7 +89,8 @@ class EmbeddedServer:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.database_dir / 'credits.db'}"
+        # Absolute: the supervisor and the server run in the runtime directory, not in ours.
+        return f"sqlite+aiosqlite:///{self.database_dir.expanduser().resolve() / 'credits.db'}"
 
     def start(self) -> Path:
         ensure_private_dir(self.directory)
@@ -124,11 +128,13 @@ class EmbeddedServer:
             child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
                 [
                     sys.executable,
+                    "-P",  # not the working directory first on the path: it is the person's
                     "-m",
                     "credits_client.embedded_supervisor",
                     str(self.directory),
                     self.database_url,
                 ],
+                cwd=self.directory,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=log,

@@ -1,7 +1,7 @@
 """Keeps the embedded credits-server running while any credits-tui uses it, and no longer.
 
-Run by `credits_client.embedded` as
-`python -m credits_client.embedded_supervisor RUNTIME_DIR DATABASE_URL`, detached from the terminal.
+Run by `credits_client.embedded` as `python -P -m credits_client.embedded_supervisor RUNTIME_DIR
+DATABASE_URL` in RUNTIME_DIR, detached from the terminal.
 Standard library only: it must start fast and never import the app.
 """
 
@@ -38,6 +38,7 @@ def _start_server(directory: Path, database_url: str) -> subprocess.Popen[bytes]
     # `--demo` seeds the demo account on first run and shows its credentials at sign-in.
     command = [
         sys.executable,
+        "-P",  # as the supervisor: no working directory on the path
         "-m",
         "credits_server.cli",
         "serve",
@@ -48,6 +49,7 @@ def _start_server(directory: Path, database_url: str) -> subprocess.Popen[bytes]
     return subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [*command, "--migrate"],
         env=env,
+        cwd=directory,
         stdin=subprocess.DEVNULL,
         preexec_fn=_die_with_parent,  # safe: this process runs no threads
         close_fds=True,

@@ -9,7 +9,8 @@ import stat
 import pytest
 
 from credits_client.embedded import socket_alive
-from tests.e2e.conftest import Home
+from tests.e2e.conftest import Home, credits_tui_executable
+from tests.support.terminal import TmuxTerminal
 
 pytestmark = pytest.mark.e2e
 
@@ -74,3 +75,19 @@ def test_flags_reach_the_first_paint_email_prefilled_and_the_server_named(home: 
         assert not home.server_processes(), "an api_url must not start the embedded server"
     finally:
         terminal.close()
+
+
+def test_the_server_starts_from_a_folder_holding_files_named_like_its_modules(home: Home) -> None:
+    # A person's project folder: Python puts the working directory first on the path of
+    # `python -m`, so these would be imported instead of ours (and of uvicorn's).
+    folder = home.root / "project"
+    folder.mkdir()
+    for name in ("server", "tui", "screens", "widgets", "credits_server", "credits_client"):
+        (folder / f"{name}.py").write_text('raise SystemExit("the user\'s own file")\n')
+    (folder / "uvicorn.py").write_text('raise SystemExit("the user\'s own file")\n')
+    terminal = TmuxTerminal([credits_tui_executable()], env=home.env, cwd=folder)
+    try:
+        terminal.wait_for(ONLINE)
+    finally:
+        terminal.close()
+    home.wait_until_no_server()
