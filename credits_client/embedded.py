@@ -4,8 +4,9 @@ The app does not own the server process. A small supervisor (`credits_client.emb
 detached from the terminal, runs `credits-server` on a Unix socket in a private runtime directory.
 Every app holds a shared lock on `users.lock` for as long as it runs; the kernel drops that lock
 however the app ends (exit, crash, SIGKILL, the SSH link dropping), and the supervisor stops the
-server as soon as no app holds it. So two apps of one user share one server, and none leaves an
-orphan behind.
+server as soon as no app holds it. So two apps of one user with one data directory share one
+server, and none leaves an orphan behind; another data directory (another HOME, or `data_dir`)
+has a runtime directory, and so a server, of its own.
 
 Supervisor and server run as `python -P -m ...` in the runtime directory: a person's folder holding
 a `credits_server.py` (or `uvicorn.py`) is neither their working directory nor on their path.
@@ -14,11 +15,13 @@ a `credits_server.py` (or `uvicorn.py`) is neither their working directory nor o
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import socket
 import stat
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -36,12 +39,16 @@ class EmbeddedServerError(RuntimeError):
     """The embedded server could not be prepared; the message says why, for a person."""
 
 
-def runtime_dir() -> Path:
-    """The private directory for the socket and locks: $XDG_RUNTIME_DIR/credits-tui, else /tmp."""
-    base = os.environ.get("XDG_RUNTIME_DIR")
+def runtime_dir(database_dir: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """The private directory for the socket and locks of the server of `database_dir`:
+    $XDG_RUNTIME_DIR/credits-tui/KEY, else /tmp/credits-tui-UID/KEY. KEY is a short hash of the
+    resolved data directory, so the path stays short enough for a Unix socket."""
+    env = os.environ if environ is None else environ
+    key = hashlib.sha256(str(database_dir.expanduser().resolve()).encode()).hexdigest()[:12]
+    base = env.get("XDG_RUNTIME_DIR")
     if base:
-        return Path(base) / APP_NAME
-    return Path("/tmp") / f"{APP_NAME}-{os.getuid()}"  # noqa: S108 - checked below: ours, 0700
+        return Path(base) / APP_NAME / key
+    return Path("/tmp") / f"{APP_NAME}-{os.getuid()}" / key  # noqa: S108 - checked: ours, 0700
 
 
 def data_dir() -> Path:
@@ -79,9 +86,15 @@ class EmbeddedServer:
     """The app's handle on the shared embedded server. `start()` returns quickly: the server may
     still be starting when it returns, and the store keeps trying until it answers."""
 
-    directory: Path = field(default_factory=runtime_dir)
     database_dir: Path = field(default_factory=data_dir)
+    directory: Path = field(init=False)
+    """The runtime directory of `database_dir` (see `runtime_dir`)."""
     _users_lock: IO[bytes] | None = None
+
+    def __post_init__(self) -> None:
+        # Absolute: the supervisor and the server run in the runtime directory, not in ours.
+        self.database_dir = self.database_dir.expanduser().resolve()
+        self.directory = runtime_dir(self.database_dir)
 
     @property
     def socket_path(self) -> Path:
@@ -89,14 +102,14 @@ class EmbeddedServer:
 
     @property
     def database_url(self) -> str:
-        # Absolute: the supervisor and the server run in the runtime directory, not in ours.
-        return f"sqlite+aiosqlite:///{self.database_dir.expanduser().resolve() / 'credits.db'}"
+        return f"sqlite+aiosqlite:///{self.database_dir / 'credits.db'}"
 
     def start(self) -> Path:
-        ensure_private_dir(self.directory)
-        ensure_private_dir(self.database_dir)
         if len(str(self.socket_path)) > _MAX_SOCKET_PATH:
             raise EmbeddedServerError(f"The path {self.directory} is too long for a socket.")
+        ensure_private_dir(self.directory.parent)
+        ensure_private_dir(self.directory)
+        ensure_private_dir(self.database_dir)
         # Held until this process ends: while any app holds it, the supervisor keeps the server up.
         self._users_lock = (self.directory / USERS_LOCK).open("ab")
         fcntl.flock(self._users_lock, fcntl.LOCK_SH)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from credits_client.embedded import runtime_dir
 from tests.support.terminal import TmuxTerminal
 from tests.support.wait import wait_for
 
@@ -34,7 +35,8 @@ class Home:
 
     @property
     def runtime_dir(self) -> Path:
-        return self.root / "run" / "credits-tui"
+        """The embedded server's runtime directory for this home's data directory."""
+        return runtime_dir(self.data_dir, self.env)
 
     @property
     def data_dir(self) -> Path:
@@ -58,8 +60,9 @@ class Home:
         )
 
     def server_processes(self) -> list[int]:
-        """Processes of the embedded server or its supervisor serving this home."""
-        marker = str(self.runtime_dir).encode()
+        """Processes of the embedded servers or their supervisors serving this home (for any of
+        its data directories)."""
+        marker = str(self.root / "run" / "credits-tui").encode()
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():

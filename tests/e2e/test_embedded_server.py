@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import signal
 import stat
+import subprocess
+from pathlib import Path
 
+import httpx
 import pytest
 
 from credits_client.embedded import socket_alive
@@ -26,8 +29,9 @@ def test_first_run_shows_login_then_the_demo_server_online(home: Home) -> None:
         screen = terminal.wait_for("demo@example.com / demo-password")
         assert "Email" in screen
         assert "Password" in screen
-        mode = stat.S_IMODE(home.runtime_dir.stat().st_mode)
-        assert mode == 0o700, oct(mode)
+        for private in (home.runtime_dir, home.runtime_dir.parent):
+            mode = stat.S_IMODE(private.stat().st_mode)
+            assert mode == 0o700, f"{private}: {oct(mode)}"
         assert (home.data_dir / "credits.db").exists()
     finally:
         terminal.close()
@@ -90,4 +94,65 @@ def test_the_server_starts_from_a_folder_holding_files_named_like_its_modules(ho
         terminal.wait_for(ONLINE)
     finally:
         terminal.close()
+    home.wait_until_no_server()
+
+
+def _serving_sockets(home: Home) -> set[str]:
+    """The Unix sockets the embedded servers of this home listen on (from their command lines)."""
+    sockets = set()
+    for pid in home.server_processes():
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        if "credits_server.cli" in argv and "--uds" in argv:
+            sockets.add(argv[argv.index("--uds") + 1])
+    return sockets
+
+
+def _sign_in_status(socket_path: str, email: str, password: str) -> int:
+    with httpx.Client(
+        transport=httpx.HTTPTransport(uds=socket_path), base_url="http://embedded"
+    ) as client:
+        answer = client.post("/v1/sessions", json={"email": email, "password": password})
+    return answer.status_code
+
+
+def test_two_data_directories_are_two_servers_with_two_databases(home: Home) -> None:
+    other_data = home.root / "other-data"
+    first = home.terminal()
+    second = TmuxTerminal(
+        [credits_tui_executable()], env={**home.env, "CREDITS_TUI_DATA_DIR": str(other_data)}
+    )
+    try:
+        first.wait_for(ONLINE)
+        second.wait_for(ONLINE)
+        sockets = _serving_sockets(home)
+        assert len(sockets) == 2, f"one server for two data directories: {sockets}"
+        assert (home.data_dir / "credits.db").exists()
+        assert (other_data / "credits.db").exists()
+
+        # A user created in the first database signs in on one server only.
+        database = home.data_dir / "credits.db"
+        subprocess.run(
+            [
+                str(Path(credits_tui_executable()).parent / "credits-server"),
+                "create-user",
+                "--email",
+                "ops@acme.test",
+                "--account",
+                "Acme",
+            ],
+            input="a long password\n",
+            env={**home.env, "CREDITS_SERVER_DATABASE_URL": f"sqlite+aiosqlite:///{database}"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        answers = sorted(_sign_in_status(s, "ops@acme.test", "a long password") for s in sockets)
+        assert answers == [201, 401]
+    finally:
+        first.close()
+        second.close()
     home.wait_until_no_server()
