@@ -31,6 +31,7 @@ SOCKET_NAME = "server.sock"
 USERS_LOCK = "users.lock"
 LAUNCH_LOCK = "launch.lock"
 SUPERVISOR_LOCK = "supervisor.lock"
+LOG_NAME = "credits_server.log"
 # AF_UNIX paths are limited to 108 bytes on Linux; keep a margin.
 _MAX_SOCKET_PATH = 100
 
@@ -135,7 +136,7 @@ class EmbeddedServer:
             return False
 
     def _spawn_supervisor(self) -> None:
-        log_path = self.database_dir / "credits_server.log"
+        log_path = self.database_dir / LOG_NAME
         with log_path.open("ab") as log:
             os.chmod(log_path, 0o600)
             child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -146,6 +147,7 @@ class EmbeddedServer:
                     "credits_client.embedded_supervisor",
                     str(self.directory),
                     self.database_url,
+                    str(log_path),
                 ],
                 cwd=self.directory,
                 stdin=subprocess.DEVNULL,

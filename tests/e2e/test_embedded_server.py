@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from credits_client.embedded import socket_alive
+from credits_client.embedded_supervisor import LOG_MAX_BYTES
 from tests.e2e.conftest import Home, credits_tui_executable
 from tests.support.terminal import TmuxTerminal
 
@@ -156,3 +157,20 @@ def test_two_data_directories_are_two_servers_with_two_databases(home: Home) -> 
         first.close()
         second.close()
     home.wait_until_no_server()
+
+
+def test_the_server_log_is_kept_under_its_limit(home: Home) -> None:
+    home.data_dir.mkdir(parents=True)
+    log = home.data_dir / "credits_server.log"
+    line = b'{"event": "an old line"}\n'
+    log.write_bytes(line * (LOG_MAX_BYTES // len(line)))  # full to the brim
+    terminal = home.terminal()
+    try:
+        terminal.wait_for(ONLINE)  # the server has written its lines for the app's requests
+    finally:
+        terminal.close()
+    home.wait_until_no_server()
+    logs = sorted(home.data_dir.glob("credits_server.log*"))
+    assert [path.name for path in logs] == ["credits_server.log", "credits_server.log.1"]
+    assert all(path.stat().st_size <= LOG_MAX_BYTES for path in logs)
+    assert b'"event": "request"' in log.read_bytes()
