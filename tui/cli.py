@@ -37,7 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn mouse reporting off (less traffic over slow SSH links)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    balance = commands.add_parser("balance", help="print the balance (for scripts and cron)")
+    balance = commands.add_parser(
+        "balance",
+        help="print the balance (for scripts and cron)",
+        description=(
+            'Print the balance of the account signed in with "Remember me". Exit status 1: the '
+            "server cannot be reached (try again later); 2: not signed in (a person must sign in)."
+        ),
+    )
     balance.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands.add_parser(
         "logout", help="sign out: revoke the remembered session on the server and forget it"
