@@ -12,7 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.live_server import LiveServer, free_port
+from tests.support.live_server import LiveServer
+from tests.support.ports import free_port
 
 PUBLIC_URL = "https://credits.example.test"  # the base of the links it hands out (3-D Secure)
 LAUNCHER = Path(__file__).with_name("pinned_credits_server.py")
