@@ -15,7 +15,7 @@ CONFIG_ENV = "CREDITS_TUI_CONFIG"
 def config_path(explicit: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
     """The config file to read: `--config`, else $CREDITS_TUI_CONFIG, else the user config dir.
 
-    platformdirs honours $XDG_CONFIG_HOME at call time (…/credits-credits_client/config.toml).
+    platformdirs honours $XDG_CONFIG_HOME at call time (…/credits-tui/config.toml).
     """
     env = os.environ if environ is None else environ
     if explicit is not None:
