@@ -162,11 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(password) < 8:
         print("credits-server: the password needs at least 8 characters", file=sys.stderr)
         return 2
-    from credits_server.errors import ServiceError
+    from credits_server.errors import DomainError
 
     try:
         user = _create_user(settings, args.email, args.account, args.role, password)
-    except ServiceError as error:
+    except DomainError as error:
         print(f"credits-server: {error.detail}", file=sys.stderr)
         return 1
     print(json.dumps({"user_id": user.id, "account_id": user.account_id}))

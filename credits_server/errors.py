@@ -1,8 +1,13 @@
-"""Errors the services raise; the API turns each into an RFC 9457 problem with a stable code."""
+"""Errors the services raise. They say what went wrong and nothing of HTTP: a stable `code`, a
+`detail` for a person, per-field problems, and the domain's own data (how long to wait).
+
+Each subclass is one kind of failure; credits_server.api.problems maps each kind to a status and
+headers, in one table, and writes it as an RFC 9457 problem document.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -12,25 +17,68 @@ class FieldProblem:
     message: str
 
 
-@dataclass
-class ServiceError(Exception):
-    status: int
-    code: str
-    detail: str
-    errors: list[FieldProblem] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)
+class DomainError(Exception):
+    def __init__(self, code: str, detail: str, errors: list[FieldProblem] | None = None) -> None:
+        super().__init__(code, detail)
+        self.code = code
+        self.detail = detail
+        self.errors = list(errors or [])
 
     def __str__(self) -> str:
         return f"{self.code}: {self.detail}"
 
 
-def not_found(what: str = "resource") -> ServiceError:
-    return ServiceError(404, "not_found", f"No such {what}.")
+class Invalid(DomainError):
+    """What was asked breaks a rule: a field out of bounds, a key reused for another request."""
 
 
-def forbidden(detail: str = "Only an owner of the account may do this.") -> ServiceError:
-    return ServiceError(403, "forbidden", detail)
+class NotFound(DomainError):
+    """No such thing, or not one the caller may see (another account's is no thing at all)."""
 
 
-def invalid(errors: list[FieldProblem], detail: str = "Some fields are not valid.") -> ServiceError:
-    return ServiceError(422, "validation_error", detail, errors)
+class Forbidden(DomainError):
+    """The caller is known but their role does not allow this."""
+
+
+class Conflict(DomainError):
+    """The thing to create already exists."""
+
+
+class Unauthenticated(DomainError):
+    """No valid session or key: sign in (again)."""
+
+
+class BadCredentials(DomainError):
+    """The email or password given to sign in is not right."""
+
+
+class RateLimited(DomainError):
+    """Too many attempts; allowed again after `retry_after` seconds."""
+
+    def __init__(self, code: str, detail: str, *, retry_after: int) -> None:
+        super().__init__(code, detail)
+        self.retry_after = retry_after
+
+
+class Declined(DomainError):
+    """Money that cannot move: a card the gateway refused, credits the account does not have."""
+
+
+class PreconditionRequired(DomainError):
+    """A change that must name the version it edits did not."""
+
+
+class PreconditionFailed(DomainError):
+    """The version the change was made against is no longer the current one."""
+
+
+def not_found(what: str = "resource") -> NotFound:
+    return NotFound("not_found", f"No such {what}.")
+
+
+def forbidden(detail: str = "Only an owner of the account may do this.") -> Forbidden:
+    return Forbidden("forbidden", detail)
+
+
+def invalid(errors: list[FieldProblem], detail: str = "Some fields are not valid.") -> Invalid:
+    return Invalid("validation_error", detail, errors)

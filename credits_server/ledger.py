@@ -21,14 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server import money_rules
-from credits_server.errors import ServiceError
+from credits_server.errors import Declined, not_found
 from credits_server.models import Account, LedgerEntry, utcnow
 
 
-class InsufficientCredits(ServiceError):
+class InsufficientCredits(Declined):
     def __init__(self, balance: int, amount: int, floor: int) -> None:
         super().__init__(
-            402,
             "insufficient_credits",
             "Not enough credits: this would take the balance below what the account may owe.",
         )
@@ -76,7 +75,7 @@ async def lock_account(session: AsyncSession, account_id: str) -> Account:
         )
     ).scalar_one_or_none()
     if account is None:
-        raise ServiceError(404, "not_found", "No such account.")
+        raise not_found("account")
     held[account_id] = account
     return account
 

@@ -1,9 +1,14 @@
-"""RFC 9457 problem documents for every error, with a stable `code` and per-field `errors`."""
+"""RFC 9457 problem documents for every error, with a stable `code` and per-field `errors`.
+
+The services' domain errors carry no HTTP: `ANSWERS` below is the one table of the status and
+headers each kind of domain error is answered with.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -13,7 +18,20 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from credits_server.api.openapi import install_problem_openapi
-from credits_server.errors import FieldProblem, ServiceError
+from credits_server.errors import (
+    BadCredentials,
+    Conflict,
+    Declined,
+    DomainError,
+    FieldProblem,
+    Forbidden,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    RateLimited,
+    Unauthenticated,
+)
 from credits_server.logging import LOGGER_NAME, current_request_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -28,6 +46,54 @@ _STATUS_CODES = {
     415: "unsupported_media_type",
     422: "validation_error",
 }
+
+
+def _retry_after(error: DomainError) -> dict[str, str]:
+    assert isinstance(error, RateLimited)
+    return {"Retry-After": str(error.retry_after)}
+
+
+def _bearer_challenge(_: DomainError) -> dict[str, str]:
+    return {"WWW-Authenticate": 'Bearer realm="credits"'}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: Callable[[DomainError], dict[str, str]] = lambda _: {}
+
+
+ANSWERS: dict[type[DomainError], Answer] = {
+    Invalid: Answer(422),
+    NotFound: Answer(404),
+    Forbidden: Answer(403),
+    Conflict: Answer(409),
+    Unauthenticated: Answer(401, _bearer_challenge),
+    BadCredentials: Answer(401),
+    RateLimited: Answer(429, _retry_after),
+    Declined: Answer(402),
+    PreconditionRequired: Answer(428),
+    PreconditionFailed: Answer(412),
+}
+
+
+def answer_for(error: DomainError) -> Answer:
+    """The row of the error's kind (its nearest class in `ANSWERS`)."""
+    for kind in type(error).__mro__:
+        if kind in ANSWERS:
+            return ANSWERS[kind]
+    raise LookupError(f"no HTTP answer for {type(error).__name__}")
+
+
+@dataclass
+class HttpProblem(Exception):
+    """A refusal the API itself makes about the HTTP request (a missing header, a body it cannot
+    read), before any service is asked."""
+
+    status: int
+    code: str
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def problem_response(
@@ -75,9 +141,16 @@ def _validation_problems(exc: RequestValidationError) -> list[FieldProblem]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    async def on_service_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, ServiceError)
-        return problem_response(request, exc.status, exc.code, exc.detail, exc.errors, exc.headers)
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DomainError)
+        answer = answer_for(exc)
+        return problem_response(
+            request, answer.status, exc.code, exc.detail, exc.errors, answer.headers(exc)
+        )
+
+    async def on_http_problem(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, HttpProblem)
+        return problem_response(request, exc.status, exc.code, exc.detail, headers=exc.headers)
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
@@ -107,7 +180,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     # The served OpenAPI document describes these problem documents too (built lazily).
     install_problem_openapi(app)
-    app.add_exception_handler(ServiceError, on_service_error)
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(HttpProblem, on_http_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_crash)

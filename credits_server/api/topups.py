@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from credits_server.api.convert import payment_method_out
 from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
+from credits_server.api.problems import HttpProblem
 from credits_server.api.schemas import Page, PaymentMethodOut, TopupBody, TopupOut
 from credits_server.cards import check_card
 from credits_server.context import Context
-from credits_server.errors import ServiceError
 from credits_server.models import Topup
 from credits_server.services import topups
 
@@ -70,7 +70,7 @@ async def create_topup(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> TopupOut:
     if idempotency_key is None:
-        raise ServiceError(
+        raise HttpProblem(
             400, "idempotency_key_required", "Send an Idempotency-Key header with each top-up."
         )
     card = None

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from fastapi.security.utils import get_authorization_scheme_param
 
+from credits_server.api.problems import HttpProblem
 from credits_server.context import Context
-from credits_server.errors import ServiceError
+from credits_server.errors import Invalid
 from credits_server.services.api_keys import authenticate_api_key
 from credits_server.services.auth import unauthenticated
 from credits_server.services.usage import MAX_BATCH, apply_usage, parse_record
@@ -62,7 +63,7 @@ async def _json_body(request: Request) -> Any:
     try:
         return await request.json()
     except ValueError:
-        raise ServiceError(422, "validation_error", "The body is not valid JSON.") from None
+        raise Invalid("validation_error", "The body is not valid JSON.") from None
 
 
 @router.post(
@@ -83,14 +84,14 @@ async def post_usage(request: Request) -> JSONResponse:
     if isinstance(body, dict) and "records" in body:
         raw = body["records"]
         if not isinstance(raw, list) or set(body) != {"records"}:
-            raise ServiceError(422, "validation_error", "Send {records: [UsageRecord, ...]}.")
+            raise Invalid("validation_error", "Send {records: [UsageRecord, ...]}.")
         if len(raw) > MAX_BATCH:
-            raise ServiceError(
+            raise HttpProblem(
                 413, "payload_too_large", f"Send at most {MAX_BATCH} records in one request."
             )
         results = await apply_usage(ctx, [parse_record(item) for item in raw])
         return JSONResponse({"results": [result.as_json() for result in results]})
     [result] = await apply_usage(ctx, [parse_record(body)])
-    if result.status == "refused":
-        raise ServiceError(result.http_status, result.code or "error", result.detail or "")
-    return JSONResponse(result.as_json(), status_code=result.http_status)
+    if result.error is not None:
+        raise result.error
+    return JSONResponse(result.as_json(), status_code=201 if result.status == "applied" else 200)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server.context import Context
-from credits_server.errors import ServiceError, not_found
+from credits_server.errors import Conflict, not_found
 from credits_server.ids import new_id
 from credits_server.models import Account, AutoRechargeSettings, User
 from credits_server.security import normalise_email
@@ -71,7 +71,7 @@ async def create_user(
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if await find_user(session, email) is not None:
-        raise ServiceError(409, "conflict", "A user with this email already exists.")
+        raise Conflict("conflict", "A user with this email already exists.")
     user = User(
         id=new_id("user"),
         account_id=account_id,

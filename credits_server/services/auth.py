@@ -10,7 +10,7 @@ import anyio
 from sqlalchemy import delete, select
 
 from credits_server.context import Caller, Context
-from credits_server.errors import ServiceError
+from credits_server.errors import BadCredentials, RateLimited, Unauthenticated
 from credits_server.ids import new_id
 from credits_server.models import LoginFailure, SessionToken, User, utcnow
 from credits_server.security import hash_token, new_token, normalise_email, verify_password
@@ -24,14 +24,12 @@ class NewSession:
     user: User
 
 
-def _invalid_credentials() -> ServiceError:
-    return ServiceError(401, "invalid_credentials", "The email or password is not right.")
+def _invalid_credentials() -> BadCredentials:
+    return BadCredentials("invalid_credentials", "The email or password is not right.")
 
 
-def unauthenticated(detail: str = "Sign in to continue.") -> ServiceError:
-    return ServiceError(
-        401, "unauthenticated", detail, headers={"WWW-Authenticate": 'Bearer realm="credits"'}
-    )
+def unauthenticated(detail: str = "Sign in to continue.") -> Unauthenticated:
+    return Unauthenticated("unauthenticated", detail)
 
 
 async def issue_session(ctx: Context, user: User) -> NewSession:
@@ -71,11 +69,10 @@ async def login(ctx: Context, email: str, password: str) -> NewSession:
         # Allowed again once the oldest failure that keeps the count at the limit ages out.
         oldest = failures[len(failures) - settings.login_max_failures]
         retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
-        raise ServiceError(
-            429,
+        raise RateLimited(
             "too_many_attempts",
             f"Too many sign-in attempts. Try again in {retry_after} seconds.",
-            headers={"Retry-After": str(retry_after)},
+            retry_after=retry_after,
         )
     password_hash = user.password_hash if user is not None else None
     ok = await anyio.to_thread.run_sync(verify_password, password_hash, password)

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from credits_server.context import Context
-from credits_server.errors import FieldProblem, ServiceError, invalid
+from credits_server.errors import (
+    FieldProblem,
+    Invalid,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    invalid,
+)
 from credits_server.ledger import lock_account
 from credits_server.models import AutoRechargeSettings, utcnow
 from credits_server.services.accounts import default_auto_recharge
@@ -84,8 +91,8 @@ async def save_settings(
     ctx: Context, account_id: str, if_match: str | None, update: AutoRechargeUpdate
 ) -> AutoRechargeSettings:
     if not if_match:
-        raise ServiceError(
-            428, "precondition_required", "Send If-Match with the ETag of the settings you edited."
+        raise PreconditionRequired(
+            "precondition_required", "Send If-Match with the ETag of the settings you edited."
         )
     problems = _check_bounds(ctx.settings, update)
     async with ctx.db.write() as session:
@@ -100,8 +107,7 @@ async def save_settings(
             row.version = 0
             session.add(row)
         if not _matches(if_match, etag_of(row)):
-            raise ServiceError(
-                412,
+            raise PreconditionFailed(
                 "precondition_failed",
                 "These settings were changed elsewhere. Reload to see the current values.",
             )
@@ -116,7 +122,7 @@ async def save_settings(
             if value is not None and value not in methods
         ]
         if unknown:  # another account's card is no card at all for this one
-            raise ServiceError(404, "not_found", "That card is not saved on this account.", unknown)
+            raise NotFound("not_found", "That card is not saved on this account.", unknown)
         if (
             update.backup_payment_method_id is not None
             and update.backup_payment_method_id == primary
@@ -129,8 +135,7 @@ async def save_settings(
         if update.enabled and primary is None:
             default = next((m for m in methods.values() if m.is_default), None)
             if default is None:
-                raise ServiceError(
-                    422,
+                raise Invalid(
                     "auto_recharge_needs_card",
                     "Save a card before turning on auto-recharge.",
                     [FieldProblem("payment_method_id", "required", "Save a card first.")],

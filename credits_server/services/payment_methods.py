@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server.cards import CardDetails
 from credits_server.context import Context
-from credits_server.errors import ServiceError, not_found
+from credits_server.errors import Declined, RateLimited, not_found
 from credits_server.gateway.base import CardRefused, SavedCard, failure_message
 from credits_server.ids import new_id
 from credits_server.ledger import lock_account
@@ -74,8 +74,8 @@ async def add_method(ctx: Context, account_id: str, card: CardDetails) -> Paymen
     try:
         saved = await ctx.gateway.tokenize(card, for_future_use=True)
     except CardRefused as refused:
-        raise ServiceError(
-            402, refused.code, failure_message(refused.code) or "The card was refused."
+        raise Declined(
+            refused.code, failure_message(refused.code) or "The card was refused."
         ) from None
     async with ctx.db.write() as session:
         # The account's lock first, as every writer of an account takes it (see ledger.py):
@@ -114,11 +114,10 @@ async def record_save_attempt(ctx: Context, account_id: str) -> None:
     # Refused attempts are not recorded (they reach no gateway): the account may try again once
     # the oldest of the last `limit` attempts leaves the window.
     retry_after = max(1, math.ceil((recent[-1] + window - now).total_seconds()))
-    raise ServiceError(
-        429,
+    raise RateLimited(
         "too_many_attempts",
         f"Too many cards tried on this account. Try again in {_wait_words(retry_after)}.",
-        headers={"Retry-After": str(retry_after)},
+        retry_after=retry_after,
     )
 
 

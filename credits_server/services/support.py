@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server.context import Caller, Context
-from credits_server.errors import FieldProblem, ServiceError, invalid
+from credits_server.errors import FieldProblem, Invalid, invalid
 from credits_server.ids import new_id
 from credits_server.models import Account, SupportRequest
 
@@ -95,8 +95,7 @@ async def _by_key(session: AsyncSession, account_id: str, key: str) -> SupportRe
 
 def _replay(item: SupportRequest, wanted: str) -> SupportRequest:
     if item.request_hash != wanted:
-        raise ServiceError(
-            422,
+        raise Invalid(
             "idempotency_key_reused",
             "This Idempotency-Key was used for a different request.",
         )

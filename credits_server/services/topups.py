@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from credits_core.cards import card_label
 from credits_server.cards import CardDetails
 from credits_server.context import Context
-from credits_server.errors import FieldProblem, ServiceError, not_found
+from credits_server.errors import FieldProblem, Invalid, NotFound, RateLimited, not_found
 from credits_server.gateway.base import ChargeResult, SavedCard
 from credits_server.ids import new_id
 from credits_server.ledger import post
@@ -63,15 +63,13 @@ class TopupRequest:
 def check_amount(ctx: Context, amount: int) -> None:
     settings = ctx.settings
     if amount < settings.topup_min:
-        raise ServiceError(
-            422,
+        raise Invalid(
             "amount_below_minimum",
             "The amount is below the minimum top-up.",
             [FieldProblem("amount", "amount_below_minimum", "This is below the minimum.")],
         )
     if amount > settings.topup_max:
-        raise ServiceError(
-            422,
+        raise Invalid(
             "amount_above_maximum",
             "The amount is above the largest top-up; ask support for a larger one.",
             [FieldProblem("amount", "amount_above_maximum", "This is above the maximum.")],
@@ -178,11 +176,10 @@ async def check_topup_rate(ctx: Context, account_id: str) -> None:
         return
     # Allowed again once the oldest of the last `limit` top-ups is a minute old.
     retry_after = max(1, math.ceil((recent[-1] - since).total_seconds()))
-    raise ServiceError(
-        429,
+    raise RateLimited(
         "too_many_attempts",
         f"Too many top-ups in a minute. Try again in {retry_after} seconds.",
-        headers={"Retry-After": str(retry_after)},
+        retry_after=retry_after,
     )
 
 
@@ -190,8 +187,7 @@ async def _resolve_card(
     ctx: Context, account_id: str, request: TopupRequest
 ) -> tuple[PaymentMethod | None, SavedCard]:
     if (request.payment_method_id is None) == (request.card is None):
-        raise ServiceError(
-            422,
+        raise Invalid(
             "validation_error",
             "Choose a saved card or enter a card.",
             [FieldProblem("payment_method_id", "required", "Choose a saved card or enter one.")],
@@ -205,9 +201,8 @@ async def _resolve_card(
     async with ctx.db.read() as session:
         try:
             method = await find_method(session, account_id, request.payment_method_id)
-        except ServiceError:
-            raise ServiceError(
-                404,
+        except NotFound:
+            raise NotFound(
                 "not_found",
                 "That card is not saved on this account.",
                 [FieldProblem("payment_method_id", "not_found", "No such saved card.")],
@@ -220,8 +215,7 @@ async def _resolve_card(
 
 async def _replay(ctx: Context, topup: Topup, fingerprint: str) -> Topup:
     if topup.request_hash != fingerprint:
-        raise ServiceError(
-            422,
+        raise Invalid(
             "idempotency_key_reused",
             "This Idempotency-Key was used for a different request.",
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from credits_server.context import Context
+from credits_server.errors import DomainError, Invalid, not_found
 from credits_server.ledger import InsufficientCredits
 from credits_server.money_rules import Debit
 from credits_server.services import recharge
@@ -43,13 +44,12 @@ class UsageResult:
     reference: str | None
     account_id: str | None
     status: Status
-    http_status: int
     transaction_id: str | None = None
     amount: int | None = None
     balance_after: int | None = None
     currency: str | None = None
-    code: str | None = None
-    detail: str | None = None
+    error: DomainError | None = None
+    """Why a `refused` record was refused."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -60,12 +60,12 @@ class UsageResult:
             "amount": self.amount,
             "balance_after": self.balance_after,
             "currency": self.currency,
-            "code": self.code,
-            "detail": self.detail,
+            "code": None if self.error is None else self.error.code,
+            "detail": None if self.error is None else self.error.detail,
         }
 
 
-def _refused(raw: Any, status: int, code: str, detail: str) -> UsageResult:
+def _refused(raw: Any, error: DomainError) -> UsageResult:
     fields = raw if isinstance(raw, dict) else {}
     reference = fields.get("reference")
     account_id = fields.get("account_id")
@@ -73,16 +73,14 @@ def _refused(raw: Any, status: int, code: str, detail: str) -> UsageResult:
         reference if isinstance(reference, str) else None,
         account_id if isinstance(account_id, str) else None,
         "refused",
-        status,
-        code=code,
-        detail=detail,
+        error=error,
     )
 
 
 def parse_record(raw: Any) -> UsageRecord | UsageResult:
     """A record as sent, checked field by field (an int is an int: no floats, no strings)."""
     if not isinstance(raw, dict):
-        return _refused(raw, 422, "validation_error", "A usage record is a JSON object.")
+        return _refused(raw, Invalid("validation_error", "A usage record is a JSON object."))
     problems = []
     account_id, amount = raw.get("account_id"), raw.get("amount")
     kind, reference = raw.get("kind"), raw.get("reference")
@@ -97,7 +95,7 @@ def parse_record(raw: Any) -> UsageRecord | UsageResult:
     if set(raw) - {"account_id", "amount", "kind", "reference"}:
         problems.append("unknown fields")
     if problems:
-        return _refused(raw, 422, "validation_error", "; ".join(problems) + ".")
+        return _refused(raw, Invalid("validation_error", "; ".join(problems) + "."))
     assert isinstance(account_id, str)
     assert isinstance(amount, int)
     assert isinstance(kind, str)
@@ -147,18 +145,17 @@ def _answer(
 
     if done.currency is None:
         for index, record in records:
-            answers[index] = _refused(_as_raw(record), 404, "not_found", "No such account.")
+            answers[index] = _refused(_as_raw(record), not_found("account"))
         return
     for (index, record), outcome in zip(records, done.outcomes, strict=True):
         if outcome.entry_id is None:
             refused = InsufficientCredits(outcome.balance, outcome.amount, floor)
-            answers[index] = _refused(_as_raw(record), 402, refused.code, refused.detail)
+            answers[index] = _refused(_as_raw(record), refused)
             continue
         answers[index] = UsageResult(
             record.reference,
             account_id,
             "applied" if outcome.created else "duplicate",
-            201 if outcome.created else 200,
             transaction_id=transaction_id(outcome.entry_id),
             amount=outcome.amount,
             balance_after=outcome.balance_after,
