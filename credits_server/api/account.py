@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from credits_server.api.convert import account_out, transaction_out
 from credits_server.api.deps import CallerDep, ContextDep
-from credits_server.api.schemas import AccountOut, Page, TopupOptionsOut, TransactionOut
+from credits_server.representations import account_out, transaction_out
+from credits_server.schemas import AccountOut, Page, TopupOptionsOut, TransactionOut
 from credits_server.services.accounts import get_account
 from credits_server.services.transactions import list_transactions
 
@@ -17,7 +17,8 @@ router = APIRouter(tags=["account"])
 
 @router.get("/v1/account", response_model=AccountOut)
 async def account(ctx: ContextDep, caller: CallerDep) -> AccountOut:
-    return account_out(await get_account(ctx, caller.account_id))
+    view = await get_account(ctx, caller.account_id)
+    return account_out(view.account, view.low_balance_level)
 
 
 @router.get("/v1/account/transactions", response_model=Page[TransactionOut])

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from credits_server import __version__
 from credits_server.api.deps import ContextDep
-from credits_server.api.schemas import DemoCredentials, ServerInfo
+from credits_server.schemas import DemoCredentials, ServerInfo
 from credits_server.services.demo import DEMO_EMAIL, DEMO_PASSWORD
 
 router = APIRouter(tags=["server"])

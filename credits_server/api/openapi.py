@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from credits_server.api.schemas import Problem
+from credits_server.schemas import Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 _PROBLEM_RESPONSE = {

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from credits_server.api.convert import payment_method_out
 from credits_server.api.deps import CallerDep, ContextDep, OwnerDep
 from credits_server.api.openapi import PROBLEM_REF
-from credits_server.api.schemas import CardBody, Page, PaymentMethodOut
 from credits_server.cards import check_card
+from credits_server.representations import payment_method_out
+from credits_server.schemas import CardBody, Page, PaymentMethodOut
 from credits_server.services import payment_methods
 
 router = APIRouter(tags=["payment methods"])

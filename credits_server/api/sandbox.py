@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from credits_core.cards import card_label
 from credits_core.money import format_money
 from credits_server.api.deps import ContextDep
-from credits_server.api.topups import topup_out
+from credits_server.api.topups import topup_answer
 from credits_server.errors import not_found
 from credits_server.models import Topup
 from credits_server.services import topups
@@ -60,5 +60,5 @@ async def authenticate(
         words = {"succeeded": "Payment approved", "failed": "Payment declined"}
         title = words.get(topup.status, "Payment pending")
         return _page(title, "<p>You can return to the terminal.</p>")
-    body = await topup_out(ctx, request, topup)
+    body = await topup_answer(ctx, request, topup)
     return JSONResponse(body.model_dump(mode="json"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from credits_server.api.convert import user_out
 from credits_server.api.deps import ContextDep, TokenDep
-from credits_server.api.schemas import LoginBody, SessionOut
+from credits_server.representations import user_out
+from credits_server.schemas import LoginBody, SessionOut
 from credits_server.services import auth
 
 router = APIRouter(tags=["sessions"])

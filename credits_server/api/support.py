@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from credits_server.api.convert import support_out
 from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader
-from credits_server.api.schemas import Page, SupportBody, SupportOut
+from credits_server.representations import support_out
+from credits_server.schemas import Page, SupportBody, SupportOut
 from credits_server.services import support
 
 router = APIRouter(tags=["support"])

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from credits_server.api.convert import payment_method_out
 from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
 from credits_server.api.problems import HttpProblem
-from credits_server.api.schemas import Page, PaymentMethodOut, TopupBody, TopupOut
 from credits_server.cards import check_card
 from credits_server.context import Context
 from credits_server.models import Topup
+from credits_server.representations import topup_out
+from credits_server.schemas import Page, TopupBody, TopupOut
 from credits_server.services import topups
 
 router = APIRouter(tags=["top-ups"])
@@ -25,34 +25,9 @@ def action_url(ctx: Context, request: Request, topup: Topup) -> str | None:
     return f"{base.rstrip('/')}/sandbox/authenticate/{topup.id}"
 
 
-async def topup_out(ctx: Context, request: Request, topup: Topup) -> TopupOut:
+async def topup_answer(ctx: Context, request: Request, topup: Topup) -> TopupOut:
     method = await topups.payment_method_of(ctx, topup)
-    shown = (
-        payment_method_out(method)
-        if method is not None
-        else PaymentMethodOut(
-            id=None,
-            brand=topup.card_brand,
-            last4=topup.card_last4,
-            exp_month=topup.card_exp_month,
-            exp_year=topup.card_exp_year,
-            name=topup.card_name,
-        )
-    )
-    return TopupOut.model_validate(
-        {
-            "id": topup.id,
-            "amount": topup.amount,
-            "currency": topup.currency,
-            "status": topup.status,
-            "failure_code": topup.failure_code,
-            "failure_message": topup.failure_message,
-            "action_url": action_url(ctx, request, topup),
-            "payment_method": shown,
-            "balance_after": topup.balance_after,
-            "created_at": topup.created_at,
-        }
-    )
+    return topup_out(topup, method, action_url(ctx, request, topup))
 
 
 @router.post(
@@ -88,7 +63,7 @@ async def create_topup(
         ctx, owner.account_id, owner.user_id, idempotency_key, wanted
     )
     response.status_code = 201 if created else 200
-    return await topup_out(ctx, request, topup)
+    return await topup_answer(ctx, request, topup)
 
 
 @router.get("/v1/topups", response_model=Page[TopupOut])
@@ -99,11 +74,13 @@ async def list_topups(
     idempotency_key: Annotated[str | None, Query(max_length=255)] = None,
 ) -> Page[TopupOut]:
     rows = await topups.topups_by_key(ctx, caller.account_id, idempotency_key)
-    return Page[TopupOut](data=[await topup_out(ctx, request, row) for row in rows])
+    return Page[TopupOut](data=[await topup_answer(ctx, request, row) for row in rows])
 
 
 @router.get("/v1/topups/{topup_id}", response_model=TopupOut)
 async def get_topup(
     ctx: ContextDep, caller: CallerDep, request: Request, topup_id: str
 ) -> TopupOut:
-    return await topup_out(ctx, request, await topups.get_topup(ctx, caller.account_id, topup_id))
+    return await topup_answer(
+        ctx, request, await topups.get_topup(ctx, caller.account_id, topup_id)
+    )

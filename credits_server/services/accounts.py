@@ -22,10 +22,6 @@ class AccountView:
     account: Account
     low_balance_level: int
 
-    @property
-    def low_balance(self) -> bool:
-        return self.account.balance < self.low_balance_level
-
 
 async def create_account(
     session: AsyncSession, settings: Settings, name: str, currency: str | None = None

@@ -20,6 +20,7 @@ from credits_server.context import Context
 from credits_server.ledger import lock_account, per_transaction
 from credits_server.models import AutoRechargeSettings, Event, PaymentMethod, Topup, utcnow
 from credits_server.money_rules import next_seq
+from credits_server.representations import auto_recharge_out, topup_out
 from credits_server.settings import Settings
 
 TYPES = (
@@ -108,43 +109,13 @@ async def emit_balance(session: AsyncSession, account_id: str) -> None:
 
 async def topup_payload(session: AsyncSession, topup: Topup) -> dict[str, Any]:
     """The Topup as GET /v1/topups/{id} shows it (no action_url: only final top-ups are sent)."""
-    from credits_server.api.convert import payment_method_out
-    from credits_server.api.schemas import PaymentMethodOut, TopupOut
-
     method = None
     if topup.payment_method_id is not None:
         method = await session.get(PaymentMethod, topup.payment_method_id)
-    shown = (
-        payment_method_out(method)
-        if method is not None
-        else PaymentMethodOut(
-            id=None,
-            brand=topup.card_brand,
-            last4=topup.card_last4,
-            exp_month=topup.card_exp_month,
-            exp_year=topup.card_exp_year,
-            name=topup.card_name,
-        )
-    )
-    out = TopupOut.model_validate(
-        {
-            "id": topup.id,
-            "amount": topup.amount,
-            "currency": topup.currency,
-            "status": topup.status,
-            "failure_code": topup.failure_code,
-            "failure_message": topup.failure_message,
-            "payment_method": shown,
-            "balance_after": topup.balance_after,
-            "created_at": topup.created_at,
-        }
-    )
-    return out.model_dump(mode="json")
+    return topup_out(topup, method).model_dump(mode="json")
 
 
 def auto_recharge_payload(settings: Settings, row: AutoRechargeSettings) -> dict[str, Any]:
-    from credits_server.api.auto_recharge import auto_recharge_out
-
     return auto_recharge_out(settings, row).model_dump(mode="json")
 
 

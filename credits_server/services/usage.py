@@ -19,6 +19,7 @@ from credits_server.context import Context
 from credits_server.errors import DomainError, Invalid, not_found
 from credits_server.ledger import InsufficientCredits
 from credits_server.money_rules import Debit
+from credits_server.representations import transaction_id
 from credits_server.services import recharge
 from credits_server.services.usage_debit import AccountDebits
 from credits_server.services.usage_queue import queue_for
@@ -141,8 +142,6 @@ def _answer(
     floor: int,
     answers: dict[int, UsageResult],
 ) -> None:
-    from credits_server.api.convert import transaction_id
-
     if done.currency is None:
         for index, record in records:
             answers[index] = _refused(_as_raw(record), not_found("account"))

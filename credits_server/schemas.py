@@ -1,4 +1,8 @@
-"""Request and response bodies as served (docs/CONTRACT.md); amounts are integer minor units."""
+"""Request and response bodies as served (docs/CONTRACT.md); amounts are integer minor units.
+
+Below the services, so the representations built from rows (credits_server.representations) are
+the same for an API answer and an event payload.
+"""
 
 from __future__ import annotations
 

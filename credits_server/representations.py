@@ -1,0 +1,142 @@
+"""Rows to response bodies: the one place each object's representation is built.
+
+The API answers with these and the events carry them, so an event payload and an API answer for
+the same object can never differ. Nothing here reads the database or knows HTTP: callers pass
+what a representation shows beyond its row (a top-up's saved card, its 3-D Secure page).
+"""
+
+from __future__ import annotations
+
+from credits_server import schemas
+from credits_server.models import (
+    Account,
+    AutoRechargeSettings,
+    LedgerEntry,
+    PaymentMethod,
+    SupportRequest,
+    Topup,
+    User,
+)
+from credits_server.settings import Settings
+
+
+def user_out(user: User) -> schemas.UserOut:
+    role = "owner" if user.role == "owner" else "member"
+    return schemas.UserOut(id=user.id, email=user.email, role=role, account_id=user.account_id)
+
+
+def account_out(account: Account, low_balance_level: int) -> schemas.AccountOut:
+    return schemas.AccountOut(
+        id=account.id,
+        name=account.name,
+        currency=account.currency,
+        balance=account.balance,
+        low_balance=account.balance < low_balance_level,
+        low_balance_level=low_balance_level,
+    )
+
+
+def transaction_id(entry_id: int) -> str:
+    return f"txn_{entry_id}"
+
+
+def transaction_out(entry: LedgerEntry) -> schemas.TransactionOut:
+    return schemas.TransactionOut.model_validate(
+        {
+            "id": transaction_id(entry.id),
+            "kind": entry.kind,
+            "amount": entry.amount,
+            "balance_after": entry.balance_after,
+            "created_at": entry.created_at,
+            "description": entry.description,
+        }
+    )
+
+
+def payment_method_out(method: PaymentMethod) -> schemas.PaymentMethodOut:
+    return schemas.PaymentMethodOut(
+        id=method.id,
+        brand=method.brand,
+        last4=method.last4,
+        exp_month=method.exp_month,
+        exp_year=method.exp_year,
+        name=method.name,
+        is_default=method.is_default,
+        created_at=method.created_at,
+    )
+
+
+def topup_out(
+    topup: Topup, method: PaymentMethod | None, action_url: str | None = None
+) -> schemas.TopupOut:
+    """`method` is the saved card the top-up used (None for a one-off card, shown from the
+    top-up's own copy); `action_url` the page that finishes a `requires_action` one."""
+    shown = (
+        payment_method_out(method)
+        if method is not None
+        else schemas.PaymentMethodOut(
+            id=None,
+            brand=topup.card_brand,
+            last4=topup.card_last4,
+            exp_month=topup.card_exp_month,
+            exp_year=topup.card_exp_year,
+            name=topup.card_name,
+        )
+    )
+    return schemas.TopupOut.model_validate(
+        {
+            "id": topup.id,
+            "amount": topup.amount,
+            "currency": topup.currency,
+            "status": topup.status,
+            "failure_code": topup.failure_code,
+            "failure_message": topup.failure_message,
+            "action_url": action_url,
+            "payment_method": shown,
+            "balance_after": topup.balance_after,
+            "created_at": topup.created_at,
+        }
+    )
+
+
+def auto_recharge_out(settings: Settings, row: AutoRechargeSettings) -> schemas.AutoRechargeOut:
+    attempt = None
+    if row.last_attempt_status is not None and row.last_attempt_at is not None:
+        attempt = schemas.AutoRechargeAttempt(
+            status=row.last_attempt_status,
+            failure_code=row.last_attempt_failure_code,
+            at=row.last_attempt_at,
+        )
+    return schemas.AutoRechargeOut(
+        enabled=row.enabled,
+        mode="top_up_to" if row.mode == "top_up_to" else "add",
+        threshold=row.threshold,
+        amount=row.amount,
+        target=row.target,
+        payment_method_id=row.payment_method_id,
+        backup_payment_method_id=row.backup_payment_method_id,
+        daily_limit=row.daily_limit,
+        monthly_cap=row.monthly_cap,
+        disabled_reason=row.disabled_reason,
+        last_attempt=attempt,
+        bounds=schemas.AutoRechargeBounds(
+            threshold_min=settings.threshold_min,
+            threshold_max=settings.threshold_max,
+            amount_min=settings.recharge_amount_min,
+            amount_max=settings.recharge_amount_max,
+            step=settings.recharge_step,
+        ),
+    )
+
+
+def support_out(item: SupportRequest) -> schemas.SupportOut:
+    return schemas.SupportOut(
+        id=item.id,
+        reference=item.reference,
+        amount=item.amount,
+        currency=item.currency,
+        message=item.message,
+        contact=item.contact,
+        status="closed" if item.status == "closed" else "open",
+        created_at=item.created_at,
+    )
