@@ -31,16 +31,10 @@ class Context:
 
 
 def make_context(settings: Settings) -> Context:
-    from credits_server.gateway.sandbox import SandboxGateway
+    from credits_server.gateway.registry import plugin
 
+    make_gateway = plugin(settings.gateway).make
     db = Database(
         settings.resolved_database_url(), busy_timeout_ms=settings.database_busy_timeout_ms
     )
-    if settings.gateway != "sandbox":
-        raise ValueError(f"unknown payment gateway {settings.gateway!r}")
-    gateway = SandboxGateway(
-        db,
-        charge_delay_ms=settings.sandbox_charge_delay_ms,
-        answer_delay_ms=settings.sandbox_answer_delay_ms,
-    )
-    return Context(settings=settings, db=db, gateway=gateway)
+    return Context(settings=settings, db=db, gateway=make_gateway(settings, db))

@@ -233,36 +233,6 @@ class SupportRequest(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
-class SandboxCard(Base):
-    """The sandbox gateway's vault: how a test card behaves, keyed by its token. No number."""
-
-    __tablename__ = "sandbox_cards"
-
-    token: Mapped[str] = mapped_column(String(100), primary_key=True)
-    brand: Mapped[str] = mapped_column(String(20))
-    last4: Mapped[str] = mapped_column(String(4))
-    behaviour: Mapped[str] = mapped_column(String(40))
-    set_up_for_future: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
-class SandboxCharge(Base):
-    """One charge at the sandbox gateway; the idempotency key makes a repeat return the same."""
-
-    __tablename__ = "sandbox_charges"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
-    customer: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
-    token: Mapped[str] = mapped_column(String(100))
-    amount: Mapped[int] = mapped_column(BigInteger)
-    currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20))
-    failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
 class ApiKey(Base):
     """A service credential of the telephony platform (POST /v1/usage). Only its hash is kept."""
 

@@ -17,7 +17,6 @@ from credits_server.api import (
     info,
     payment_methods,
     problems,
-    sandbox,
     sessions,
     support,
     topups,
@@ -26,6 +25,7 @@ from credits_server.api import (
 from credits_server.api.body_limit import BodyLimitMiddleware
 from credits_server.api.database_errors import install_database_error_handler
 from credits_server.context import make_context
+from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
 from credits_server.services.recharge_worker import new_worker_id, run_worker
 from credits_server.services.topups import resume_stale_topups
@@ -48,6 +48,7 @@ ROUTERS = [
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    gateway = plugin(settings.gateway)
     configure_logging(settings)
 
     @asynccontextmanager
@@ -78,8 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_database_error_handler(app)
     for router in ROUTERS:
         app.include_router(router)
-    if settings.gateway == "sandbox":
-        app.include_router(sandbox.router)
+    if gateway.routes is not None:  # a gateway's own pages, such as the sandbox's 3-D Secure
+        app.include_router(gateway.routes())
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)

@@ -21,8 +21,9 @@ router = APIRouter(tags=["top-ups"])
 def action_url(ctx: Context, request: Request, topup: Topup) -> str | None:
     if topup.status != "requires_action":
         return None
-    base = ctx.settings.public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/sandbox/authenticate/{topup.id}"
+    return ctx.gateway.authentication_url(
+        ctx.settings.public_url or str(request.base_url), topup.id
+    )
 
 
 async def topup_answer(ctx: Context, request: Request, topup: Topup) -> TopupOut:

@@ -1,4 +1,5 @@
-"""Payment gateways: the protocol the services charge through, and the offline sandbox."""
+"""Payment gateways: the protocol the services charge through, and the registry of gateways by
+name (`registry`), each in its own folder with its routes and tables (`sandbox/`)."""
 
 from credits_server.gateway.base import CardRefused, ChargeResult, PaymentGateway, SavedCard
 

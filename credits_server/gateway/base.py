@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from credits_core.declines import decline_text
 from credits_server.cards import CardDetails
+from credits_server.db import Database
+from credits_server.settings import Settings
+
+if TYPE_CHECKING:
+    from fastapi import APIRouter
 
 ChargeStatus = Literal["succeeded", "failed", "requires_action"]
 
@@ -69,3 +75,17 @@ class PaymentGateway(Protocol):
     async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
         """Finish a `requires_action` charge (the customer passed or failed 3-D Secure)."""
         ...
+
+    def authentication_url(self, base_url: str, charge_reference: str) -> str:
+        """The page where the customer finishes 3-D Secure for the charge made with this
+        idempotency key; `base_url` is where the credits server is reached."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayPlugin:
+    """A gateway as the registry knows it: how to make one, and the routes it serves on the
+    credits server (imported only when the app is built)."""
+
+    make: Callable[[Settings, Database], PaymentGateway]
+    routes: Callable[[], APIRouter] | None = None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from credits_server.models import Base
+from credits_server.gateway.registry import schema
 
-target_metadata = Base.metadata
+target_metadata = schema()
 
 
 def run_migrations_online() -> None:

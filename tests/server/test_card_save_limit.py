@@ -69,7 +69,7 @@ def tokenized_last4(server: LiveServer) -> list[str]:
     async def action(ctx: Any) -> list[str]:
         from sqlalchemy import select
 
-        from credits_server.models import SandboxCard
+        from credits_server.gateway.sandbox.tables import SandboxCard
 
         async with ctx.db.read() as session:
             return [str(last4) for last4 in (await session.execute(select(SandboxCard.last4)))]

@@ -384,7 +384,7 @@ class LiveServer(ServerProcess):
         async def action(ctx: Any) -> int:
             from sqlalchemy import func, select
 
-            from credits_server.models import SandboxCharge
+            from credits_server.gateway.sandbox.tables import SandboxCharge
 
             query = select(func.count()).select_from(SandboxCharge)
             if account_id is not None:

@@ -13,6 +13,7 @@ from credits_core.money import format_money
 from credits_server.api.deps import ContextDep
 from credits_server.api.topups import topup_answer
 from credits_server.errors import not_found
+from credits_server.gateway.sandbox.gateway import AUTHENTICATION_PATH
 from credits_server.models import Topup
 from credits_server.services import topups
 
@@ -28,7 +29,7 @@ def _page(title: str, body: str) -> HTMLResponse:
     )
 
 
-@router.get("/sandbox/authenticate/{topup_id}", response_class=HTMLResponse)
+@router.get(AUTHENTICATION_PATH + "/{topup_id}", response_class=HTMLResponse)
 async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
     async with ctx.db.read() as session:
         topup = await session.get(Topup, topup_id)
@@ -38,7 +39,7 @@ async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
         return _page("Nothing to confirm", f"<p>This payment is {html.escape(topup.status)}.</p>")
     amount = format_money(topup.amount, topup.currency)
     card = card_label(topup.card_brand, topup.card_last4)
-    action = f"/sandbox/authenticate/{html.escape(topup.id)}"
+    action = f"{AUTHENTICATION_PATH}/{html.escape(topup.id)}"
     return _page(
         "Confirm your payment",
         f"<p>Sandbox bank: confirm the payment of {html.escape(amount)} with "
@@ -48,7 +49,7 @@ async def authentication_page(ctx: ContextDep, topup_id: str) -> HTMLResponse:
     )
 
 
-@router.post("/sandbox/authenticate/{topup_id}")
+@router.post(AUTHENTICATION_PATH + "/{topup_id}")
 async def authenticate(
     ctx: ContextDep,
     request: Request,

@@ -1,8 +1,8 @@
 """The offline sandbox gateway: honours Stripe's published test card numbers.
 
-Its vault and its charges live in the service's database (sandbox_cards, sandbox_charges), keyed by
-token and idempotency key, so a charge is made at most once per key even across processes and
-restarts, and tests can count charges. The card number itself is never written anywhere.
+Its vault and its charges live in the service's database (`tables`), keyed by token and
+idempotency key, so a charge is made at most once per key even across processes and restarts, and
+tests can count charges. The card number itself is never written anywhere.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from credits_server.cards import CardDetails
 from credits_server.db import Database
 from credits_server.gateway.base import CardRefused, ChargeResult, ChargeStatus, SavedCard
-from credits_server.models import SandboxCard, SandboxCharge, utcnow
+from credits_server.gateway.sandbox.tables import SandboxCard, SandboxCharge
+from credits_server.models import utcnow
 
 # Behaviour of Stripe's test cards. "decline:<code>" refuses at saving and at charging;
 # "charge_decline" saves fine but every charge declines; "auth_oneoff" asks for 3-D Secure
@@ -35,6 +36,10 @@ TEST_CARDS = {
 }
 
 
+# The stand-in for the bank's 3-D Secure page, served by `routes` on the credits server.
+AUTHENTICATION_PATH = "/sandbox/authenticate"
+
+
 def behaviour_of(number: str) -> str:
     return TEST_CARDS.get(number, "succeed")
 
@@ -45,6 +50,9 @@ class SandboxGateway:
         self.charge_delay = charge_delay_ms / 1000
         # Tests only: a charge made whose answer is slow, so a crash can land after the charge.
         self.answer_delay = answer_delay_ms / 1000
+
+    def authentication_url(self, base_url: str, charge_reference: str) -> str:
+        return f"{base_url.rstrip('/')}{AUTHENTICATION_PATH}/{charge_reference}"
 
     async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
         behaviour = behaviour_of(card.number)
