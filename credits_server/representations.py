@@ -7,6 +7,7 @@ what a representation shows beyond its row (a top-up's saved card, its 3-D Secur
 
 from __future__ import annotations
 
+from credits_core.auto_recharge import FIELDS as AUTO_RECHARGE_FIELDS
 from credits_server import schemas
 from credits_server.models import (
     Account,
@@ -107,25 +108,16 @@ def auto_recharge_out(settings: Settings, row: AutoRechargeSettings) -> schemas.
             failure_code=row.last_attempt_failure_code,
             at=row.last_attempt_at,
         )
-    return schemas.AutoRechargeOut(
-        enabled=row.enabled,
-        mode="top_up_to" if row.mode == "top_up_to" else "add",
-        threshold=row.threshold,
-        amount=row.amount,
-        target=row.target,
-        payment_method_id=row.payment_method_id,
-        backup_payment_method_id=row.backup_payment_method_id,
-        daily_limit=row.daily_limit,
-        monthly_cap=row.monthly_cap,
-        disabled_reason=row.disabled_reason,
-        last_attempt=attempt,
-        bounds=schemas.AutoRechargeBounds(
-            threshold_min=settings.threshold_min,
-            threshold_max=settings.threshold_max,
-            amount_min=settings.recharge_amount_min,
-            amount_max=settings.recharge_amount_max,
-            step=settings.recharge_step,
-        ),
+    bounds = schemas.AutoRechargeBounds(
+        threshold_min=settings.threshold_min,
+        threshold_max=settings.threshold_max,
+        amount_min=settings.recharge_amount_min,
+        amount_max=settings.recharge_amount_max,
+        step=settings.recharge_step,
+    )
+    return schemas.AutoRechargeOut.model_validate(
+        {name: getattr(row, name) for name in AUTO_RECHARGE_FIELDS}
+        | {"disabled_reason": row.disabled_reason, "last_attempt": attempt, "bounds": bounds}
     )
 
 

@@ -11,11 +11,12 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from credits_core.auto_recharge import LARGEST_NUMBER, AutoRechargeFields
+
 T = TypeVar("T")
 Strict = ConfigDict(extra="forbid")
-# Money arrives as a JSON integer: never a float, never a string. Bounded well inside a 64-bit
-# column (and JavaScript's exact integers), so a huge number is a 422, not a database overflow.
-LARGEST_NUMBER = 10**15
+# Money arrives as a JSON integer: never a float, never a string, and no larger than the columns
+# hold (credits_core.auto_recharge.Number, the same rule for the auto-recharge fields).
 MinorUnits = Field(strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER)
 
 
@@ -135,33 +136,14 @@ class AutoRechargeAttempt(BaseModel):
     at: datetime
 
 
-class AutoRechargeBody(BaseModel):
+class AutoRechargeBody(AutoRechargeFields, BaseModel):
+    # The fields, their types, defaults and limits: credits_core.auto_recharge.
     model_config = Strict
-    enabled: bool
-    mode: Literal["add", "top_up_to"] = "add"
-    threshold: int = MinorUnits
-    amount: int = MinorUnits
-    target: int | None = Field(default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER)
-    payment_method_id: str | None = Field(default=None, max_length=40)
-    backup_payment_method_id: str | None = Field(default=None, max_length=40)
-    daily_limit: int | None = Field(
-        default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER
-    )
-    monthly_cap: int | None = Field(
-        default=None, strict=True, ge=-LARGEST_NUMBER, le=LARGEST_NUMBER
-    )
 
 
-class AutoRechargeOut(BaseModel):
-    enabled: bool
-    mode: Literal["add", "top_up_to"]
-    threshold: int
-    amount: int
-    target: int | None
-    payment_method_id: str | None
-    backup_payment_method_id: str | None
-    daily_limit: int | None
-    monthly_cap: int | None
+class AutoRechargeOut(AutoRechargeFields, BaseModel):
+    # Every field is always sent, defaults included: the document says each is required.
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
     disabled_reason: str | None
     last_attempt: AutoRechargeAttempt | None
     bounds: AutoRechargeBounds

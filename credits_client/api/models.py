@@ -7,10 +7,11 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
+from credits_core.auto_recharge import AutoRechargeFields
+
 Role = Literal["owner", "member"]
 TransactionKind = Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
 TopupStatus = Literal["succeeded", "failed", "requires_action", "processing"]
-RechargeMode = Literal["add", "top_up_to"]
 UsageKind = Literal["call", "sms", "other"]
 
 T = TypeVar("T")
@@ -134,32 +135,14 @@ class AutoRechargeAttempt(Model):
     at: datetime
 
 
-class AutoRechargeUpdate(BaseModel):
-    """The writable part of the auto-recharge settings; also the screen's unsaved draft."""
+class AutoRechargeUpdate(AutoRechargeFields, BaseModel):
+    """The writable part of the auto-recharge settings (credits_core.auto_recharge's fields);
+    also the screen's unsaved draft."""
 
     model_config = ConfigDict(frozen=True)
 
-    enabled: bool
-    mode: RechargeMode = "add"
-    threshold: int
-    amount: int
-    target: int | None = None
-    payment_method_id: str | None = None
-    backup_payment_method_id: str | None = None
-    daily_limit: int | None = None
-    monthly_cap: int | None = None
 
-
-class AutoRecharge(Model):
-    enabled: bool
-    mode: RechargeMode = "add"
-    threshold: int
-    amount: int
-    target: int | None = None
-    payment_method_id: str | None = None
-    backup_payment_method_id: str | None = None
-    daily_limit: int | None = None
-    monthly_cap: int | None = None
+class AutoRecharge(AutoRechargeFields, Model):
     disabled_reason: str | None = None
     last_attempt: AutoRechargeAttempt | None = None
     bounds: AutoRechargeBounds

@@ -31,7 +31,6 @@ async def put_auto_recharge(
     body: AutoRechargeBody,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
 ) -> AutoRechargeOut:
-    update = auto_recharge.AutoRechargeUpdate(**body.model_dump())
-    row = await auto_recharge.save_settings(ctx, owner.account_id, if_match, update)
+    row = await auto_recharge.save_settings(ctx, owner.account_id, if_match, body)
     response.headers["ETag"] = auto_recharge.etag_of(row)
     return auto_recharge_out(ctx.settings, row)

@@ -1,14 +1,15 @@
 """Auto-recharge settings with optimistic concurrency (ETag = the row's version).
 
-Anything that changes what GET /v1/auto-recharge shows (a save, a card removed, the engine of
-issue 4 recording an attempt or switching it off) must bump `version`, so a stale If-Match is
-refused with 412 instead of silently overwriting.
+Anything that changes what GET /v1/auto-recharge shows (a save, a card removed, the recharge
+engine recording an attempt or switching it off) must bump `version`, so a stale If-Match is
+refused (PreconditionFailed) instead of silently overwriting.
+
+The writable fields are credits_core.auto_recharge's: a save copies each onto the row by name.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from credits_core.auto_recharge import FIELDS, AutoRechargeFields
 from credits_server.context import Context
 from credits_server.errors import (
     FieldProblem,
@@ -25,19 +26,6 @@ from credits_server.services.events import emit_settings
 from credits_server.services.payment_methods import active_methods
 from credits_server.services.recharge import open_if_below, wake_worker
 from credits_server.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class AutoRechargeUpdate:
-    enabled: bool
-    mode: str
-    threshold: int
-    amount: int
-    target: int | None
-    payment_method_id: str | None
-    backup_payment_method_id: str | None
-    daily_limit: int | None
-    monthly_cap: int | None
 
 
 def etag_of(row: AutoRechargeSettings) -> str:
@@ -58,7 +46,7 @@ async def get_settings(ctx: Context, account_id: str) -> AutoRechargeSettings:
     return row
 
 
-def _check_bounds(settings: Settings, update: AutoRechargeUpdate) -> list[FieldProblem]:
+def _check_bounds(settings: Settings, update: AutoRechargeFields) -> list[FieldProblem]:
     problems = []
 
     def out_of(field: str, value: int, low: int, high: int) -> None:
@@ -88,7 +76,7 @@ def _check_bounds(settings: Settings, update: AutoRechargeUpdate) -> list[FieldP
 
 
 async def save_settings(
-    ctx: Context, account_id: str, if_match: str | None, update: AutoRechargeUpdate
+    ctx: Context, account_id: str, if_match: str | None, update: AutoRechargeFields
 ) -> AutoRechargeSettings:
     if not if_match:
         raise PreconditionRequired(
@@ -141,15 +129,9 @@ async def save_settings(
                     [FieldProblem("payment_method_id", "required", "Save a card first.")],
                 )
             primary = default.id
-        row.enabled = update.enabled
-        row.mode = update.mode
-        row.threshold = update.threshold
-        row.amount = update.amount
-        row.target = update.target
-        row.payment_method_id = primary
-        row.backup_payment_method_id = update.backup_payment_method_id
-        row.daily_limit = update.daily_limit
-        row.monthly_cap = update.monthly_cap
+        for name in FIELDS:
+            setattr(row, name, getattr(update, name))
+        row.payment_method_id = primary  # the default card when none was chosen
         row.disabled_reason = None  # saving again is how an owner turns it back on
         row.disabled_by = None
         row.version += 1
