@@ -87,8 +87,8 @@ def answer_for(error: DomainError) -> Answer:
 
 @dataclass
 class HttpProblem(Exception):
-    """A refusal the API itself makes about the HTTP request (a missing header, a body it cannot
-    read), before any service is asked."""
+    """A refusal the API itself makes about the HTTP request (a missing header, more records than
+    one request may carry), before any service is asked."""
 
     status: int
     code: str
