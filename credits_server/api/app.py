@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     if gateway.routes is not None:  # a gateway's own pages, such as the sandbox's 3-D Secure
-        app.include_router(gateway.routes())
+        app.include_router(gateway.routes(topups.finish_authentication))
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)

@@ -31,6 +31,14 @@ async def topup_answer(ctx: Context, request: Request, topup: Topup) -> TopupOut
     return topup_out(topup, method, action_url(ctx, request, topup))
 
 
+async def finish_authentication(request: Request, topup_id: str, approve: bool) -> TopupOut:
+    """The credits server's side of 3-D Secure, called by the gateway's page with the customer's
+    answer: the top-up is finished (credited when approved) and answered as GET shows it."""
+    ctx: Context = request.app.state.context
+    topup = await topups.complete_authentication(ctx, topup_id, approve=approve)
+    return await topup_answer(ctx, request, topup)
+
+
 @router.post(
     "/v1/topups",
     status_code=201,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -12,7 +12,13 @@ from credits_server.db import Database
 from credits_server.settings import Settings
 
 if TYPE_CHECKING:
-    from fastapi import APIRouter
+    from fastapi import APIRouter, Request
+
+    from credits_server.schemas import TopupOut
+
+    # The credits server's side of 3-D Secure, handed to a gateway's routes by the app: finish
+    # the top-up with the customer's answer (approved or not), and answer with it.
+    FinishAuthentication = Callable[[Request, str, bool], Awaitable[TopupOut]]
 
 ChargeStatus = Literal["succeeded", "failed", "requires_action"]
 
@@ -88,4 +94,4 @@ class GatewayPlugin:
     credits server (imported only when the app is built)."""
 
     make: Callable[[Settings, Database], PaymentGateway]
-    routes: Callable[[], APIRouter] | None = None
+    routes: Callable[[FinishAuthentication], APIRouter] | None = None

@@ -13,6 +13,8 @@ from credits_server.settings import Settings
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
+    from credits_server.gateway.base import FinishAuthentication
+
 
 def _make(settings: Settings, db: Database) -> SandboxGateway:
     return SandboxGateway(
@@ -22,10 +24,10 @@ def _make(settings: Settings, db: Database) -> SandboxGateway:
     )
 
 
-def _routes() -> APIRouter:
-    from credits_server.gateway.sandbox.routes import router
+def _routes(finish: FinishAuthentication) -> APIRouter:
+    from credits_server.gateway.sandbox.routes import make_router
 
-    return router
+    return make_router(finish)
 
 
 PLUGIN = GatewayPlugin(make=_make, routes=_routes)
