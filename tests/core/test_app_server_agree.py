@@ -19,7 +19,7 @@ from credits_core.cards import MAX_DIGITS, MIN_DIGITS, card_label, luhn_ok
 from credits_core.currencies import EXPONENTS, exponent
 from credits_core.money import MAX_WHOLE_DIGITS, format_money
 from credits_server.cards import CardDetails, check_card
-from credits_server.errors import ServiceError
+from credits_server.errors import Invalid
 from screens.format import card_label as screen_card_label
 from widgets.card_cvc import CvcInput
 from widgets.card_number import CardNumberInput
@@ -67,7 +67,7 @@ def _server(number: str, cvc: str) -> CardDetails | set[str]:
     """The card the server accepts, or the names of the fields it refuses."""
     try:
         return check_card(number, 12, NOW.year + 3, cvc, "Agreement", now=NOW)
-    except ServiceError as error:
+    except Invalid as error:
         return {problem.field for problem in error.errors}
 
 
