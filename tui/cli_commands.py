@@ -22,13 +22,13 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
     from credits_client.api.logs import configure_logging
     from credits_client.embedded import EmbeddedServerError
     from credits_client.session_file import SessionFile
-    from credits_client.store import EMBEDDED_SERVER_KEY
+    from credits_client.store import session_key
     from tui.launch import open_store
 
     # As in the app: the log goes to log_file or nowhere. Unconfigured, Python would print the
     # warnings of libraries (stamina's "retry_scheduled") on stderr, among the command's output.
     configure_logging(settings.log_file)
-    if SessionFile().load(settings.api_url or EMBEDDED_SERVER_KEY) is None:
+    if SessionFile().load(session_key(settings)) is None:
         return _not_signed_in()  # at once: no server is asked (nor the embedded one started)
 
     async def fetch() -> int:
@@ -103,17 +103,18 @@ def logout(settings: Settings) -> int:
         with open_store(settings) as store:
             outcome = asyncio.run(revoke(store))
     except EmbeddedServerError as error:
-        outcome = _forget_without_server(f"The local server could not be started: {error}")
+        reason = f"The local server could not be started: {error}"
+        outcome = _forget_without_server(settings, reason)
     _print_logout(outcome)
     return 0
 
 
-def _forget_without_server(reason: str) -> ForgottenSession:
+def _forget_without_server(settings: Settings, reason: str) -> ForgottenSession:
     from credits_client.session_file import SessionFile
-    from credits_client.store import EMBEDDED_SERVER_KEY, ForgottenSession
+    from credits_client.store import ForgottenSession, session_key
 
     session_file = SessionFile()
-    remembered = session_file.load(EMBEDDED_SERVER_KEY)
+    remembered = session_file.load(session_key(settings))
     removed = session_file.forget()
     if remembered is None:
         return ForgottenSession(removed, None, None)

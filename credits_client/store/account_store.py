@@ -27,7 +27,7 @@ from credits_client.store.link import Link
 from credits_client.store.live import LiveUpdates
 from credits_client.store.payments import Payments
 from credits_client.store.reads import Reads
-from credits_client.store.session import ForgottenSession, Session
+from credits_client.store.session import ForgottenSession, Session, session_key
 from credits_client.store.support import SupportRequests
 
 if TYPE_CHECKING:
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     )
     from credits_client.config import Settings
 
-# What a remembered session made on the embedded server is filed under (its socket path varies).
-EMBEDDED_SERVER_KEY = "embedded"
 # How long `connect` waits for the embedded server to start (normally a second or two). A server
 # named by api_url gets no such wait: it answers within the client's retries or is down.
 EMBEDDED_SERVER_START_WAIT = 30.0
@@ -117,7 +115,7 @@ class AccountStore:
         )
         return cls(
             client,
-            server_key=settings.api_url or EMBEDDED_SERVER_KEY,
+            server_key=session_key(settings),
             api_url=settings.api_url or "local server",
             connect_timeout=0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT,
         )

@@ -13,12 +13,29 @@ from credits_client.session_file import RememberedSession
 
 if TYPE_CHECKING:
     from credits_client.api.client import CreditsClient
+    from credits_client.config import Settings
     from credits_client.session_file import SessionFile
     from credits_client.store.attempts import PendingAttempts
     from credits_client.store.holder import StateHolder
     from credits_client.store.link import Link
     from credits_client.store.live import LiveUpdates
     from credits_client.store.reads import Reads
+
+
+EMBEDDED_SERVER_KEY = "embedded"
+"""The prefix of the key of a session made on the embedded server (its socket path varies)."""
+
+
+def session_key(settings: Settings) -> str:
+    """What a remembered session is filed under: the configured server's URL, or for the embedded
+    server its data directory, resolved: two data directories are two servers with two databases,
+    and a token of one means nothing to the other."""
+    if settings.api_url:
+        return settings.api_url
+    from credits_client.embedded import data_dir  # deferred: only the embedded server needs it
+
+    database_dir = (settings.data_dir or data_dir()).expanduser().resolve()
+    return f"{EMBEDDED_SERVER_KEY}:{database_dir}"
 
 
 @dataclass(frozen=True, slots=True)
