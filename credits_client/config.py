@@ -70,10 +70,12 @@ class Settings(BaseSettings):
     """Let the mouse click and scroll; off keeps the terminal's own text selection working."""
 
     ascii: bool = False
-    """Draw with plain ASCII only (no box drawing or symbols), for terminals without Unicode."""
+    """Draw with plain ASCII only (no box drawing or symbols), for terminals without Unicode. Set
+    nowhere, a locale whose character set is not UTF-8 turns it on."""
 
     remember_session: bool = False
-    """Remember the sign-in between runs, in a file only you can read (0600) in the state dir."""
+    """Tick "Remember me" on the sign-in screen at first: a sign-in with it ticked is kept between
+    runs in a file only you can read (0600) in the state dir, and resumed at the next start."""
 
     log_file: Path | None = None
     """Append a debug log here. Empty: no log. Card numbers, CVCs, passwords and tokens are never
@@ -83,7 +85,8 @@ class Settings(BaseSettings):
     """Where the embedded local server keeps its database. Empty: the user data dir."""
 
     keymap: dict[str, str] = Field(default_factory=dict)
-    """Key bindings to change, binding id to keys, e.g. {"app.quit" = "ctrl+q"}."""
+    """Key bindings to change, binding id to keys, e.g. {"app.quit" = "ctrl+x"}. An id that names no
+    binding is reported when the app starts."""
 
     @field_validator("api_url")
     @classmethod

@@ -31,6 +31,11 @@ class AccountHost(Protocol):
         ...
 
     @property
+    def remember_session(self) -> bool:
+        """Tick "Remember me" at first (the `remember_session` setting)."""
+        ...
+
+    @property
     def demo_hint(self) -> bool:
         """Offer the demo login (the embedded server's)."""
         ...

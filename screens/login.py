@@ -60,7 +60,8 @@ class LoginScreen(AccountScreen):
             yield Static(self._server_text(self.state), id="server-line", markup=False)
             yield email_input
             yield password_input
-            yield Checkbox("Remember me on this computer", id="remember")
+            remember = credits_app(self.app).remember_session
+            yield Checkbox("Remember me on this computer", remember, id="remember")
             yield Button("Sign in", id="sign-in", variant="primary")
             yield Static(id="login-error", markup=False)
             demo_line = Static(self._demo_text(self.state), id="demo-line", markup=False)

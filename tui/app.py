@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -24,6 +24,8 @@ from widgets.textual_hooks.crash_report import CrashReportApp
 from widgets.textual_hooks.shown_rows import ShownRows, sparing_driver
 
 if TYPE_CHECKING:
+    from textual.filter import LineFilter
+
     from credits_client.api.models import Event
     from credits_client.store import AccountStore
     from screens.host import AccountHost
@@ -77,11 +79,22 @@ class CreditsApp(CrashReportApp[None]):
         demo_hint: bool = True,
         today: date | None = None,
         email: str = "",
+        ascii_only: bool = False,
+        remember_session: bool = False,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         # Rows of the terminal as last drawn, so full repaints send only what changed.
         self.shown_rows = ShownRows()
         super().__init__(driver_class=sparing_driver(self.get_driver_class(), self.shown_rows))
         self.email = email  # prefilled on the sign-in screen (the `email` setting)
+        self.ascii_only = ascii_only  # the `ascii` setting: widgets ask it (widgets.glyphs)
+        self.remember_session = remember_session  # "Remember me" ticked at first
+        self.keymap = dict(keymap or {})  # binding id -> keys (the `[keymap]` setting)
+        self._ascii_filter: LineFilter | None = None
+        if ascii_only:
+            from widgets.textual_hooks.ascii_only import AsciiOnly
+
+            self._ascii_filter = AsciiOnly()
         # A store, or a coroutine function that opens one once the login screen is painted: the
         # CLI passes the latter, so settings, httpx and the embedded server cost no start-up time.
         self._store: AccountStore | None = None if callable(store) else store
@@ -112,7 +125,23 @@ class CreditsApp(CrashReportApp[None]):
         """Run with the configured mouse setting (Textual takes it at run time, not in App())."""
         self.run(mouse=self.mouse_enabled)
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then ASCII only when the `ascii` setting is on."""
+        filters = super().get_line_filters()
+        return filters if self._ascii_filter is None else [*filters, self._ascii_filter]
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Textual's key names, or in ASCII the key's own name ("enter" rather than a symbol)."""
+        shown = super().get_key_display(binding)
+        if self.ascii_only and not shown.isascii():
+            return binding.key.split(",")[0]
+        return shown
+
     def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+            # After the first paint: finding every binding imports every screen.
+            self.call_after_refresh(self._check_keymap)
         self.push_screen(LoginScreen(), self._signed_in)
         if self._store is not None:
             self._use_store(self._store)
@@ -121,6 +150,12 @@ class CreditsApp(CrashReportApp[None]):
             self.call_after_refresh(self.open_store)
         for notice in self.startup_notices:
             self.notify(notice, severity="warning", markup=False)
+
+    def _check_keymap(self) -> None:
+        from tui.keymap import binding_ids, unknown_ids
+
+        for warning in unknown_ids(self.keymap, binding_ids()):
+            self.notify(warning, severity="warning", markup=False, timeout=30)
 
     def _use_store(self, store: AccountStore) -> None:
         # The store calls back on this loop, so a plain assignment is on the Textual thread.
@@ -234,9 +269,21 @@ def create_app(
     demo_hint: bool = True,
     today: date | None = None,
     email: str = "",
+    ascii_only: bool = False,
+    remember_session: bool = False,
+    keymap: Mapping[str, str] | None = None,
 ) -> CreditsApp:
     """The one way to build the app: the CLI and the snapshot tests both call this."""
-    app = CreditsApp(store, mouse=mouse, demo_hint=demo_hint, today=today, email=email)
+    app = CreditsApp(
+        store,
+        mouse=mouse,
+        demo_hint=demo_hint,
+        today=today,
+        email=email,
+        ascii_only=ascii_only,
+        remember_session=remember_session,
+        keymap=keymap,
+    )
     if theme is not None:
         if theme in app.available_themes:
             app.theme = theme

@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="turn mouse reporting off (less traffic over slow SSH links)",
     )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        default=None,
+        help="draw with plain ASCII only (no box drawing or symbols)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     balance = commands.add_parser(
         "balance",
@@ -55,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
     """Flags given on the command line, highest in precedence."""
-    names = ("api_url", "email", "theme", "mouse")
+    names = ("api_url", "email", "theme", "mouse", "ascii")
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 

@@ -1,14 +1,16 @@
 """Start the app: paint the login screen first, then read the settings, pick the server (configured,
 or the embedded one) and build the store.
 
-What the first paint needs is read cheaply here (theme, mouse); pydantic-settings, httpx and the
-embedded server cost ~0.6 s on these machines, so they wait until the screen is up.
+What the first paint needs is read cheaply here (theme, mouse, email, ascii, remember_session,
+keymap); pydantic-settings, httpx and the embedded server cost ~0.6 s on these machines, so they
+wait until the screen is up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import os
 import sys
 import tomllib
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from credits_client.config import Settings
     from credits_client.embedded import EmbeddedServer
     from credits_client.store import AccountStore
+    from tui.app import CreditsApp
 
 # What the store calls the embedded server in URLs; the Unix socket is what really connects.
 EMBEDDED_BASE_URL = "http://credits-server.local"
@@ -47,6 +50,19 @@ def _default_config_path() -> Path:
     from credits_client.paths import config_path  # not credits_client.config: that loads pydantic
 
     return config_path()
+
+
+def _as_keymap(value: object) -> dict[str, str]:
+    """The `[keymap]` table, or the JSON object of CREDITS_TUI_KEYMAP; its string entries only
+    (the settings' validation reports any other)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(key): keys for key, keys in value.items() if isinstance(keys, str)}
 
 
 def _as_bool(value: object, default: bool) -> bool:
@@ -83,7 +99,7 @@ def _store_for(settings: Settings) -> tuple[AccountStore, EmbeddedServer | None]
     return store, embedded
 
 
-class _Opener:
+class Opener:
     """Opens the store once the login screen is up; remembers the embedded server to let it go."""
 
     def __init__(self, config_path: Path | None, overrides: Mapping[str, object]) -> None:
@@ -115,23 +131,39 @@ class _Opener:
         return store
 
 
-def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:
-    # Start-up allocates objects that all live on, and the cyclic collector would walk them again
-    # and again before the first frame (a fifth of the CPU time to the painted login screen). It
-    # is back on once the login screen is painted (_Opener), or when the app ends.
-    gc.disable()
+def build_app(
+    config_path: Path | None, overrides: Mapping[str, object]
+) -> tuple[CreditsApp, Opener]:
+    """The app as `credits-tui` runs it, with what the first paint needs of the settings, and
+    its opener: the store opens (and the settings are checked) once the login screen is painted;
+    the caller closes `opener.embedded` once the app has ended."""
     from tui.app import create_app
+    from widgets.glyphs import prefer_ascii
 
-    opener = _Opener(config_path, overrides)
-    theme = peek(config_path, overrides, "theme")
-    mouse = _as_bool(peek(config_path, overrides, "mouse"), default=True)
-    email = peek(config_path, overrides, "email")
+    def setting(key: str) -> object:
+        return peek(config_path, overrides, key)
+
+    theme, email = setting("theme"), setting("email")
+    opener = Opener(config_path, overrides)
     app = create_app(
         opener,
         theme=theme if isinstance(theme, str) else None,
-        mouse=mouse,
+        mouse=_as_bool(setting("mouse"), default=True),
         email=email if isinstance(email, str) else "",
+        # Set nowhere: a locale whose character set is not UTF-8 means ASCII.
+        ascii_only=_as_bool(setting("ascii"), default=prefer_ascii()),
+        remember_session=_as_bool(setting("remember_session"), default=False),
+        keymap=_as_keymap(setting("keymap")),
     )
+    return app, opener
+
+
+def run(config_path: Path | None, overrides: Mapping[str, object]) -> int:
+    # Start-up allocates objects that all live on, and the cyclic collector would walk them again
+    # and again before the first frame (a fifth of the CPU time to the painted login screen). It
+    # is back on once the login screen is painted (Opener), or when the app ends.
+    gc.disable()
+    app, opener = build_app(config_path, overrides)
     try:
         app.launch()
     finally:

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from credits_core.money import format_money
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 
 class AmountCell(Static):
@@ -129,13 +129,13 @@ class AmountGrid(Widget, can_focus=True):
             currency: Their ISO 4217 currency.
             selected: An amount to show as already picked (and highlight).
             columns: How many cells a row has.
-            ascii_only: Mark cells with ASCII only; None decides from the environment.
+            ascii_only: Mark cells with ASCII only; None: the app's `ascii` setting.
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.currency = currency
         self._columns = columns
-        use_ascii = prefer_ascii() if ascii_only is None else ascii_only
-        self._marks = (">", "*") if use_ascii else ("▸", "✓")
+        ascii_marks = use_ascii(self, ascii_only)
+        self._marks = (">", "*") if ascii_marks else ("▸", "✓")
         self.set_reactive(AmountGrid.amounts, tuple(amounts))
         self.set_reactive(AmountGrid.selected, selected)
         if selected in self.amounts:

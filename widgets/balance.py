@@ -8,7 +8,7 @@ from textual.widget import Widget
 from textual.widgets import Digits, Label
 
 from credits_core.money import format_money
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 
 class BalanceDisplay(Widget):
@@ -60,11 +60,11 @@ class BalanceDisplay(Widget):
             level: The low-balance level, to say "below $20.00" in the warning.
             caption: The words above the amount.
             big: Draw the amount in 3-line digits (else one line of bold text).
-            ascii_only: Draw with ASCII only; None decides from the environment.
+            ascii_only: Draw with ASCII only; None: the app's `ascii` setting.
         """
         super().__init__(name=name, id=id, classes=classes)
         self._caption = caption
-        self._ascii = prefer_ascii() if ascii_only is None else ascii_only
+        self._ascii = use_ascii(self, ascii_only)
         self._big = big and not self._ascii
         self._state = (minor, currency.upper(), low, level)
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from credits_core.cards import card_label, expiry_text
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 if TYPE_CHECKING:
     # Types only: the widgets load with the login screen, before pydantic is needed.
@@ -66,12 +66,12 @@ class CardSummary(Static):
             card: The card to show, or None.
             empty: The words when there is no card.
             today: The date an expiry is judged against (None: not judged).
-            ascii_only: ASCII dots; None decides from the environment.
+            ascii_only: ASCII dots; None: the app's `ascii` setting.
         """
         super().__init__("", markup=False, name=name, id=id, classes=classes)
         self._empty = empty
         self._today = today
-        self._ascii = prefer_ascii() if ascii_only is None else ascii_only
+        self._ascii = use_ascii(self, ascii_only)
         self.update_card(card)
 
     def update_card(self, card: PaymentMethod | None) -> None:

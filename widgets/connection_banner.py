@@ -6,7 +6,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from credits_client.state import Connection
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 _WORDS: dict[Connection, str] = {
     "connecting": "Connecting…",
@@ -53,7 +53,7 @@ class ConnectionBanner(Static):
         classes: str | None = None,
     ) -> None:
         super().__init__("", markup=False, name=name, id=id, classes=classes)
-        self._ascii = prefer_ascii() if ascii_only is None else ascii_only
+        self._ascii = use_ascii(self, ascii_only)
         self.set_reactive(ConnectionBanner.status, status)
 
     def on_mount(self) -> None:

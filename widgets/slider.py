@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 # (filled track, thumb, disabled thumb, empty track, focus brackets)
 _UNICODE = ("━", "●", "○", "─", "[]")
@@ -183,7 +183,7 @@ class Slider(Widget, can_focus=True):
             step: The distance between two values; at least 1.
             big_step: What shift+arrows and page up/down move by; 10 steps when not given.
             formatter: Turns a value into the text drawn beside the track, e.g. a money formatter.
-            ascii_only: Draw with ASCII only; None decides from the environment (widgets.glyphs).
+            ascii_only: Draw with ASCII only; None: the app's `ascii` setting (widgets.glyphs).
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.set_reactive(Slider.min, min)
@@ -192,9 +192,7 @@ class Slider(Widget, can_focus=True):
         self.set_reactive(Slider.value, self.validate_value(value))
         self._big_step = big_step
         self._formatter = formatter
-        self._glyphs = (
-            _ASCII if (prefer_ascii() if ascii_only is None else ascii_only) else _UNICODE
-        )
+        self._glyphs = _ASCII if use_ascii(self, ascii_only) else _UNICODE
         self._dragging = False
         self._value_label = SliderValue(self)
         if tooltip is not None:
