@@ -112,6 +112,7 @@ async def test_remember_session_ticks_remember_me_and_the_next_start_is_signed_i
     async with app.run_test(size=(80, 24)) as pilot:
         await online(pilot, app)
         assert app.screen.query_one("#remember", Checkbox).value is True
+        assert app.screen.query_one("#email", Input).value == owner.email  # the `email` setting
         assert app.focused is app.screen.query_one("#password", Input)  # the email is known
         await type_text(pilot, owner.password)
         await pilot.press("enter")
