@@ -81,7 +81,12 @@ def copy_output(server: subprocess.Popen[bytes], log: ServerLog, timeout: float)
 
 
 def _die_with_parent() -> None:
-    """In the server child: if the supervisor is killed outright, the server goes with it."""
+    """In the server child: if the supervisor is killed outright, the server goes with it.
+
+    Linux only (prctl); elsewhere (macOS) the server stops with the supervisor's normal exit alone.
+    """
+    if not sys.platform.startswith("linux"):
+        return
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
