@@ -1,10 +1,13 @@
-"""The HTTP limit: a hello-world FastAPI endpoint on uvicorn, one process, with the settings
-`credits-server serve` uses (log_level warning, no access log, lifespan on)."""
+"""The HTTP limit: a hello-world FastAPI endpoint on uvicorn, one process, with the options
+`credits-server serve` uses (credits_server.cli.SERVE_OPTIONS: the same event loop and HTTP
+parser, log_level warning, no access log, lifespan on)."""
 
 import sys
 
 import uvicorn
 from fastapi import FastAPI
+
+from credits_server.cli import SERVE_OPTIONS
 
 app = FastAPI()
 
@@ -15,7 +18,4 @@ async def hello() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    port = int(sys.argv[1])
-    uvicorn.run(
-        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on"
-    )
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), **SERVE_OPTIONS)

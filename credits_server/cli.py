@@ -18,6 +18,18 @@ from typing import Any
 from credits_server import __version__
 from credits_server.cli_usage import add_commands, run_command, run_uvicorn
 
+# How `serve` runs uvicorn (bench/ref_hello_api.py, its reference, uses the same). uvloop's event
+# loop and httptools' parser (uvicorn[standard]) rather than asyncio and h11: measured with wrk on
+# 2 cores, single usage debits 1,272 -> 1,806/s and a hello-world endpoint 3,643 -> 6,865/s.
+# Named, not left to uvicorn's "auto", so a missing extra fails at start instead of running slow.
+SERVE_OPTIONS: dict[str, Any] = {
+    "log_level": "warning",
+    "access_log": False,
+    "lifespan": "on",
+    "loop": "uvloop",
+    "http": "httptools",
+}
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -130,12 +142,11 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.demo:
         _seed_demo(settings)
     app = create_app(settings)
-    options: dict[str, Any] = {"log_level": "warning", "access_log": False, "lifespan": "on"}
     if args.uds:
         _free_stale_socket(args.uds)
-        run_uvicorn(app, uds=args.uds, **options)
+        run_uvicorn(app, uds=args.uds, **SERVE_OPTIONS)
     else:
-        run_uvicorn(app, host=args.host, port=args.port, **options)
+        run_uvicorn(app, host=args.host, port=args.port, **SERVE_OPTIONS)
     return 0
 
 
