@@ -45,11 +45,11 @@ def plan(quick: bool) -> dict[str, Callable[[], Table | list[Table]]]:
         "memory": lambda: memory.run(1 if quick else 3),
         "bytes": lambda: terminal_bytes.run(1 if quick else 3),
         "server": lambda: server_load.run(1 if quick else 3, 2.0 if quick else 3.0),
-        "storm": lambda: storm.run(1 if quick else 2),
+        "storm": lambda: storm.run(1 if quick else 2, crossings=5 if quick else 11),
         "postgres": lambda: on_postgres(
             lambda: [
                 server_load.run(1 if quick else 3, 2.0 if quick else 3.0, postgres=True),
-                storm.run(1 if quick else 2, postgres=True),
+                storm.run(1 if quick else 2, postgres=True, crossings=5 if quick else 11),
             ]
         ),
         "history": lambda: history.run(5 if quick else 15),

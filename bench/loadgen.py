@@ -1,5 +1,9 @@
 """A load generator in its own process: `python -m bench.loadgen '<json spec>'` prints JSON.
 
+Only the storm (bench/storm.py) uses it: exactly one debit on each of 1,000 connections at once,
+which wrk cannot send. It tops out near 1,300 requests a second on these 2 cores, so every
+throughput figure comes from wrk (bench/wrk.py) instead.
+
 Spec: url, kind ("hello" | "topup" | "usage" | "usage_batch"), concurrency, max_requests,
 max_seconds, and per kind: token, payment_method_id, account_id, batch. Each of `concurrency`
 workers sends one request at a time on a shared httpx.AsyncClient (127.0.0.1 only) until the

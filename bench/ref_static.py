@@ -1,11 +1,13 @@
 """The load generator's ceiling: a responder that answers every request with the same bytes,
-without parsing HTTP (an asyncio Protocol on uvloop when installed), one process, like the others.
+without parsing HTTP (an asyncio Protocol on uvloop, the servers' loop), one process.
 wrk against it shows how many requests a second wrk can make here; the responder itself may be
 the limit, so the figure is a lower bound on wrk's ceiling."""
 
 import asyncio
 import sys
 from typing import cast
+
+import uvloop
 
 BODY = b'{"message":"Hello, World!"}'
 ANSWER = (
@@ -38,10 +40,4 @@ async def main(port: int) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    asyncio.run(main(int(sys.argv[1])))
+    uvloop.run(main(int(sys.argv[1])))

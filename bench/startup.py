@@ -16,7 +16,7 @@ from bench.pty_terminal import PtyTerminal
 from bench.server_setup import live_server
 
 LOGIN_TEXT = "Sign in to Credits"
-GOAL_RATIO = 1.3
+GOAL_RATIO = 1.15
 
 
 def time_to_text(command: list[str], needle: str, label: str) -> float:
