@@ -25,6 +25,7 @@ from bench import (
     startup,
     storm,
     terminal_bytes,
+    wrk,
 )
 from bench.common import ROOT, Row, Table
 
@@ -117,6 +118,8 @@ def main() -> int:
         f"- Durability: the server uses SQLite WAL with synchronous={server_load.DURABILITY};"
         f" tables 4b and 5b run it on PostgreSQL with {postgres_cluster.DURABILITY}.",
         "- Ratios are against a reference measured in the same run; medians throughout.",
+        f"- HTTP throughput load: {wrk.version()} (bench/wrk.py), its ceiling printed beside"
+        " each reference; the 1,000-connection storm: bench/loadgen.py (Python).",
         "- Causes of the missed goals, found by profiling: `bench/FINDINGS.md`.",
         "- Regenerate: `python3 -m uv run python -m bench` (add `--quick` for fewer repetitions).",
         "",

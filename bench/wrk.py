@@ -87,6 +87,15 @@ def ensure() -> str | None:
     return found
 
 
+def version() -> str:
+    """wrk's version line, e.g. "wrk debian/4.1.0-3+b2 [epoll]", or the reason it will not run."""
+    path = ensure()
+    if path is None:
+        return NOT_INSTALLED
+    output = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
+    return " ".join(output.splitlines()[0].split()[:3]) if output else "wrk"
+
+
 def _script() -> Path:
     path = Path(tempfile.gettempdir()) / "credits-bench-wrk.lua"
     if not path.exists() or path.read_text() != SCRIPT:
