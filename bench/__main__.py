@@ -2,7 +2,8 @@
 
 `--only NAME ...` runs some (startup memory bytes server storm postgres history trips) and
 prints them without writing RESULTS.md. `postgres`: the server and storm benchmarks again on a
-throwaway PostgreSQL cluster (fsync on), when PostgreSQL is installed.
+throwaway PostgreSQL cluster (fsync on), when PostgreSQL is installed. HTTP throughput load comes
+from wrk, installed with apt-get when missing and running as root.
 """
 
 from __future__ import annotations
