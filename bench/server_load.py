@@ -57,7 +57,7 @@ def hello_server(script: str = "ref_hello_api.py") -> Iterator[str]:
 def on_server(server: Any, spec: dict[str, Any]) -> dict[str, Any]:
     """wrk against the server, then a wait until the requests wrk left in flight are answered:
     wrk stops at its deadline without waiting for them, and their tail would load the next row
-    (64 top-ups in flight slowed the next single debits five- to thirty-fold on PostgreSQL)."""
+    (64 top-ups left in flight keep the server busy for seconds; FINDINGS.md section 0)."""
     result = wrk.load(spec)
     settle(server.log_path)
     return result
