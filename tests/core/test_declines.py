@@ -42,3 +42,12 @@ def test_the_words_people_read() -> None:
     assert _app_says("insufficient_funds", 1500, "UGX") == (
         "Could not add 1,500 UGX. The card has insufficient funds."
     )
+
+
+def test_the_contract_lists_every_failure_code() -> None:
+    """A code the server may answer is one a client must know: docs/CONTRACT.md names each."""
+    from pathlib import Path
+
+    contract = (Path(__file__).parents[2] / "docs" / "CONTRACT.md").read_text()
+    missing = [code for code in DECLINES if code not in contract]
+    assert missing == []

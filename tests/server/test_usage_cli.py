@@ -29,6 +29,7 @@ def run_cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
 def test_create_api_key_prints_a_key_that_works_once_shown(engine_server: LiveServer) -> None:
     made = run_cli(engine_server, "create-api-key", "--name", "telephony")
     assert made.returncode == 0, made.stderr
+    assert made.stdout.endswith("}\n")  # one JSON line, ended, for shells and pipes
     key = json.loads(made.stdout)["key"]
     assert "cannot be shown again" in made.stderr
     owner = engine_server.make_owner(balance=1000)
