@@ -33,7 +33,7 @@ class AddCreditsScreen(AccountScreen):
             with Horizontal(id="custom-row"):
                 yield Label("Or type an amount:", id="custom-label")
                 yield MoneyInput(
-                    placeholder="75.00",
+                    placeholder="amount",
                     currency="USD",
                     minimum=0,
                     maximum=0,
@@ -104,14 +104,15 @@ class AddCreditsScreen(AccountScreen):
             options.max,
         ):
             custom.configure(currency=currency, minimum=options.min, maximum=options.max)
+            custom.placeholder = f"amount in {currency}"  # what to type, not a sample value
         hint.set_class(False, "-error")
         hint.set_class(False, "-warning")
+        button = self.query_one("#continue", Button)
+        button.label = "Ask support" if custom.above_max else "Continue to payment"
         if not custom.value.strip():
             lowest, highest = (format_money(x, currency) for x in (options.min, options.max))
             hint.update(f"Any amount from {lowest} to {highest}.")
             return None, "empty"
-        button = self.query_one("#continue", Button)
-        button.label = "Ask support" if custom.above_max else "Continue to payment"
         if custom.above_max:
             hint.set_class(True, "-warning")
             hint.update(

@@ -33,7 +33,7 @@ class CardForm(Vertical):
     CardForm #brand { width: 1fr; padding-left: 2; }
     CardForm #expiry { width: 7; }
     CardForm #cvc-label { width: 7; padding-left: 2; }
-    CardForm #cvc { width: 6; }
+    CardForm #cvc { width: 15; }
     CardForm #name { width: 1fr; }
     CardForm #card-errors { height: auto; color: $text-error; }
     """
@@ -51,7 +51,7 @@ class CardForm(Vertical):
             yield Label("Expiry MM/YY")
             yield ExpiryInput(id="expiry", today=self._today, compact=True)
             yield Label("CVC", id="cvc-label")
-            yield CvcInput(id="cvc", placeholder="123", compact=True)
+            yield CvcInput(id="cvc", placeholder="3 or 4 digits", compact=True)
         with Horizontal():
             yield Label("Name on card")
             yield Input(placeholder="As printed on the card", id="name", compact=True)

@@ -16,6 +16,7 @@ from credits_client.api.models import Transaction
 from credits_client.state import AccountState
 from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
+from screens.confirm import ConfirmScreen
 from screens.format import clean, recharge_summary, signed_money
 from screens.trend import daily_balances
 from widgets.balance import BalanceDisplay
@@ -42,6 +43,7 @@ class DashboardScreen(AccountScreen):
         Binding("s", "open('support')", "Support", id="dashboard.support"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
+        Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),
         Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
     ]
 
@@ -80,6 +82,13 @@ class DashboardScreen(AccountScreen):
 
     def action_open(self, name: str) -> None:
         credits_app(self.app).open_screen(name)
+
+    def action_sign_out(self) -> None:
+        def sign_out(confirmed: bool | None) -> None:
+            if confirmed:
+                credits_app(self.app).sign_out()
+
+        self.app.push_screen(ConfirmScreen("Sign out of this computer?", yes="Sign out"), sign_out)
 
     def action_refresh(self) -> None:
         self.refresh_account()
@@ -122,7 +131,10 @@ class DashboardScreen(AccountScreen):
         else:
             method = state.payment_method(settings.payment_method_id)
             text = recharge_summary(settings, method, currency)
-            show_text(summary, f"{text} (press r to set it up)" if text == "Off" else text)
+            if text == "Off":
+                text = "Off (press r to set it up)"
+            # A clause a line: at 80 columns a wrap would split the card's name from its digits.
+            show_text(summary, text.replace(", ", ",\n"))
         self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:

@@ -51,5 +51,11 @@ class AccountHost(Protocol):
     def go_home(self, *, ask: bool = True) -> None:
         """Back to the dashboard, asking first if a screen above it would lose typed work."""
 
+    def action_refresh_account(self) -> None:
+        """Read the account again from the server (in the background), once signed in."""
+
+    def action_redraw(self) -> None:
+        """Send the whole screen to the terminal again."""
+
     def sign_out(self) -> object:
         """Sign out (in the background) and go back to the sign-in screen."""

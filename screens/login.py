@@ -20,6 +20,7 @@ from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean
 from screens.messages import UNREACHABLE, describe_error, wait_text
 from widgets.key_footer import KeyFooter
+from widgets.toggles import TickBox
 
 
 class LoginScreen(AccountScreen):
@@ -50,7 +51,7 @@ class LoginScreen(AccountScreen):
             title = "Your session ended: sign in again"
             if self.state.user is not None:
                 email = self.state.user.email
-        email_input = Input(email, placeholder="you@company.com", id="email")
+        email_input = Input(email, placeholder="your email address", id="email")
         email_input.border_title = "Email"
         password_input = Input(placeholder="password", password=True, id="password")
         password_input.border_title = "Password"
@@ -61,7 +62,7 @@ class LoginScreen(AccountScreen):
             yield email_input
             yield password_input
             remember = credits_app(self.app).remember_session
-            yield Checkbox("Remember me on this computer", remember, id="remember")
+            yield TickBox("Remember me on this computer", remember, id="remember")
             yield Button("Sign in", id="sign-in", variant="primary")
             yield Static(id="login-error", markup=False)
             demo_line = Static(self._demo_text(self.state), id="demo-line", markup=False)
@@ -153,6 +154,9 @@ class LoginScreen(AccountScreen):
             self.dismiss(True)
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
+        if not isinstance(error, ServerUnreachable):
+            # The server said no: the next try starts from an empty field, not appended to this.
+            self.query_one("#password", Input).value = ""
         if isinstance(error, RateLimited):
             self._retry_at = time.monotonic() + error.retry_after
             self._tick()

@@ -14,7 +14,6 @@ from textual.widgets import (
     Checkbox,
     Header,
     LoadingIndicator,
-    RadioButton,
     RadioSet,
     Static,
 )
@@ -30,6 +29,7 @@ from screens.format import card_expiry, card_label, clean
 from screens.messages import describe_error
 from screens.qr import qr_text
 from widgets.key_footer import KeyFooter
+from widgets.toggles import Choice, TickBox
 
 NEW_CARD = "new-card"
 
@@ -55,7 +55,7 @@ class PaymentScreen(AccountScreen):
             yield RadioSet(id="method", compact=True)
             yield Static(id="paying-with", markup=False)
             yield CardForm(lambda: credits_app(self.app).today, id="card-form")
-            yield Checkbox("Save this card for auto-recharge", id="save-card", compact=True)
+            yield TickBox("Save this card for auto-recharge", id="save-card", compact=True)
             with Horizontal(id="pay-row"):
                 yield Button("Pay", id="pay", variant="success")
                 yield LoadingIndicator(id="paying")
@@ -98,10 +98,10 @@ class PaymentScreen(AccountScreen):
         methods.remove_children()
         default = state.default_payment_method
         buttons = [
-            RadioButton(Content(f"{card_label(card)}  exp {card_expiry(card)}"), id=f"card-{index}")
+            Choice(Content(f"{card_label(card)}  exp {card_expiry(card)}"), id=f"card-{index}")
             for index, card in enumerate(state.payment_methods)
         ]
-        buttons.append(RadioButton("A new card", id=NEW_CARD))
+        buttons.append(Choice("A new card", id=NEW_CARD))
         chosen = buttons[state.payment_methods.index(default)] if default else buttons[-1]
 
         def choose() -> None:

@@ -39,6 +39,7 @@ class SupportScreen(AccountScreen):
         # kept while the form still shows exactly that request.
         self._sent: tuple[str, str, str] | None = None
         self._sent_reference: str | None = None
+        self._form_problem_shown = False  # the line shows what is wrong with the form
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -50,7 +51,7 @@ class SupportScreen(AccountScreen):
             )
             with Horizontal(classes="support-row"):
                 yield Label("Amount", classes="support-label")
-                yield Input(placeholder="5,000.00", id="support-amount", compact=True)
+                yield Input(placeholder="amount", id="support-amount", compact=True)
             with Horizontal(classes="support-row"):
                 yield Label("Contact", classes="support-label")
                 yield Input(placeholder="email or phone", id="support-contact", compact=True)
@@ -63,12 +64,14 @@ class SupportScreen(AccountScreen):
     def on_mount(self) -> None:
         self.query_one("#support-box").border_title = "Support request"
         state = self.state
+        amount = self.query_one("#support-amount", Input)
+        amount.placeholder = f"amount in {self._currency()}"  # what to type, not a sample value
         if self.amount is not None and state.account is not None:
             money = format_money(self.amount, state.account.currency, symbol=False)
             self.query_one("#support-amount", Input).value = money
         if state.user is not None:
             self.query_one("#support-contact", Input).value = state.user.email
-        self.query_one("#support-amount", Input).focus()
+        self.query_one("#support-message", TextArea).focus()
 
     def show_state(self, state: AccountState) -> None:
         button = self.query_one("#support-send", Button)
@@ -99,7 +102,15 @@ class SupportScreen(AccountScreen):
     @on(Input.Changed, "#support-amount, #support-contact")
     @on(TextArea.Changed, "#support-message")
     def _form_changed(self) -> None:
-        """An edit after sending starts a new request: Send files it (with a new key)."""
+        """An edit after sending starts a new request: Send files it (with a new key). An edit
+        that fixes what the line called wrong takes the line away."""
+        if self._form_problem_shown:
+            problem = self._problem()
+            if problem is None:
+                self._say("", error=False)
+            else:
+                self._say(problem, error=True)
+                self._form_problem_shown = True
         if self._sent is None or self._form() == self._sent:
             return
         self._sent = None
@@ -114,21 +125,33 @@ class SupportScreen(AccountScreen):
     def action_send(self) -> None:
         if not self._can_send():
             return
-        currency = self.state.account.currency if self.state.account else "USD"
-        try:
-            amount = parse_money(self.query_one("#support-amount", Input).value, currency)
-        except MoneyError as error:
-            self._say(f"Amount: {error}", error=True)
+        problem = self._problem()
+        if problem is not None:
+            self._say(problem, error=True)
+            self._form_problem_shown = True
             return
+        amount = parse_money(self.query_one("#support-amount", Input).value, self._currency())
         message = self.query_one("#support-message", TextArea).text.strip()
         contact = self.query_one("#support-contact", Input).value.strip()
-        if not message or not contact:
-            self._say("Write a short message and how we can reach you.", error=True)
-            return
         self._say("Sending...", error=False)
         self._sending = True  # at once: a second press before the worker starts sends nothing
         self.show_state(self.state)
         self.send(amount, message, contact, self._form())
+
+    def _currency(self) -> str:
+        return self.state.account.currency if self.state.account else "USD"
+
+    def _problem(self) -> str | None:
+        """What stops the form from being sent, in words; None when it can go."""
+        try:
+            parse_money(self.query_one("#support-amount", Input).value, self._currency())
+        except MoneyError as error:
+            return f"Amount: {error}"
+        message = self.query_one("#support-message", TextArea).text.strip()
+        contact = self.query_one("#support-contact", Input).value.strip()
+        if not message or not contact:
+            return "Write a short message and how we can reach you."
+        return None
 
     @work(exclusive=True, group="support", exit_on_error=False)
     async def send(
@@ -156,6 +179,7 @@ class SupportScreen(AccountScreen):
         self._say(describe_error(error)[1], error=True)
 
     def _say(self, message: str, *, error: bool) -> None:
+        self._form_problem_shown = False
         line = self.query_one("#support-result", Static)
         line.set_class(error, "-error")
         line.update(f"Error: {message}" if error else message)

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Label, Select, Static
+from textual.widgets.data_table import ColumnKey
 
 from credits_client.state import AccountState
 from credits_core.money import format_money
@@ -16,6 +17,10 @@ from screens.format import KINDS, clean, signed_money
 from widgets.key_footer import KeyFooter
 
 LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
+# Date, kind, amount and balance; the description takes what the screen has left.
+FIXED_WIDTHS = {"date": 10, "kind": 13, "amount": 11, "balance": 11}
+# A cell's padding (one each side) times five columns, and the vertical scrollbar.
+TABLE_FRAME = 2 * 5 + 2
 
 
 class TransactionsScreen(AccountScreen):
@@ -47,13 +52,26 @@ class TransactionsScreen(AccountScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
-        table.add_column("Date", key="date", width=10)
-        table.add_column("Kind", key="kind", width=13)
-        table.add_column("Description", key="what")
-        table.add_column("Amount", key="amount", width=11)
-        table.add_column("Balance", key="balance", width=11)
+        table.add_column("Date", key="date", width=FIXED_WIDTHS["date"])
+        table.add_column("Kind", key="kind", width=FIXED_WIDTHS["kind"])
+        table.add_column("Description", key="what", width=self._description_width())
+        table.add_column("Amount", key="amount", width=FIXED_WIDTHS["amount"])
+        table.add_column("Balance", key="balance", width=FIXED_WIDTHS["balance"])
         if self.state.transactions_kind is not None:
             self.load_more(None)
+
+    def _description_width(self) -> int:
+        return max(12, self.app.size.width - sum(FIXED_WIDTHS.values()) - TABLE_FRAME)
+
+    def on_resize(self) -> None:
+        """Fit the description to the new width: the amount and balance always show whole."""
+        table = self.query_one("#history", DataTable)
+        column = table.columns[ColumnKey("what")]
+        if column.width != self._description_width():
+            column.width = self._description_width()
+            table.clear()
+            self._shown = ()
+            self.show_state(self.state)
 
     def show_state(self, state: AccountState) -> None:
         currency = state.account.currency if state.account else "USD"
@@ -66,7 +84,8 @@ class TransactionsScreen(AccountScreen):
             table.add_row(
                 item.created_at.strftime("%Y-%m-%d"),
                 KINDS.get(item.kind, item.kind),
-                Text(clean(item.description)),  # server text: never markup
+                # Server text: never markup. Cut with an ellipsis to the column, not wrapped.
+                Text(clean(item.description), no_wrap=True, overflow="ellipsis"),
                 signed_money(item, currency),
                 format_money(item.balance_after, currency),
                 key=item.id,

@@ -114,6 +114,17 @@ class CreditsApp(CrashReportApp[None]):
         self.shown_rows.forget()
         self.screen.refresh()
 
+    def action_refresh_account(self) -> None:
+        """Read the account again (the palette's Refresh), once signed in."""
+        if not self.account_state.signed_in:
+            self.notify("Sign in first.", severity="warning")
+            return
+        self.refresh_account()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def refresh_account(self) -> None:
+        await self.store.refresh()
+
     @property
     def store(self) -> AccountStore:
         """The one store. Screens act only once the state says online, so it exists by then."""

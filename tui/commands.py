@@ -1,4 +1,4 @@
-"""Command palette entries: one per screen of the app's SCREENS, plus signing out."""
+"""Command palette entries: one per screen of the app's SCREENS, then refresh, redraw, sign out."""
 
 from __future__ import annotations
 
@@ -29,7 +29,11 @@ class ScreenCommands(Provider):
         commands: list[tuple[str, str, Callable[[], Any]]] = [
             (*SCREEN_COMMANDS[name], partial(host.open_screen, name)) for name in self.app.SCREENS
         ]
-        commands.append(("Sign out", "End this session on this computer", host.sign_out))
+        commands += [
+            ("Refresh", "Read the account again from the server", host.action_refresh_account),
+            ("Redraw", "Draw the whole screen again (ctrl+l)", host.action_redraw),
+            ("Sign out", "End this session on this computer", host.sign_out),
+        ]
         return commands
 
     async def discover(self) -> Hits:

@@ -49,7 +49,7 @@ class CardNumberInput(ValidatedInput):
     def __init__(
         self,
         value: str | None = None,
-        placeholder: str = "1234 5678 9012 3456",
+        placeholder: str = "as on the card",
         *,
         name: str | None = None,
         id: str | None = None,

@@ -6,6 +6,9 @@ they would see before the next key; `screen_text` reads the screen as they would
 from __future__ import annotations
 
 import contextlib
+import html
+import re
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
@@ -147,3 +150,25 @@ def shown(widget: Widget) -> str:
 
 def screen_text(pilot: Pilot[Any], selector: str) -> str:
     return shown(pilot.app.screen.query_one(selector))
+
+
+_SCREENSHOT_TEXT = re.compile(
+    r'<text [^>]*x="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*'
+    r'clip-path="url\(#[\w-]*line-(\d+)\)"[^>]*>([^<]*)</text>'
+)
+
+
+def screen_rows(pilot: Pilot[Any]) -> list[str]:
+    """The screen's rows as the terminal shows them, read from a screenshot of the app."""
+    cells: dict[int, dict[int, str]] = defaultdict(dict)
+    for x, length, row, raw in _SCREENSHOT_TEXT.findall(pilot.app.export_screenshot()):
+        text = html.unescape(raw).replace("\xa0", " ")
+        width = float(length) / len(text)
+        first = round(float(x) / width) - 1  # the picture has a one-cell margin on the left
+        for offset, char in enumerate(text):
+            cells[int(row)][first + offset] = char
+    rows = []
+    for row in range(max(cells) + 1):
+        line = cells.get(row, {})
+        rows.append("".join(line.get(col, " ") for col in range(max(line, default=-1) + 1)))
+    return rows

@@ -3,24 +3,16 @@ the terminal's mouse copies a working link (a link wrapped mid-word copies as tw
 
 from __future__ import annotations
 
-import html
-import re
-from collections import defaultdict
 from typing import Any
 
 import httpx
-from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
-from tests.support.pilot import open_payment, run_on_dashboard, screen_text
+from tests.support.pilot import open_payment, run_on_dashboard, screen_rows, screen_text
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
 
 THREE_D_SECURE_CARD = "4000002760003184"  # the sandbox asks for 3-D Secure on every charge
-_TEXT = re.compile(
-    r'<text [^>]*x="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*'
-    r'clip-path="url\(#[\w-]*line-(\d+)\)"[^>]*>([^<]*)</text>'
-)
 
 
 def waiting_topup(live_server: LiveServer, owner: Owner) -> str:
@@ -40,22 +32,6 @@ def waiting_topup(live_server: LiveServer, owner: Owner) -> str:
             return str(found.scalar_one())
 
     return live_server.run(action)
-
-
-def screen_rows(pilot: Pilot[None]) -> list[str]:
-    """The screen's rows as the terminal shows them, read from a screenshot of the app."""
-    cells: dict[int, dict[int, str]] = defaultdict(dict)
-    for x, length, row, raw in _TEXT.findall(pilot.app.export_screenshot()):
-        text = html.unescape(raw).replace("\xa0", " ")
-        width = float(length) / len(text)
-        first = round(float(x) / width) - 1  # the picture has a one-cell margin on the left
-        for offset, char in enumerate(text):
-            cells[int(row)][first + offset] = char
-    rows = []
-    for row in range(max(cells) + 1):
-        line = cells.get(row, {})
-        rows.append("".join(line.get(col, " ") for col in range(max(line, default=-1) + 1)))
-    return rows
 
 
 async def test_the_verification_link_is_one_unbroken_line_at_80x24(
