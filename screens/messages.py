@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
@@ -53,9 +54,22 @@ def wait_text(seconds: float) -> str:
     return f"{secs} s"
 
 
-def describe_event(event: Event) -> tuple[str, str, SeverityLevel] | None:
-    """A notification for a server event worth interrupting for; None for the others."""
+def describe_event(
+    event: Event, *, left_with_bank: Collection[str] = ()
+) -> tuple[str, str, SeverityLevel] | None:
+    """A notification for a server event worth interrupting for; None for the others. A top-up's
+    outcome is news only for one the person stopped waiting for (`left_with_bank`): the payment
+    screen says the others itself."""
     data = event.data
+    topup = data.get("topup")
+    if event.type in ("topup.succeeded", "topup.failed") and isinstance(topup, dict):
+        if topup.get("id") not in left_with_bank:
+            return None
+        paid = format_money(int(topup.get("amount") or 0), str(topup.get("currency") or "USD"))
+        if event.type == "topup.succeeded":
+            return "Payment done", f"Your bank confirmed it: {paid} added.", "information"
+        why = decline_text(str(topup.get("failure_code") or ""))
+        return "Payment declined", f"{paid} was not added. {why}", "error"
     currency = str(data.get("currency") or "USD")
     amount = data.get("amount")
     money = format_money(amount, currency) if isinstance(amount, int) else "credits"

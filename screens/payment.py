@@ -40,12 +40,16 @@ class PaymentScreen(AccountScreen):
     BINDINGS = [
         Binding("ctrl+s", "pay", "Pay", id="payment.pay"),
         Binding("escape", "back", "Back", id="payment.back"),
+        # Only on the embedded server, whose bank page nothing outside the app can open.
+        Binding("y", "sandbox_bank(True)", "Approve (sandbox bank)", id="payment.sandbox_yes"),
+        Binding("n", "sandbox_bank(False)", "Decline (sandbox bank)", id="payment.sandbox_no"),
     ]
 
     def __init__(self, amount: int) -> None:
         super().__init__()
         self.amount = amount
         self._paying = False
+        self._at_bank: Topup | None = None  # the top-up whose 3-D Secure is being waited for
         self._cards_shown: tuple[str | None, ...] | None = None
 
     def compose(self) -> ComposeResult:
@@ -147,17 +151,39 @@ class PaymentScreen(AccountScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pay" and (self._paying or self.state.busy("top_up")):
             return None  # shown greyed out: a payment is in flight
+        if action == "sandbox_bank":
+            return self._at_bank is not None and self.store.embedded
         return True
 
     def action_back(self) -> None:
+        topup = self._at_bank
+        if topup is not None:
+            # Safe to leave: the top-up is the bank's to answer, and its event brings the news.
+            self.store.stop_waiting(topup.id)
+            self.notify(
+                f"Stopped waiting. {format_money(topup.amount, topup.currency)} is added if "
+                "your bank confirms; you will be told either way.",
+                title="Payment left with your bank",
+                markup=False,
+            )
+            credits_app(self.app).go_home(ask=False)
+            return
         if self._paying:
-            # Leaving would cancel the wait for the outcome; the charge itself may still happen.
-            self.notify("Wait for the payment to finish first.", severity="warning")
+            # Until the server answers, the app must stay to learn whether it charged.
+            self.notify("Wait for the payment to reach your bank first.", severity="warning")
             return
         super().action_back()
 
+    def action_sandbox_bank(self, approve: bool) -> None:
+        if self._at_bank is not None and self.store.embedded:
+            self.answer_as_bank(self._at_bank.id, approve)
+
+    @work(exclusive=True, group="sandbox-bank", exit_on_error=False)
+    async def answer_as_bank(self, topup_id: str, approve: bool) -> None:
+        await self.store.answer_as_sandbox_bank(topup_id, approve=approve)
+
     def unsaved_changes(self) -> str | None:
-        if self._paying:
+        if self._paying and self._at_bank is None:
             return "A payment is in progress: leaving stops waiting for its outcome. Leave?"
         if self.query_one(CardForm).has_input():
             return "Leave without paying? The card details you typed will be cleared."
@@ -207,16 +233,31 @@ class PaymentScreen(AccountScreen):
             self.query_one(CardForm).display = False
             self.query_one("#save-card").display = False
         else:
+            self._at_bank = None
             self._show_form(self._chosen_card_id() is None)
         self.query_one("#action").display = waiting
+        self.refresh_bindings()
 
     def _show_action(self, topup: Topup) -> None:
-        url = clean(topup.action_url or "")
+        self._at_bank = topup
         self._show_waiting(True)
+        leave = "Press esc to stop waiting: the payment stays safe, added only if confirmed."
+        if self.store.embedded:
+            # Its links point into the app's own server: no browser or phone can open them.
+            self.query_one("#action-url", Static).update("Sandbox bank (the built-in test server)")
+            self.query_one("#action-qr").display = False
+            self.query_one("#action-text", Static).update(
+                "A real bank would now ask you to confirm this payment on its own page. The "
+                "built-in server has no real bank: answer as its bank here, y to approve or "
+                f"n to decline.\n\n{leave}"
+            )
+            return
+        url = clean(topup.action_url or "")
         self.query_one("#action-url", Static).update(url)
+        self.query_one("#action-qr").display = True
         self.query_one("#action-text", Static).update(
             "Your bank asks you to confirm this payment. Open the link above, or scan this "
-            "code with your phone.\n\nThis screen waits for the answer."
+            f"code with your phone.\n\nThis screen waits for the answer. {leave}"
         )
         self.query_one("#action-qr", Static).update(qr_text(url))
 

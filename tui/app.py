@@ -199,7 +199,7 @@ class CreditsApp(CrashReportApp[None]):
 
     def _server_event(self, event: Event) -> None:
         # The state already has the news; this only says it out loud when it matters.
-        described = describe_event(event)
+        described = describe_event(event, left_with_bank=self.store.left_with_bank)
         if described is not None:
             title, message, severity = described
             self.notify(message, title=title, severity=severity, markup=False)

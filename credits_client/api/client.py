@@ -209,6 +209,17 @@ class CreditsClient:
     async def topup(self, topup_id: str) -> Topup:
         return self._parse(Topup, await self._call("GET", f"/v1/topups/{topup_id}"))
 
+    async def answer_as_sandbox_bank(self, topup_id: str, *, approve: bool) -> Topup:
+        """Confirm or refuse a top-up's 3-D Secure at the sandbox gateway's stand-in bank page
+        (a sandbox server only; it asks no sign-in, as a bank's page would not)."""
+        response = await self._call(
+            "POST",
+            f"/sandbox/authenticate/{topup_id}",
+            params={"result": "approve" if approve else "decline"},
+            idempotent=True,  # answering twice leaves the first answer in place
+        )
+        return self._parse(Topup, response)
+
     async def find_topup(self, idempotency_key: str) -> Topup | None:
         """The top-up made with this key, if the server got it: the truth after a lost answer."""
         response = await self._call(

@@ -61,8 +61,11 @@ class AccountStore:
         connect_timeout: float = 30.0,
         poll_interval: float = 1.0,
         reconnect_delay: float = 1.0,
+        embedded: bool = False,
     ) -> None:
         self.client = client
+        self.embedded = embedded
+        """On the embedded server, whose links (3-D Secure's) nothing outside the app can open."""
         holder = self._holder = StateHolder(AccountState(api_url=api_url))
         # A part reacts to a lost session or a server back online through these, which reach
         # parts built after it.
@@ -118,6 +121,7 @@ class AccountStore:
             server_key=session_key(settings),
             api_url=settings.api_url or "local server",
             connect_timeout=0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT,
+            embedded=uds is not None,
         )
 
     # --- observing -----------------------------------------------------------------------------
@@ -177,6 +181,20 @@ class AccountStore:
     async def wait_for_topup(self, topup_id: str) -> Topup:
         """Poll a top-up that needs 3-D Secure (or is processing) until it succeeds or fails."""
         return await self._payments.wait_for_topup(topup_id)
+
+    def stop_waiting(self, topup_id: str) -> None:
+        """The person leaves a top-up with its bank (3-D Secure): the payment stays safe, and
+        completes or fails on the bank's answer, which its event brings (`left_with_bank`)."""
+        self._payments.left_with_bank.add(topup_id)
+
+    @property
+    def left_with_bank(self) -> frozenset[str]:
+        """The top-ups the person stopped waiting for, whose outcome is news when it comes."""
+        return frozenset(self._payments.left_with_bank)
+
+    async def answer_as_sandbox_bank(self, topup_id: str, *, approve: bool) -> Topup:
+        """On a sandbox server: confirm or refuse a top-up's 3-D Secure, as its bank."""
+        return await self._payments.answer_as_sandbox_bank(topup_id, approve=approve)
 
     async def add_payment_method(self, card: CardInput) -> PaymentMethod:
         """Save a card (the server keeps only the gateway's token, brand, last4 and expiry)."""

@@ -38,6 +38,8 @@ class Payments:
         self._reads = reads
         self._attempts = attempts
         self._poll_interval = poll_interval
+        self.left_with_bank: set[str] = set()
+        """Top-ups whose 3-D Secure the person stopped waiting for: the bank may still answer."""
 
     async def top_up(
         self,
@@ -83,6 +85,10 @@ class Payments:
                 await asyncio.sleep(self._poll_interval)
             await self._after_payment(topup, cards_changed=True, seen=seen)
         return topup
+
+    async def answer_as_sandbox_bank(self, topup_id: str, *, approve: bool) -> Topup:
+        """Play the sandbox's bank: confirm or refuse 3-D Secure (`wait_for_topup` sees it)."""
+        return await self._link.net(self._client.answer_as_sandbox_bank(topup_id, approve=approve))
 
     async def _after_payment(self, topup: Topup, *, cards_changed: bool, seen: int | None) -> None:
         if topup.status != "succeeded":

@@ -48,7 +48,8 @@ MakeApp = Callable[..., CreditsApp]
 
 @pytest.fixture
 def make_app(live_server: LiveServer, tmp_path: Path) -> MakeApp:
-    """`make_app(transport=None, url=None, connect_timeout=30)`: the app on the live server."""
+    """`make_app(transport=None, url=None, connect_timeout=30, embedded=False)`: the app on the
+    live server."""
 
     def factory(
         *,
@@ -56,6 +57,7 @@ def make_app(live_server: LiveServer, tmp_path: Path) -> MakeApp:
         transport: httpx.AsyncBaseTransport | None = None,
         connect_timeout: float = 30.0,
         signed_in_as: Owner | None = None,
+        embedded: bool = False,
         **options: Any,
     ) -> CreditsApp:
         session_file = SessionFile(tmp_path / "session.json")
@@ -70,6 +72,7 @@ def make_app(live_server: LiveServer, tmp_path: Path) -> MakeApp:
             connect_timeout=connect_timeout,
             poll_interval=0.1,
             reconnect_delay=0.1,
+            embedded=embedded,  # as if on the embedded server: its links open nowhere
         )
         options.setdefault("today", TODAY)
         app = create_app(store, **options)
