@@ -12,8 +12,9 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import on_dashboard, screen_rows, screen_text, settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import on_dashboard, screen_rows, screen_text, settle, type_text, wait_for
 
 LONG = "Calls to the Caribbean, Pacific and Indian Ocean islands, week 47 (roaming)"
 
@@ -63,7 +64,7 @@ async def test_dashboard_recharge_line_keeps_the_card_whole_at_80x24(
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_dashboard(pilot)
-        await wait_for(pilot, lambda: "On:" in screen_text(pilot, "#recharge-summary"))
+        await wait_for_async(lambda: "On:" in screen_text(pilot, "#recharge-summary"), pilot=pilot)
         await pilot.pause()
         rows = screen_rows(pilot)
         cards = [row for row in rows if "••••" in row]
@@ -80,13 +81,13 @@ async def test_continue_keeps_its_whole_label_after_an_amount_above_the_maximum(
         await pilot.press("a", "tab")
         await type_text(pilot, "5000")
         button = app.screen.query_one("#continue", Button)
-        await wait_for(pilot, lambda: str(button.label) == "Ask support")
+        await wait_for_async(lambda: str(button.label) == "Ask support", pilot=pilot)
         await pilot.press("enter")  # to the support request, and back
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "SupportScreen")
+        await wait_for_async(lambda: type(app.screen).__name__ == "SupportScreen", pilot=pilot)
         await pilot.press("escape")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "AddCreditsScreen")
+        await wait_for_async(lambda: type(app.screen).__name__ == "AddCreditsScreen", pilot=pilot)
         await pilot.press("end", "ctrl+u")  # the amount taken away: the button is as before
-        await wait_for(pilot, lambda: str(button.label) == "Continue to payment")
+        await wait_for_async(lambda: str(button.label) == "Continue to payment", pilot=pilot)
         await pilot.pause()
         assert any("Continue to payment" in row for row in screen_rows(pilot))
 
@@ -108,7 +109,7 @@ async def test_placeholders_say_what_to_type(make_app: MakeApp, live_server: Liv
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         collect()
-        from tests.ui.helpers import sign_in
+        from tests.support.pilot import settle
 
         await sign_in(pilot, owner)
         for keys in (("a",), ("enter",), ("escape", "escape", "s")):
@@ -157,12 +158,12 @@ async def test_a_wrong_password_is_cleared(make_app: MakeApp, live_server: LiveS
     owner = live_server.make_owner(0)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: app.account_state.connection == "online")
+        await wait_for_async(lambda: app.account_state.connection == "online", pilot=pilot)
         await type_text(pilot, owner.email)
         await pilot.press("enter")
         await type_text(pilot, "not-the-password")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Error" in screen_text(pilot, "#login-error"))
+        await wait_for_async(lambda: "Error" in screen_text(pilot, "#login-error"), pilot=pilot)
         assert app.screen.query_one("#password", Input).value == ""
         await type_text(pilot, owner.password)  # the next try is the password alone
         await pilot.press("enter")
@@ -180,10 +181,10 @@ async def test_support_starts_in_the_message_and_forgets_a_fixed_error(
         assert isinstance(app.screen.focused, TextArea)
         await type_text(pilot, "Please add more")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "Amount" in screen_text(pilot, "#support-result"))
+        await wait_for_async(lambda: "Amount" in screen_text(pilot, "#support-result"), pilot=pilot)
         app.screen.query_one("#support-amount", Input).focus()
         await type_text(pilot, "5000")
-        await wait_for(pilot, lambda: screen_text(pilot, "#support-result") == "")
+        await wait_for_async(lambda: screen_text(pilot, "#support-result") == "", pilot=pilot)
 
 
 async def test_palette_refreshes_and_redraws_and_sign_out_has_a_key(
@@ -208,7 +209,7 @@ async def test_palette_refreshes_and_redraws_and_sign_out_has_a_key(
         await pilot.press("o")
         await settle(pilot)
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await wait_for_async(lambda: isinstance(app.screen, LoginScreen), pilot=pilot)
     dashboard = dict(help_sections())["Dashboard"]
     assert ("o", "Sign out") in dashboard
 

@@ -23,9 +23,9 @@ async def test_a_support_request_left_unsent_is_gone_when_support_opens_again(
         await pilot.press("s")
         await wait_for_async(lambda: isinstance(app.screen, SupportScreen), pilot=pilot)
         await settle(pilot)
+        await type_text(pilot, "please call")  # the focus starts in the message
+        await pilot.press("shift+tab", "shift+tab")
         await type_text(pilot, "5000")
-        await pilot.press("tab", "tab")
-        await type_text(pilot, "please call")
         assert app.screen.query_one("#support-message", TextArea).text == "please call"
         await pilot.press("escape")
         await wait_for_async(lambda: isinstance(app.screen, ConfirmScreen), pilot=pilot)

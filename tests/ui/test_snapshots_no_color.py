@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer
-from tests.support.pilot import settle
+from tests.support.pilot import screen_text, settle
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
 from tests.ui.snapshot_support import signed_in
@@ -16,7 +16,13 @@ from tests.ui.snapshot_support import signed_in
 STEPS = {
     "dashboard_low_balance": (),
     "payment_saved_card": ("a", "enter"),
+    # The other choice highlighted and the card form ticked to save: glyphs and markers differ.
+    "payment_new_card_ticked": ("a", "enter", "down", "enter", "tab tab tab tab", "space"),
     "auto_recharge_unsaved": ("r", "space", "tab tab right right"),
+    "add_credits": ("a",),
+    "support": ("s",),
+    "transactions": ("t",),
+    "help": ("question_mark",),
 }
 
 
@@ -46,5 +52,24 @@ def test_no_color_sign_in(
         await settle(pilot)
         await wait_for_async(lambda: app.account_state.connection == "online", pilot=pilot)
         await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_no_color_sandbox_bank(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sandbox bank's keys and the way out read in words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    owner = live_server.make_owner(4250, name="Acme Phones Ltd", card_number="4000002760003184")
+    app = make_app(signed_in_as=owner, embedded=True)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await signed_in("a", "enter")(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for_async(
+            lambda: "Sandbox bank" in screen_text(pilot, "#action-url"), pilot=pilot
+        )
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -68,11 +68,11 @@ def test_support_request_sent(
     message = "Please invoice us for a $5,000 top-up this month."
     steps = [
         "s",
+        typing(message),  # the focus starts in the message
+        "shift+tab shift+tab",
         typing("5000"),
         "tab end ctrl+u",
         typing("ops@acme.test"),
-        "tab",
-        typing(message),
         "ctrl+s",
         until(lambda pilot: "SR-000001" in screen_text(pilot, "#support-result")),
     ]

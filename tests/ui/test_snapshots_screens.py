@@ -18,6 +18,8 @@ from tests.ui.snapshot_support import SIZE_IDS, SIZES, RunBefore, signed_in, typ
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
+THREE_D_SECURE = "4000002760003184"  # the sandbox asks for 3-D Secure on every charge
+
 
 def shoot(
     snap_compare: Any, make_app: MakeApp, owner: Owner, size: tuple[int, int], *steps: Any
@@ -137,8 +139,9 @@ def test_auto_recharge_conflict(
 
 def test_support(snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any) -> None:
     owner = fixed_owner(live_server)
-    # The contact starts as the (random) sign-in email: put a fixed one in its place.
-    steps = ["s", typing("5000"), "tab end ctrl+u", typing("ops@acme.test")]
+    # The focus starts in the message; the contact starts as the (random) sign-in email: put a
+    # fixed one in its place.
+    steps = ["s", "shift+tab shift+tab", typing("5000"), "tab end ctrl+u", typing("ops@acme.test")]
     assert shoot(snap_compare, make_app, owner, size, *steps)
 
 
@@ -146,7 +149,14 @@ def test_support_incomplete(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     owner = fixed_owner(live_server)
-    steps = ["s", typing("5000"), "tab end ctrl+u", typing("ops@acme.test"), "ctrl+s"]
+    steps = [
+        "s",
+        "shift+tab shift+tab",
+        typing("5000"),
+        "tab end ctrl+u",
+        typing("ops@acme.test"),
+        "ctrl+s",
+    ]
     assert shoot(snap_compare, make_app, owner, size, *steps)
 
 
@@ -154,6 +164,34 @@ def test_transactions(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
     assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "t")
+
+
+def test_transactions_long_description(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """A description longer than the screen is cut with an ellipsis; Amount and Balance stay."""
+    from tests.ui.test_careful_user import with_long_row
+
+    owner = fixed_owner(live_server)
+    with_long_row(live_server, owner)
+    assert shoot(snap_compare, make_app, owner, size, "t")
+
+
+def test_payment_sandbox_bank(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """On the embedded server the app answers as the sandbox's bank: no link, y or n."""
+    owner = live_server.make_owner(4250, name="Acme Phones Ltd", card_number=THREE_D_SECURE)
+    app = make_app(signed_in_as=owner, embedded=True)
+    assert snap_compare(app, terminal_size=size, run_before=at_the_sandbox_bank)
+
+
+async def at_the_sandbox_bank(pilot: Pilot[Any]) -> None:
+    await signed_in("a", "enter")(pilot)
+    # The payment keeps polling for the bank's answer: wait for the screen, not the workers.
+    await pilot.press("ctrl+s")
+    await wait_for_async(lambda: "Sandbox bank" in screen_text(pilot, "#action-url"), pilot=pilot)
+    await pilot.pause()
 
 
 def test_transactions_filtered_empty(

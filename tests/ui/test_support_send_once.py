@@ -20,6 +20,7 @@ MESSAGE = "Please invoice us for $5,000."
 async def fill_in_a_request(pilot: Pilot[Any]) -> None:
     """From the dashboard to the support screen, keys only: $5,000 and MESSAGE, not yet sent."""
     await open_support(pilot)
+    await pilot.press("shift+tab", "shift+tab")  # from the message, where the focus starts
     await type_text(pilot, "5000")
     await pilot.press("tab", "tab")  # the contact is the signed-in email already
     await type_text(pilot, MESSAGE)

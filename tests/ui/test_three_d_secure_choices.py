@@ -7,8 +7,9 @@ import httpx
 from textual.pilot import Pilot
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import on_dashboard, screen_rows, screen_text, settle
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_rows, screen_text, settle, wait_for
 from tests.ui.test_payment_link_one_line import waiting_topup
 from tui.app import CreditsApp
 
@@ -20,7 +21,7 @@ async def pay_into_3d_secure(pilot: Pilot[None]) -> None:
     await pilot.press("a", "enter")  # the usual preset, $50.00, on the saved card
     await settle(pilot)
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: "confirm" in screen_text(pilot, "#action-text"))
+    await wait_for_async(lambda: "confirm" in screen_text(pilot, "#action-text"), pilot=pilot)
     await pilot.pause()
 
 
@@ -44,8 +45,8 @@ async def test_on_the_embedded_server_the_app_is_the_sandbox_bank(
         assert "▀" not in text  # nor its QR code
         assert "Approve (sandbox bank)" in text  # the keys, in the footer
         await pilot.press("y")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
-        await wait_for(pilot, lambda: balance(app) == 1000 + 5000)
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
+        await wait_for_async(lambda: balance(app) == 1000 + 5000, pilot=pilot)
     assert live_server.balance(owner.account_id) == 6000
 
 
@@ -57,7 +58,7 @@ async def test_declining_as_the_sandbox_bank_charges_nothing(
     async with app.run_test(size=(80, 24)) as pilot:
         await pay_into_3d_secure(pilot)
         await pilot.press("n")
-        await wait_for(pilot, lambda: "declined" in screen_text(pilot, "#pay-message"))
+        await wait_for_async(lambda: "declined" in screen_text(pilot, "#pay-message"), pilot=pilot)
         message = screen_text(pilot, "#pay-message")
         assert "The bank did not confirm the payment." in message
         assert "Approve (sandbox bank)" not in "\n".join(screen_rows(pilot))
@@ -75,12 +76,14 @@ async def test_stop_waiting_leaves_the_payment_to_the_bank_and_tells_its_outcome
         await pay_into_3d_secure(pilot)
         assert "Approve (sandbox bank)" not in "\n".join(screen_rows(pilot))  # a bank page
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
         assert balance(app) == 1000  # nothing yet: the bank has not answered
         await confirm_at_the_bank(live_server, owner)
-        await wait_for(pilot, lambda: balance(app) == 6000)
+        await wait_for_async(lambda: balance(app) == 6000, pilot=pilot)
         # The bank's answer, told in words on the screen the person is on now.
-        await wait_for(pilot, lambda: any("Payment done" in row for row in screen_rows(pilot)))
+        await wait_for_async(
+            lambda: any("Payment done" in row for row in screen_rows(pilot)), pilot=pilot
+        )
 
 
 async def confirm_at_the_bank(live_server: LiveServer, owner: Owner) -> None:
