@@ -51,7 +51,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
     everywhere = [
         ("tab / shift+tab", "Next / previous field"),
-        ("ctrl+p", "Command palette: any screen, refresh, redraw, sign out, theme"),
+        ("ctrl+p", "Palette: screens, refresh, redraw, sign out, theme"),
         ("ctrl+l", "Redraw the whole screen"),
         ("ctrl+q", "Quit"),
     ]

@@ -41,8 +41,8 @@ class PaymentScreen(AccountScreen):
         Binding("ctrl+s", "pay", "Pay", id="payment.pay"),
         Binding("escape", "back", "Back", id="payment.back"),
         # Only on the embedded server, whose bank page nothing outside the app can open.
-        Binding("y", "sandbox_bank(True)", "Approve (sandbox bank)", id="payment.sandbox_yes"),
-        Binding("n", "sandbox_bank(False)", "Decline (sandbox bank)", id="payment.sandbox_no"),
+        Binding("y", "sandbox_bank(True)", "Approve (sandbox)", id="payment.sandbox_yes"),
+        Binding("n", "sandbox_bank(False)", "Decline (sandbox)", id="payment.sandbox_no"),
     ]
 
     def __init__(self, amount: int) -> None:
@@ -149,6 +149,8 @@ class PaymentScreen(AccountScreen):
         return self.state.payment_methods[index].id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pay" and self._at_bank is not None:
+            return False  # the screen is the bank's until it answers or esc
         if action == "pay" and (self._paying or self.state.busy("top_up")):
             return None  # shown greyed out: a payment is in flight
         if action == "sandbox_bank":

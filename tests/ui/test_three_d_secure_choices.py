@@ -43,7 +43,7 @@ async def test_on_the_embedded_server_the_app_is_the_sandbox_bank(
         assert "Sandbox bank" in text
         assert "/sandbox/authenticate/" not in text  # no link nothing could open
         assert "▀" not in text  # nor its QR code
-        assert "Approve (sandbox bank)" in text  # the keys, in the footer
+        assert "Approve (sandbox)" in text  # the keys, in the footer
         await pilot.press("y")
         await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
         await wait_for_async(lambda: balance(app) == 1000 + 5000, pilot=pilot)
@@ -61,7 +61,7 @@ async def test_declining_as_the_sandbox_bank_charges_nothing(
         await wait_for_async(lambda: "declined" in screen_text(pilot, "#pay-message"), pilot=pilot)
         message = screen_text(pilot, "#pay-message")
         assert "The bank did not confirm the payment." in message
-        assert "Approve (sandbox bank)" not in "\n".join(screen_rows(pilot))
+        assert "Approve (sandbox)" not in "\n".join(screen_rows(pilot))
     assert live_server.balance(owner.account_id) == 1000
 
 
@@ -74,7 +74,7 @@ async def test_stop_waiting_leaves_the_payment_to_the_bank_and_tells_its_outcome
     app = make_app(signed_in_as=owner)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pay_into_3d_secure(pilot)
-        assert "Approve (sandbox bank)" not in "\n".join(screen_rows(pilot))  # a bank page
+        assert "Approve (sandbox)" not in "\n".join(screen_rows(pilot))  # a bank page
         await pilot.press("escape")
         await wait_for_async(lambda: isinstance(app.screen, DashboardScreen), pilot=pilot)
         assert balance(app) == 1000  # nothing yet: the bank has not answered
