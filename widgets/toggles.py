@@ -19,11 +19,18 @@ def _marks() -> tuple[str, str, str]:
     return (">", "*", " ") if prefer_ascii() else ("▸", "●", "○")
 
 
+def _sides(toggle: Checkbox | RadioButton, ascii_sides: str) -> None:
+    """Textual's half blocks, or brackets for a terminal that gets ASCII only."""
+    if prefer_ascii():
+        toggle.BUTTON_LEFT, toggle.BUTTON_RIGHT = ascii_sides[0], ascii_sides[1]
+
+
 class TickBox(Checkbox):
     """A Checkbox drawn `X` when ticked and empty when not, with a focus marker."""
 
     def render(self) -> Content:
         self.BUTTON_INNER = "X" if self.value else " "
+        _sides(self, "[]")
         marker = _marks()[0] if self.has_focus else " "
         return Content.assemble(marker, super().render())
 
@@ -48,6 +55,7 @@ class Choice(RadioButton):
     def render(self) -> Content:
         marker, ticked, unticked = _marks()
         self.BUTTON_INNER = ticked if self.value else unticked
+        _sides(self, "()")
         return Content.assemble(marker if self._highlighted() else " ", super().render())
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
