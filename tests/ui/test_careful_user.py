@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Button, Input, TextArea
 
 from tests.support.live_server import LiveServer, Owner
-from tests.support.pilot import on_dashboard, screen_rows, screen_text, settle, type_text
+from tests.support.pilot import on_dashboard, screen_rows, screen_text, settle, sign_in, type_text
 from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp, fixed_owner
 
@@ -109,8 +109,6 @@ async def test_placeholders_say_what_to_type(make_app: MakeApp, live_server: Liv
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         collect()
-        from tests.support.pilot import settle
-
         await sign_in(pilot, owner)
         for keys in (("a",), ("enter",), ("escape", "escape", "s")):
             await pilot.press(*keys)

@@ -62,7 +62,9 @@ async def test_declining_as_the_sandbox_bank_charges_nothing(
         message = screen_text(pilot, "#pay-message")
         assert "The bank did not confirm the payment." in message
         # The bank's keys leave the footer with the bank's question (the footer redraws next).
-        await wait_for(pilot, lambda: "Approve (sandbox)" not in "\n".join(screen_rows(pilot)))
+        await wait_for_async(
+            lambda: "Approve (sandbox)" not in "\n".join(screen_rows(pilot)), pilot=pilot
+        )
     assert live_server.balance(owner.account_id) == 1000
 
 
