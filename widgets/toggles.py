@@ -11,17 +11,17 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widgets import Checkbox, RadioButton, RadioSet
 
-from widgets.glyphs import prefer_ascii
+from widgets.glyphs import use_ascii
 
 
-def _marks() -> tuple[str, str, str]:
+def _marks(toggle: Checkbox | RadioButton) -> tuple[str, str, str]:
     """(focus marker, ticked radio, unticked radio)."""
-    return (">", "*", " ") if prefer_ascii() else ("▸", "●", "○")
+    return (">", "*", " ") if use_ascii(toggle) else ("▸", "●", "○")
 
 
 def _sides(toggle: Checkbox | RadioButton, ascii_sides: str) -> None:
     """Textual's half blocks, or brackets for a terminal that gets ASCII only."""
-    if prefer_ascii():
+    if use_ascii(toggle):
         toggle.BUTTON_LEFT, toggle.BUTTON_RIGHT = ascii_sides[0], ascii_sides[1]
 
 
@@ -31,7 +31,7 @@ class TickBox(Checkbox):
     def render(self) -> Content:
         self.BUTTON_INNER = "X" if self.value else " "
         _sides(self, "[]")
-        marker = _marks()[0] if self.has_focus else " "
+        marker = _marks(self)[0] if self.has_focus else " "
         return Content.assemble(marker, super().render())
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
@@ -53,7 +53,7 @@ class Choice(RadioButton):
         return isinstance(parent, RadioSet) and parent.has_focus and self.has_class("-selected")
 
     def render(self) -> Content:
-        marker, ticked, unticked = _marks()
+        marker, ticked, unticked = _marks(self)
         self.BUTTON_INNER = ticked if self.value else unticked
         _sides(self, "()")
         return Content.assemble(marker if self._highlighted() else " ", super().render())
