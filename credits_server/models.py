@@ -119,6 +119,8 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_account_id_id", "account_id", "id"),
         # The History filter (GET /v1/account/transactions?kind=): newest first within one kind.
         Index("ix_ledger_entries_account_id_kind_id", "account_id", "kind", "id"),
+        # The daily balances (GET /v1/account/daily-balances): the last entry before a moment.
+        Index("ix_ledger_entries_account_id_created_at_id", "account_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

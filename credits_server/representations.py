@@ -7,6 +7,9 @@ what a representation shows beyond its row (a top-up's saved card, its 3-D Secur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from credits_core.auto_recharge import FIELDS as AUTO_RECHARGE_FIELDS
 from credits_server import schemas
 from credits_server.models import (
@@ -39,6 +42,11 @@ def account_out(account: Account, low_balance_level: int) -> schemas.AccountOut:
 
 def transaction_id(entry_id: int) -> str:
     return f"txn_{entry_id}"
+
+
+def daily_balances_out(currency: str, days: Iterable[tuple[date, int]]) -> schemas.DailyBalancesOut:
+    data = [schemas.DailyBalanceOut(date=day, balance=balance) for day, balance in days]
+    return schemas.DailyBalancesOut(currency=currency, data=data)
 
 
 def transaction_out(entry: LedgerEntry) -> schemas.TransactionOut:

@@ -6,7 +6,7 @@ the same for an API answer and an event payload.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
@@ -70,6 +70,18 @@ class TransactionOut(BaseModel):
     balance_after: int
     created_at: datetime
     description: str
+
+
+class DailyBalanceOut(BaseModel):
+    date: date
+    balance: int
+
+
+class DailyBalancesOut(BaseModel):
+    """The balance at the close of each day of a period, oldest first."""
+
+    currency: str
+    data: list[DailyBalanceOut]
 
 
 class TopupOptionsOut(BaseModel):

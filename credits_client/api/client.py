@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import AsyncGenerator, Callable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from credits_client.api.models import (
     AutoRecharge,
     AutoRechargeUpdate,
     CardInput,
+    DailyBalances,
     Event,
     Page,
     PaymentMethod,
@@ -159,6 +161,11 @@ class CreditsClient:
         params: dict[str, Any] = {"limit": limit, "cursor": cursor, "kind": kind}
         response = await self._call("GET", "/v1/account/transactions", params=params)
         return self._parse(Page[Transaction], response)
+
+    async def daily_balances(self, start: date, end: date) -> DailyBalances:
+        params = {"start": start.isoformat(), "end": end.isoformat()}
+        response = await self._call("GET", "/v1/account/daily-balances", params=params)
+        return self._parse(DailyBalances, response)
 
     async def topup_options(self) -> TopupOptions:
         return self._parse(TopupOptions, await self._call("GET", "/v1/topup-options"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr
@@ -67,6 +67,18 @@ class Transaction(Model):
     balance_after: int
     created_at: datetime
     description: str
+
+
+class DailyBalance(Model):
+    date: date
+    balance: int
+
+
+class DailyBalances(Model):
+    """The balance at the close of each day of a period, oldest first."""
+
+    currency: str
+    data: list[DailyBalance]
 
 
 class TopupOptions(Model):

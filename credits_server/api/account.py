@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from credits_server.api.deps import CallerDep, ContextDep
-from credits_server.representations import account_out, transaction_out
-from credits_server.schemas import AccountOut, Page, TopupOptionsOut, TransactionOut
+from credits_server.representations import account_out, daily_balances_out, transaction_out
+from credits_server.schemas import (
+    AccountOut,
+    DailyBalancesOut,
+    Page,
+    TopupOptionsOut,
+    TransactionOut,
+)
 from credits_server.services.accounts import get_account
+from credits_server.services.daily_balances import daily_balances
 from credits_server.services.transactions import list_transactions
 
 router = APIRouter(tags=["account"])
@@ -33,6 +41,14 @@ async def transactions(
         ctx, caller.account_id, limit=limit, cursor=cursor, kind=kind
     )
     return Page[TransactionOut](data=[transaction_out(e) for e in entries], next_cursor=next_cursor)
+
+
+@router.get("/v1/account/daily-balances", response_model=DailyBalancesOut)
+async def account_daily_balances(
+    ctx: ContextDep, caller: CallerDep, start: date, end: date
+) -> DailyBalancesOut:
+    balances = await daily_balances(ctx, caller.account_id, start, end)
+    return daily_balances_out(balances.currency, balances.days)
 
 
 @router.get("/v1/topup-options", response_model=TopupOptionsOut)

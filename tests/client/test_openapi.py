@@ -17,6 +17,7 @@ ANSWERS: list[tuple[str, str, str, type[BaseModel], bool]] = [
     ("post", "/v1/sessions", "201", models.Session, False),
     ("get", "/v1/account", "200", models.Account, False),
     ("get", "/v1/account/transactions", "200", models.Transaction, True),
+    ("get", "/v1/account/daily-balances", "200", models.DailyBalances, False),
     ("get", "/v1/topup-options", "200", models.TopupOptions, False),
     ("get", "/v1/payment-methods", "200", models.PaymentMethod, True),
     ("post", "/v1/payment-methods", "201", models.PaymentMethod, False),
@@ -78,8 +79,9 @@ def check_model(
 
 
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of the value when there is one (a list's: of its items)."""
     options = [s for s in schema.get("anyOf", [schema]) if s.get("type") != "null"]
-    return options[0]
+    return options[0].get("items", options[0])
 
 
 @pytest.mark.parametrize(("method", "path", "status", "model", "listed"), ANSWERS)

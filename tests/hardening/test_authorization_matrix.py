@@ -33,6 +33,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/v1/sessions/current"): Rule("user"),
     ("GET", "/v1/account"): Rule("user"),
     ("GET", "/v1/account/transactions"): Rule("user"),
+    ("GET", "/v1/account/daily-balances"): Rule("user"),
     ("GET", "/v1/topup-options"): Rule("user"),
     ("GET", "/v1/payment-methods"): Rule("user"),
     ("POST", "/v1/payment-methods"): Rule("user", owner_only=True),
@@ -117,6 +118,8 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
     """A request that would succeed for the right caller, so only authorisation can stop it."""
     victim = world.victim
     url = path.format(method_id=victim.payment_method_id, topup_id=world.topup_id)
+    if path == "/v1/account/daily-balances":
+        url += "?start=2026-11-01&end=2026-11-30"
     headers = {"Idempotency-Key": uuid.uuid4().hex, "If-Match": "*"}
     bodies: dict[str, dict[str, Any]] = {
         "/v1/sessions": {"email": victim.email, "password": "wrong"},
