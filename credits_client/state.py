@@ -11,6 +11,7 @@ if TYPE_CHECKING:
         Account,
         AutoRecharge,
         AutoRechargeUpdate,
+        DailyBalances,
         PaymentMethod,
         ServerInfo,
         SupportRequest,
@@ -35,6 +36,16 @@ Operation = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class FilteredHistory:
+    """History of one kind, as the History screen's filter asked for it, newest first."""
+
+    kind: str
+    transactions: tuple[Transaction, ...] = ()
+    cursor: str | None = None
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class AccountState:
     api_url: str = ""
     server: ServerInfo | None = None
@@ -48,10 +59,13 @@ class AccountState:
     auto_recharge_etag: str | None = None
     # The unsaved edit of the auto-recharge screen: kept here so a 401 or a reload does not lose it.
     auto_recharge_draft: AutoRechargeUpdate | None = None
+    # Every kind, newest first: what the dashboard shows and History shows unfiltered.
     transactions: tuple[Transaction, ...] = ()
     transactions_cursor: str | None = None
     transactions_complete: bool = False
-    transactions_kind: str | None = None
+    # History filtered by kind, kept apart so a filter never changes what other screens show.
+    history_filter: FilteredHistory | None = None
+    trend: DailyBalances | None = None
     support_requests: tuple[SupportRequest, ...] = ()
     in_flight: frozenset[Operation] = field(default_factory=frozenset)
     last_event_id: int | None = None

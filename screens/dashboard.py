@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -12,13 +14,14 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Header, Label, Sparkline, Static
 
+from credits_client.api.errors import ServerUnreachable
 from credits_client.api.models import Transaction
 from credits_client.state import AccountState
 from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
 from screens.confirm import ConfirmScreen
 from screens.format import clean, recharge_summary, signed_money
-from screens.trend import daily_balances
+from screens.trend import daily_balances, trend_period
 from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary
 from widgets.connection_banner import ConnectionBanner
@@ -48,6 +51,8 @@ class DashboardScreen(AccountScreen):
     ]
 
     _recent_shown: tuple[tuple[Transaction, ...], str] | None = None
+    # The day whose trend was last asked for: asked once a day (and on ctrl+r), not on every change.
+    _trend_asked: date | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,10 +97,18 @@ class DashboardScreen(AccountScreen):
 
     def action_refresh(self) -> None:
         self.refresh_account()
+        self.load_trend()
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def refresh_account(self) -> None:
         await self.store.refresh()
+
+    @work(exclusive=True, group="trend", exit_on_error=False)
+    async def load_trend(self) -> None:
+        today = self._trend_asked = credits_app(self.app).today
+        # No server: the refresh beside this one says so; the trend keeps what it showed.
+        with contextlib.suppress(ServerUnreachable):
+            await self.store.load_trend(*trend_period(today))
 
     def show_state(self, state: AccountState) -> None:
         self.query_one("#banner", ConnectionBanner).status = state.connection
@@ -139,11 +152,14 @@ class DashboardScreen(AccountScreen):
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
         today = credits_app(self.app).today
-        days = daily_balances(state.transactions, balance, today)
+        if self._trend_asked != today and state.signed_in:
+            self.load_trend()
+        days = daily_balances(state.trend, balance, today)
         self.query_one("#trend", Sparkline).data = [float(value) for value in days]
         low, high = min(days), max(days)
-        if not state.transactions:
-            show_text(self.query_one("#trend-caption", Static), "Last 30 days: no activity yet")
+        if not state.transactions or state.trend is None:
+            caption = "loading..." if state.transactions else "no activity yet"
+            show_text(self.query_one("#trend-caption", Static), f"Last 30 days: {caption}")
             return
         show_text(
             self.query_one("#trend-caption", Static),

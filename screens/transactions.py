@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Label, Select, Static
 from textual.widgets.data_table import ColumnKey
 
+from credits_client.api.models import Transaction
 from credits_client.state import AccountState
 from credits_core.money import format_money
 from screens.base import AccountScreen
@@ -34,6 +35,8 @@ class TransactionsScreen(AccountScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: tuple[str, ...] = ()
+        # The filter is this screen's own: the store keeps its rows apart from the dashboard's.
+        self._kind: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -57,8 +60,15 @@ class TransactionsScreen(AccountScreen):
         table.add_column("Description", key="what", width=self._description_width())
         table.add_column("Amount", key="amount", width=FIXED_WIDTHS["amount"])
         table.add_column("Balance", key="balance", width=FIXED_WIDTHS["balance"])
-        if self.state.transactions_kind is not None:
-            self.load_more(None)
+
+    def _rows(self, state: AccountState) -> tuple[tuple[Transaction, ...], bool]:
+        """The rows of this screen's filter, and whether they are all there is."""
+        if self._kind is None:
+            return state.transactions, state.transactions_complete
+        shown = state.history_filter
+        if shown is None or shown.kind != self._kind:
+            return (), False  # the first page of this kind is on its way
+        return shown.transactions, shown.complete
 
     def _description_width(self) -> int:
         return max(12, self.app.size.width - sum(FIXED_WIDTHS.values()) - TABLE_FRAME)
@@ -76,11 +86,12 @@ class TransactionsScreen(AccountScreen):
     def show_state(self, state: AccountState) -> None:
         currency = state.account.currency if state.account else "USD"
         table = self.query_one("#history", DataTable)
-        ids = tuple(item.id for item in state.transactions)
+        rows, complete = self._rows(state)
+        ids = tuple(item.id for item in rows)
         if ids[: len(self._shown)] != self._shown:
             table.clear()
             self._shown = ()
-        for item in state.transactions[len(self._shown) :]:
+        for item in rows[len(self._shown) :]:
             table.add_row(
                 item.created_at.strftime("%Y-%m-%d"),
                 KINDS.get(item.kind, item.kind),
@@ -94,7 +105,7 @@ class TransactionsScreen(AccountScreen):
         status = self.query_one("#history-status", Static)
         if state.busy("history"):
             status.update("Loading more...")
-        elif state.transactions_complete:
+        elif complete:
             status.update(f"{len(ids)} shown, that is all")
         else:
             status.update(f"{len(ids)} shown, more below")
@@ -107,14 +118,16 @@ class TransactionsScreen(AccountScreen):
     def _near_end(self, event: DataTable.RowHighlighted) -> None:
         state = self.state
         near = event.cursor_row >= event.data_table.row_count - LOAD_AHEAD
-        if near and not state.transactions_complete and not state.busy("history"):
-            self.load_more(state.transactions_kind)
+        if near and not self._rows(state)[1] and not state.busy("history"):
+            self.load_more(self._kind)
 
     @on(Select.Changed, "#kind")
     def _kind_changed(self, event: Select.Changed) -> None:
-        kind = None if event.value is Select.BLANK else str(event.value)
-        if kind != self.state.transactions_kind:
-            self.load_more(kind)
+        kind = None if event.value is Select.NULL else str(event.value)
+        if kind != self._kind:
+            self._kind = kind
+            self.show_state(self.state)
+            self.start_filter(kind)
 
     def action_filter(self) -> None:
         self.query_one("#kind", Select).focus()
@@ -122,3 +135,12 @@ class TransactionsScreen(AccountScreen):
     @work(exclusive=True, group="history", exit_on_error=False)
     async def load_more(self, kind: str | None) -> None:
         await self.store.load_more_transactions(kind)
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def start_filter(self, kind: str | None) -> None:
+        await self.store.filter_transactions(kind)
+
+    def on_unmount(self) -> None:
+        # Nobody else shows the filtered rows: drop them with the screen that asked for them.
+        if self.state.history_filter is not None:
+            self.store.drop_filter()

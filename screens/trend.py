@@ -1,39 +1,36 @@
-"""The balance at the end of each of the last N days, rebuilt from the transactions we hold."""
+"""The balance at the close of each of the last N days, as the server reports them."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from credits_client.api.models import Transaction
+if TYPE_CHECKING:
+    from credits_client.api.models import DailyBalances
+
+TREND_DAYS = 30
+
+
+def trend_period(today: date, days: int = TREND_DAYS) -> tuple[date, date]:
+    """The first and last day of the `days` days ending with `today`."""
+    return today - timedelta(days=days - 1), today
 
 
 def daily_balances(
-    transactions: Sequence[Transaction], current_balance: int, today: date, days: int = 30
+    closing: DailyBalances | None, current_balance: int, today: date, days: int = TREND_DAYS
 ) -> list[int]:
-    """Closing balance of each day, oldest first, ending with `today`.
+    """Closing balance of each of the `days` days ending with `today`, oldest first.
 
-    `transactions` are newest first (as the server lists them). A day with no transaction keeps
-    the balance of the day before; days before the oldest known one start from that
-    transaction's opening balance (its balance_after minus its amount).
+    `closing` is the server's answer for that period; a day it does not cover keeps the balance
+    of the day before (the current balance when none is known yet). Today ends at the balance the
+    account shows now: it moves with every live event, the server's answer does not.
     """
-    ordered = sorted(transactions, key=lambda t: t.created_at)
-    opening = ordered[0].balance_after - ordered[0].amount if ordered else current_balance
+    by_day = {entry.date: entry.balance for entry in closing.data} if closing else {}
+    start, _ = trend_period(today, days)
+    earliest = min(by_day.items())[1] if by_day else current_balance
     balances: list[int] = []
-    index = 0
-    balance = opening
-    first_day = today - timedelta(days=days - 1)
     for offset in range(days):
-        day = first_day + timedelta(days=offset)
-        end_of_day = datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
-        while index < len(ordered) and _aware(ordered[index].created_at) < end_of_day:
-            balance = ordered[index].balance_after
-            index += 1
-        balances.append(balance)
-    # Today ends at the balance the account shows now (it may be newer than this page).
+        balance = by_day.get(start + timedelta(days=offset))
+        balances.append(balance if balance is not None else (balances or [earliest])[-1])
     balances[-1] = current_balance
     return balances
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -15,6 +15,7 @@ act; each action is carried out by the part that owns it:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from credits_client.api.client import CreditsClient, ssl_verify
@@ -161,8 +162,22 @@ class AccountStore:
         await self._reads.refresh()
 
     async def load_more_transactions(self, kind: str | None = None) -> None:
-        """Next page of history; a different `kind` (None = all) starts over with that filter."""
+        """Next page of history of `kind` (None = every kind); another kind than the filter's
+        starts that filter over."""
         await self._reads.load_more_transactions(kind)
+
+    async def filter_transactions(self, kind: str | None) -> None:
+        """History of `kind` from its newest entry into `state.history_filter`, kept apart from
+        the history every other screen shows (None drops the filter)."""
+        await self._reads.filter_transactions(kind)
+
+    def drop_filter(self) -> None:
+        """Forget the History screen's filtered rows (the screen that asked for them is gone)."""
+        self._holder.set(history_filter=None)
+
+    async def load_trend(self, start: date, end: date) -> None:
+        """The closing balance of each day from `start` to `end`, into `state.trend`."""
+        await self._reads.trend(start, end)
 
     # --- paying --------------------------------------------------------------------------------
     async def top_up(

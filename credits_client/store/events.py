@@ -50,8 +50,13 @@ def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
     return changes
 
 
-def needs_reload(event: Event) -> set[str]:
-    """What to fetch again after `event`: parts of the state the event does not carry whole."""
+def needs_reload(event: Event, state: AccountState | None = None) -> set[str]:
+    """What to fetch again after `event` (applied to `state`): parts of the state the event does
+    not carry whole. A new balance the newest entry shown does not end at means entries (usage
+    debits, say) the history lacks."""
+    if event.type == "balance.updated" and state is not None and state.account is not None:
+        newest = state.transactions[0].balance_after if state.transactions else None
+        return {"transactions"} if newest != state.account.balance else set()
     if event.type in ("topup.succeeded", "auto_recharge.succeeded"):
         return {"account", "transactions"}
     if event.type in ("auto_recharge.failed", "auto_recharge.disabled", "settings.updated"):

@@ -88,7 +88,7 @@ class LiveUpdates:
                 reconnect_delay=self._reconnect_delay,
             ):
                 holder.set(**apply_event(holder.state, event))
-                reload = needs_reload(event)
+                reload = needs_reload(event, holder.state)
                 if reload and not self._reads.already_reloaded(event):
                     self._link.spawn(functools.partial(self._reads.parts, reload))
                 holder.publish(event)

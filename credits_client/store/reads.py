@@ -7,14 +7,18 @@ sign-in as someone else) is dropped.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import deque
+from collections.abc import Iterable
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from credits_client.api.errors import ServerUnreachable, SessionExpired
+from credits_client.state import FilteredHistory
 
 if TYPE_CHECKING:
     from credits_client.api.client import CreditsClient
-    from credits_client.api.models import Event
+    from credits_client.api.models import Event, Transaction
     from credits_client.store.holder import StateHolder
     from credits_client.store.link import Link
 
@@ -32,20 +36,21 @@ class Reads:
         # Top-ups whose effects were already fetched (after the POST answer or their event):
         # whichever of the two comes second needs no second reload.
         self._reloaded_topups: deque[str] = deque(maxlen=64)
+        self._reading_newest = False
+        self._read_again = False
 
     async def refresh(self) -> None:
         """Reload account, top-up options, cards, auto-recharge, support requests, first page."""
         holder, link, client = self._holder, self._link, self._client
         with holder.busy("refresh"):
             generation = holder.generation
-            kind = holder.state.transactions_kind
             results = await link.settled(
                 lambda: asyncio.gather(
                     link.net(client.account()),
                     link.net(client.topup_options()),
                     link.net(client.payment_methods()),
                     link.optional(client.auto_recharge()),
-                    link.net(client.transactions(limit=PAGE_SIZE, kind=kind)),
+                    link.net(client.transactions(limit=PAGE_SIZE)),
                     link.optional(client.support_requests()),
                     return_exceptions=True,
                 )
@@ -69,46 +74,78 @@ class Reads:
             holder.set_if_current(generation, **changes)
 
     async def load_more_transactions(self, kind: str | None = None) -> None:
-        """Next page of history; a different `kind` (None = all) starts over with that filter."""
+        """Next page of history of `kind` (None = every kind); another kind than the filter's
+        starts that filter over."""
+        state = self._holder.state
+        if kind is None:
+            if not state.transactions_complete:
+                await self._next_page(None, state.transactions, state.transactions_cursor)
+            return
+        shown = state.history_filter
+        if shown is None or shown.kind != kind:
+            await self.filter_transactions(kind)
+        elif not shown.complete:
+            await self._next_page(kind, shown.transactions, shown.cursor)
+
+    async def filter_transactions(self, kind: str | None) -> None:
+        """History of `kind` from its newest entry (None drops the filter)."""
+        if kind is None:
+            self._holder.set(history_filter=None)
+        else:
+            await self._next_page(kind, (), None)
+
+    async def _next_page(
+        self, kind: str | None, kept: tuple[Transaction, ...], cursor: str | None
+    ) -> None:
         holder = self._holder
         with holder.busy("history"):
             generation = holder.generation
-            state = holder.state
-            fresh = kind != state.transactions_kind
-            if not fresh and state.transactions_complete:
-                return
-            cursor = None if fresh else state.transactions_cursor
             page = await self._link.net(
                 self._client.transactions(limit=PAGE_SIZE, cursor=cursor, kind=kind)
             )
-            known = set() if fresh else {t.id for t in holder.state.transactions}
-            kept = () if fresh else holder.state.transactions
-            holder.set_if_current(
-                generation,
-                transactions=kept + tuple(t for t in page.data if t.id not in known),
-                transactions_cursor=page.next_cursor,
-                transactions_complete=page.next_cursor is None,
-                transactions_kind=kind,
-            )
+            known = {t.id for t in kept}
+            rows = kept + tuple(t for t in page.data if t.id not in known)
+            complete = page.next_cursor is None
+            if kind is None:
+                holder.set_if_current(
+                    generation,
+                    transactions=rows,
+                    transactions_cursor=page.next_cursor,
+                    transactions_complete=complete,
+                )
+            else:
+                shown = FilteredHistory(kind, rows, page.next_cursor, complete)
+                holder.set_if_current(generation, history_filter=shown)
 
     async def after_money_moved(self, *, cards_changed: bool = False) -> None:
         """The account and the newest history entries (and the cards) after a balance change."""
         holder, link, client = self._holder, self._link, self._client
         generation = holder.generation
-        kind = holder.state.transactions_kind
         account, page = await link.settled(
             lambda: asyncio.gather(
                 link.net(client.account()),
-                link.net(client.transactions(limit=PAGE_SIZE, kind=kind)),
+                link.net(client.transactions(limit=PAGE_SIZE)),
             )
         )
-        shown = holder.state.transactions
-        known = {t.id for t in shown}
-        newer = tuple(t for t in page.data if t.id not in known)
-        changes: dict[str, Any] = {"account": account, "transactions": newer + shown}
+        state = holder.state
+        changes: dict[str, Any] = {
+            "account": account,
+            "transactions": newer_first(page.data, state.transactions),
+        }
+        shown = state.history_filter
+        if shown is not None:
+            of_kind = [t for t in page.data if t.kind == shown.kind]
+            rows = newer_first(of_kind, shown.transactions)
+            changes["history_filter"] = dataclasses.replace(shown, transactions=rows)
         if cards_changed:
             changes["payment_methods"] = tuple((await link.net(client.payment_methods())).data)
         holder.set_if_current(generation, **changes)
+
+    async def trend(self, start: date, end: date) -> None:
+        """The closing balance of each day from `start` to `end`."""
+        generation = self._holder.generation
+        days = await self._link.net(self._client.daily_balances(start, end))
+        self._holder.set_if_current(generation, trend=days)
 
     async def cards(self) -> None:
         generation = self._holder.generation
@@ -131,7 +168,22 @@ class Reads:
                     generation, auto_recharge=recharge[0], auto_recharge_etag=recharge[1]
                 )
         if what & {"account", "transactions"}:
-            await self.after_money_moved()
+            await self._money_moved_once()
+
+    async def _money_moved_once(self) -> None:
+        """`after_money_moved`, one read at a time: the events that arrive during a read share
+        the one read after it (a burst of usage costs two reads, not one per event)."""
+        if self._reading_newest:
+            self._read_again = True
+            return
+        self._reading_newest = True
+        try:
+            self._read_again = True
+            while self._read_again:
+                self._read_again = False
+                await self.after_money_moved()
+        finally:
+            self._reading_newest = False
 
     async def catch_up(self) -> None:
         """One read of the account; the history too only if the balance moved meanwhile."""
@@ -158,6 +210,14 @@ class Reads:
         topup = event.data.get("topup")
         topup_id = topup.get("id") if isinstance(topup, dict) else None
         return isinstance(topup_id, str) and not self.first_reload_for_topup(topup_id)
+
+
+def newer_first(
+    page: Iterable[Transaction], shown: tuple[Transaction, ...]
+) -> tuple[Transaction, ...]:
+    """The entries of `page` not yet `shown`, then those shown (both newest first)."""
+    known = {t.id for t in shown}
+    return tuple(t for t in page if t.id not in known) + shown
 
 
 def ok(result: T | BaseException) -> T:
