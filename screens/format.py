@@ -59,13 +59,34 @@ def recharge_summary(
 
 
 def recharge_sentence(
-    settings: AutoRecharge | AutoRechargeUpdate, method: PaymentMethod | None, currency: str
+    settings: AutoRecharge | AutoRechargeUpdate,
+    method: PaymentMethod | None,
+    currency: str,
+    backup: PaymentMethod | None = None,
 ) -> str:
-    """The auto-recharge screen's live sentence, in full words."""
+    """The auto-recharge screen's live sentence, in full words: when, how much, which cards,
+    and the limits."""
     below = format_money(settings.threshold, currency)
     using = f"using {card_label(method)}" if method is not None else "(add a card first)"
-    sentence = f"When your balance falls below {below}, {_action(settings, currency)} {using}."
+    if method is not None:
+        using += f", or {card_label(backup)} if it is declined" if backup else " (no backup card)"
+    sentence = (
+        f"When your balance falls below {below}, {_action(settings, currency)} {using}. "
+        f"{_limits(settings, currency)}."
+    )
     return sentence if settings.enabled else f"Off. If turned on: {sentence}"
+
+
+def _limits(settings: AutoRecharge | AutoRechargeUpdate, currency: str) -> str:
+    count = settings.daily_limit
+    if count is None:
+        daily = "At most the server's usual number of recharges a day"
+    else:
+        daily = f"At most {count} recharge{'' if count == 1 else 's'} a day"
+    cap = settings.monthly_cap
+    if cap is None:
+        return f"{daily}, with no monthly cap"
+    return f"{daily} and {format_money(cap, currency)} a month"
 
 
 def _action(settings: AutoRecharge | AutoRechargeUpdate, currency: str) -> str:

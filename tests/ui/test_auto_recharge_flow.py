@@ -30,7 +30,8 @@ async def test_set_with_sliders_and_save(make_app: MakeApp, live_server: LiveSer
         await pilot.press("tab")
         await pilot.press(*["right"] * ((5000 - before["amount"]) // 500))
         assert screen_text(pilot, "#sentence") == (
-            "When your balance falls below $20.00, add $50.00 using Visa •••• 4242."
+            "When your balance falls below $20.00, add $50.00 using Visa •••• 4242 (no backup "
+            "card). At most the server's usual number of recharges a day, with no monthly cap."
         )
         assert "Unsaved changes" in screen_text(pilot, "#recharge-status")
         await pilot.press("ctrl+s")

@@ -19,6 +19,7 @@ STEPS: dict[str, tuple[str | RunBefore, ...]] = {
     # The other choice highlighted and the card form ticked to save: glyphs and markers differ.
     "payment_new_card_ticked": ("a", "enter", "down", "enter", "tab tab tab tab", "space"),
     "auto_recharge_unsaved": ("r", "space", "tab tab right right"),
+    "auto_recharge_limits": ("r", "space", "tab tab tab tab tab 3 tab 5 0 0"),
     "add_credits": ("a",),
     # The contact starts as the (random) sign-in email: a fixed one in its place.
     "support": ("s", "shift+tab end ctrl+u", typing("ops@acme.test"), "tab"),

@@ -87,6 +87,18 @@ def test_auto_recharge(
     assert shoot(snap_compare, make_app, fixed_owner(live_server), size, "r")
 
 
+def test_auto_recharge_backup_and_limits(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """A backup card chosen, a daily limit and a monthly cap typed, not yet saved."""
+    from tests.ui.test_auto_recharge_limits import add_card
+
+    owner = fixed_owner(live_server)
+    add_card(live_server, owner)
+    steps = ["r", "space", "tab tab tab tab tab enter down enter tab 3 tab 5 0 0"]
+    assert shoot(snap_compare, make_app, owner, size, *steps)
+
+
 def test_auto_recharge_unsaved(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
