@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from credits_server.context import Context
 from credits_server.errors import FieldProblem, invalid
@@ -37,6 +38,16 @@ async def daily_balances(ctx: Context, account_id: str, start: date, end: date) 
         )
     account = (await get_account(ctx, account_id)).account
     days = [start + timedelta(days=offset) for offset in range(count)]
+    async with ctx.db.read() as session:
+        opening, *closed = (await session.execute(closing_balances(account_id, days))).one()
+    before = account.balance if opening is None else opening
+    balances = [before if value is None else value for value in closed]
+    return DailyBalances(account.currency, list(zip(days, balances, strict=True)))
+
+
+def closing_balances(account_id: str, days: list[date]) -> Select[Any]:
+    """One row: the balance the account's first entry started from (None without entries), then
+    the `balance_after` of the last entry before the end of each of `days` (None: none yet)."""
     mine = LedgerEntry.account_id == account_id
     first = select(LedgerEntry.balance_after - LedgerEntry.amount).where(mine)
     first = first.order_by(LedgerEntry.created_at, LedgerEntry.id).limit(1)
@@ -49,12 +60,7 @@ async def daily_balances(ctx: Context, account_id: str, start: date, end: date) 
         .label(f"d{index}")
         for index, day in enumerate(days)
     ]
-    query = select(first.scalar_subquery().label("opening"), *closings)
-    async with ctx.db.read() as session:
-        opening, *closed = (await session.execute(query)).one()
-    before = account.balance if opening is None else opening
-    balances = [before if value is None else value for value in closed]
-    return DailyBalances(account.currency, list(zip(days, balances, strict=True)))
+    return select(first.scalar_subquery().label("opening"), *closings)
 
 
 def _end_of(day: date) -> datetime:

@@ -75,3 +75,23 @@ async def test_an_account_sees_only_its_own_balances(live_server: LiveServer) ->
     post_entries(live_server, other, [(99999, datetime(2026, 11, 2, tzinfo=UTC))])
     answer = await daily(live_server, mine, "2026-11-01", "2026-11-03")
     assert [entry["balance"] for entry in answer.json()["data"]] == [0, 0, 0]
+
+
+def test_each_day_is_one_index_seek() -> None:
+    """The plan SQLite picks: a search of the (account_id, created_at, id) index per day, no
+    scan and no sort, so the answer costs the same at 1M entries as at 100."""
+    from sqlalchemy import create_engine, text
+
+    from credits_server.models import Base
+    from credits_server.services.daily_balances import closing_balances
+
+    engine = create_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    days = [date(2026, 11, day) for day in (1, 2, 3)]
+    query = closing_balances("acct_x", days).compile(engine, compile_kwargs={"literal_binds": True})
+    with engine.connect() as connection:
+        plan = [row[3] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {query}"))]
+    searches = [step for step in plan if "ix_ledger_entries_account_id_created_at_id" in step]
+    assert len(searches) == 1 + len(days), plan
+    walks = [step for step in plan if step.startswith("SCAN ledger") or "TEMP B-TREE" in step]
+    assert not walks, plan
