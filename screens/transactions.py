@@ -110,7 +110,7 @@ class TransactionsScreen(AccountScreen):
         else:
             status.update(f"{len(ids)} shown, more below")
         empty = self.query_one("#history-empty", Static)
-        empty.display = not ids and not state.busy("history")
+        empty.display = not ids and complete and not state.busy("history")
         empty.update("No transactions of this kind yet.")
         table.display = bool(ids)
 
