@@ -32,7 +32,8 @@ async def daily_balances(ctx: Context, account_id: str, start: date, end: date) 
     """Closing balance of each day from `start` to `end` (inclusive, UTC days). Days before the
     first entry close at the balance that entry started from."""
     count = (end - start).days + 1
-    if count < 1 or count > MAX_DAYS:
+    # The last day must have an end: the calendar's last day has no next one to end at.
+    if count < 1 or count > MAX_DAYS or end == date.max:
         raise invalid(
             [FieldProblem("end", "invalid_range", f"end is from start to {MAX_DAYS} days after.")]
         )
