@@ -25,6 +25,7 @@ STEPS: dict[str, tuple[str | RunBefore, ...]] = {
     "support": ("s", "shift+tab end ctrl+u", typing("ops@acme.test"), "tab"),
     "transactions": ("t",),
     "help": ("question_mark",),
+    "transactions_usage": ("t", "f enter down down down enter"),
 }
 
 
