@@ -60,6 +60,15 @@ class RateLimited(DomainError):
         self.retry_after = retry_after
 
 
+class KeyInUse(DomainError):
+    """Another request holding the same Idempotency-Key is still being decided; try again after
+    `retry_after` seconds (its answer will then be replayed)."""
+
+    def __init__(self, code: str, detail: str, *, retry_after: int) -> None:
+        super().__init__(code, detail)
+        self.retry_after = retry_after
+
+
 class Declined(DomainError):
     """Money that cannot move: a card the gateway refused, credits the account does not have."""
 

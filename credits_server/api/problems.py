@@ -26,6 +26,7 @@ from credits_server.errors import (
     FieldProblem,
     Forbidden,
     Invalid,
+    KeyInUse,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -49,7 +50,7 @@ _STATUS_CODES = {
 
 
 def _retry_after(error: DomainError) -> dict[str, str]:
-    assert isinstance(error, RateLimited)
+    assert isinstance(error, RateLimited | KeyInUse)
     return {"Retry-After": str(error.retry_after)}
 
 
@@ -68,6 +69,7 @@ ANSWERS: dict[type[DomainError], Answer] = {
     NotFound: Answer(404),
     Forbidden: Answer(403),
     Conflict: Answer(409),
+    KeyInUse: Answer(409, _retry_after),
     Unauthenticated: Answer(401, _bearer_challenge),
     BadCredentials: Answer(401),
     RateLimited: Answer(429, _retry_after),

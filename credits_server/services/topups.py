@@ -14,6 +14,7 @@ A top-up left `processing` (crash, gateway timeout) is finished by `resume_topup
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,7 +30,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from credits_core.cards import card_label
 from credits_server.cards import CardDetails
 from credits_server.context import Context
-from credits_server.errors import FieldProblem, Invalid, NotFound, RateLimited, not_found
+from credits_server.errors import (
+    FieldProblem,
+    Invalid,
+    KeyInUse,
+    NotFound,
+    RateLimited,
+    not_found,
+)
 from credits_server.gateway.base import ChargeResult, SavedCard
 from credits_server.ids import new_id
 from credits_server.ledger import post
@@ -106,12 +114,54 @@ async def topups_by_key(ctx: Context, account_id: str, key: str | None) -> Seque
 async def create_topup(
     ctx: Context, account_id: str, user_id: str | None, key: str, request: TopupRequest
 ) -> tuple[Topup, bool]:
-    """The top-up for this key: (row, True) when made now, (row, False) when replayed."""
+    """The top-up for this key: (row, True) when made now, (row, False) when replayed.
+
+    Only the request that claims the key is checked against the limits and counted toward them
+    (cards tried, top-ups a minute): the key's other tries at once wait for its outcome."""
     fingerprint = request.fingerprint()
     async with ctx.db.read() as session:
         existing = await find_by_key(session, account_id, key)
     if existing is not None:
         return await _replay(ctx, existing, fingerprint), False
+    claim = (account_id, key)
+    if (decided := _claims.get(claim)) is not None:
+        return await _after_claimant(ctx, decided, claim, fingerprint), False
+    _claims[claim] = asyncio.Event()
+    try:
+        return await _create(ctx, account_id, user_id, key, request, fingerprint)
+    finally:
+        _claims.pop(claim).set()
+
+
+# The keys a request of this process is deciding, each with the event set when it has decided.
+_claims: dict[tuple[str, str], asyncio.Event] = {}
+
+
+async def _after_claimant(
+    ctx: Context, decided: asyncio.Event, claim: tuple[str, str], fingerprint: str
+) -> Topup:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(decided.wait(), ctx.settings.duplicate_wait_seconds)
+    async with ctx.db.read() as session:
+        made = await find_by_key(session, *claim)
+    if made is not None:
+        return await _replay(ctx, made, fingerprint)
+    # The claimant was refused (nothing to replay: the key is free again) or is still deciding.
+    raise KeyInUse(
+        "idempotency_key_in_use",
+        "Another request with this Idempotency-Key is in progress. Try again in a second.",
+        retry_after=1,
+    )
+
+
+async def _create(
+    ctx: Context,
+    account_id: str,
+    user_id: str | None,
+    key: str,
+    request: TopupRequest,
+    fingerprint: str,
+) -> tuple[Topup, bool]:
     check_amount(ctx, request.amount)
     await check_topup_rate(ctx, account_id)
     method, saved = await _resolve_card(ctx, account_id, request)
