@@ -26,6 +26,8 @@ SERVE_OPTIONS: dict[str, Any] = {
     "log_level": "warning",
     "access_log": False,
     "lifespan": "on",
+    # uvicorn would believe X-Forwarded-For from 127.0.0.1: the app decides (`trusted_proxies`).
+    "proxy_headers": False,
     "loop": "uvloop",
     "http": "httptools",
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -61,8 +62,17 @@ class Settings(BaseSettings):
     recharge_step: int = 500
 
     session_ttl_seconds: int = 14 * 24 * 3600
-    login_max_failures: int = 5
-    login_window_seconds: int = 15 * 60
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed sign-ins of one email from one client address before each further try waits."""
+    login_max_failures_per_address: int = Field(default=50, ge=1)
+    """Failed sign-ins from one client address, any email, before each further try waits."""
+    login_delay_seconds: int = Field(default=30, ge=1)
+    """The wait once a limit is reached, doubled for each failure past it (at most the window)."""
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+    """How long a failed sign-in is remembered; also the longest wait."""
+    trusted_proxies: list[str] = Field(default=[])
+    """Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is believed; a
+    request from anywhere else is throttled by its own peer address."""
     database_busy_timeout_ms: int = Field(default=30_000, ge=0)
     """SQLite: how long a write waits while another process holds the database's write lock;
     then the answer is 503 `database_busy` with Retry-After, and nothing is written."""
@@ -116,6 +126,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
         return (init_settings, env_settings, toml)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _are_networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the field
+        return entries
 
     def resolved_database_url(self) -> str:
         if self.database_url:

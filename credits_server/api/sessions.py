@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from credits_server.api.client_address import client_address, networks
 from credits_server.api.deps import ContextDep, TokenDep
 from credits_server.representations import user_out
 from credits_server.schemas import LoginBody, SessionOut
@@ -13,8 +14,9 @@ router = APIRouter(tags=["sessions"])
 
 
 @router.post("/v1/sessions", status_code=201, response_model=SessionOut)
-async def create_session(ctx: ContextDep, body: LoginBody) -> SessionOut:
-    new = await auth.login(ctx, body.email, body.password.get_secret_value())
+async def create_session(ctx: ContextDep, request: Request, body: LoginBody) -> SessionOut:
+    client = client_address(request, networks(ctx.settings.trusted_proxies))
+    new = await auth.login(ctx, body.email, body.password.get_secret_value(), client)
     return SessionOut(token=new.token, expires_at=new.expires_at, user=user_out(new.user))
 
 

@@ -15,6 +15,7 @@ from credits_server.ids import new_id
 from credits_server.models import LoginFailure, SessionToken, User, utcnow
 from credits_server.security import hash_token, new_token, normalise_email, verify_password
 from credits_server.services.accounts import find_user
+from credits_server.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +49,48 @@ async def issue_session(ctx: Context, user: User) -> NewSession:
     return NewSession(token, expires_at, user)
 
 
-async def login(ctx: Context, email: str, password: str) -> NewSession:
-    """Unknown email and wrong password take the same path: one argon2 verification, one write."""
+def _throttle_keys(address: str, client: str) -> tuple[str, str]:
+    """The two keys failures are counted under (rows of `login_failures`, in its `email` column):
+    this email from this client, and this client whatever the email."""
+    return f"{address}\n{client}", f"\n{client}"
+
+
+def _wait(failures: list[datetime], limit: int, settings: Settings, now: datetime) -> int:
+    """Seconds until the next try, 0 if allowed now: once `limit` failures are in the window,
+    `login_delay_seconds` after the latest, doubled for each failure past the limit, at most
+    the window."""
+    if len(failures) < limit:
+        return 0
+    delay = settings.login_delay_seconds * 2 ** min(len(failures) - limit, 20)
+    delay = min(delay, settings.login_window_seconds)
+    return max(0, math.ceil((failures[-1] + timedelta(seconds=delay) - now).total_seconds()))
+
+
+async def login(ctx: Context, email: str, password: str, client: str) -> NewSession:
+    """Unknown email and wrong password take the same path: one argon2 verification, one write.
+
+    Failures are throttled per (email, client address) and per client address, never per email
+    alone: whoever guesses at an email slows down their own tries, not its owner's."""
     settings = ctx.settings
     address = normalise_email(email)
+    pair, origin = _throttle_keys(address, client)
     now = utcnow()
     window = timedelta(seconds=settings.login_window_seconds)
     async with ctx.db.read() as session:
-        failures = list(
-            (
-                await session.execute(
-                    select(LoginFailure.at)
-                    .where(LoginFailure.email == address, LoginFailure.at > now - window)
-                    .order_by(LoginFailure.at)
-                )
-            ).scalars()
+        found: dict[str, list[datetime]] = {pair: [], origin: []}
+        rows = await session.execute(
+            select(LoginFailure.email, LoginFailure.at)
+            .where(LoginFailure.email.in_([pair, origin]), LoginFailure.at > now - window)
+            .order_by(LoginFailure.at)
         )
+        for key, at in rows:
+            found[key].append(at)
         user = await find_user(session, address)
-    if len(failures) >= settings.login_max_failures:
-        # Allowed again once the oldest failure that keeps the count at the limit ages out.
-        oldest = failures[len(failures) - settings.login_max_failures]
-        retry_after = max(1, math.ceil((oldest + window - now).total_seconds()))
+    retry_after = max(
+        _wait(found[pair], settings.login_max_failures, settings, now),
+        _wait(found[origin], settings.login_max_failures_per_address, settings, now),
+    )
+    if retry_after:
         raise RateLimited(
             "too_many_attempts",
             f"Too many sign-in attempts. Try again in {retry_after} seconds.",
@@ -80,13 +102,13 @@ async def login(ctx: Context, email: str, password: str) -> NewSession:
         async with ctx.db.write() as session:
             await session.execute(
                 delete(LoginFailure).where(
-                    LoginFailure.email == address, LoginFailure.at <= now - window
+                    LoginFailure.email.in_([pair, origin]), LoginFailure.at <= now - window
                 )
             )
-            session.add(LoginFailure(email=address, at=now))
+            session.add_all([LoginFailure(email=pair, at=now), LoginFailure(email=origin, at=now)])
         raise _invalid_credentials()
     async with ctx.db.write() as session:
-        await session.execute(delete(LoginFailure).where(LoginFailure.email == address))
+        await session.execute(delete(LoginFailure).where(LoginFailure.email == pair))
     return await issue_session(ctx, user)
 
 

@@ -439,6 +439,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         env={
             "CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": "1000",
             "CREDITS_SERVER_CARD_SAVES_MAX": "1000",
+            # Every test signs in from 127.0.0.1 (tests/server/test_sign_in_throttle.py: its own).
+            "CREDITS_SERVER_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
         },
     )
     try:
