@@ -12,6 +12,7 @@ import os
 import socket
 import stat
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,16 +72,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(**overrides: Any) -> Any:
-    from credits_server.settings import Settings
+class OperatorError(Exception):
+    """A mistake in the settings or the database the operator can fix: one line, exit 2."""
 
-    return Settings(**overrides)
+
+def _settings(**overrides: Any) -> Any:
+    from credits_server.settings_load import SettingsError, load_settings
+
+    try:
+        return load_settings(**overrides)
+    except SettingsError as error:
+        raise OperatorError(str(error)) from None
+
+
+@contextlib.contextmanager
+def _database(settings: Any) -> Iterator[None]:
+    """Turn a database that cannot be reached (or its driver missing) into one line."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    url = settings.resolved_database_url()
+    try:
+        yield
+    except ModuleNotFoundError as error:
+        if error.name != "asyncpg":
+            raise
+        raise OperatorError(
+            "database_url is a PostgreSQL URL, but its driver (asyncpg) is not installed: "
+            "install credits-tui[postgres]"
+        ) from None
+    except ArgumentError as error:
+        raise OperatorError(f"bad value for 'database_url': {error}") from None
+    except (DBAPIError, OSError) as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise OperatorError(f"cannot reach the database {shown}: {reason}") from None
 
 
 def _migrate(settings: Any) -> None:
     from credits_server.migrate import migrate_sync
 
-    migrate_sync(settings.resolved_database_url())
+    with _database(settings):
+        migrate_sync(settings.resolved_database_url())
+
+
+def _check_schema(settings: Any) -> None:
+    from credits_server.migrate import schema_problem
+
+    with _database(settings):
+        problem = schema_problem(settings.resolved_database_url())
+    if problem is not None:
+        raise OperatorError(problem)
 
 
 async def _with_context(settings: Any, action: Any) -> Any:
@@ -141,8 +183,11 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(**overrides)
     if settings.migrate_on_start:
         _migrate(settings)
+    else:
+        _check_schema(settings)
     if settings.demo:
-        _seed_demo(settings)
+        with _database(settings):
+            _seed_demo(settings)
     app = create_app(settings)
     if args.uds:
         _free_stale_socket(args.uds)
@@ -158,6 +203,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return _run(args)
+    except OperatorError as error:
+        print(f"credits-server: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args)
     settings = _settings()
@@ -165,9 +218,11 @@ def main(argv: list[str] | None = None) -> int:
         _migrate(settings)
         return 0
     if args.command == "seed-demo":
-        _seed_demo(settings)
+        with _database(settings):
+            _seed_demo(settings)
         return 0
-    handled = run_command(args, settings)
+    with _database(settings):
+        handled = run_command(args, settings)
     if handled is not None:
         return handled
     assert args.command == "create-user"
@@ -178,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
     from credits_server.errors import DomainError
 
     try:
-        user = _create_user(settings, args.email, args.account, args.role, password)
+        with _database(settings):
+            user = _create_user(settings, args.email, args.account, args.role, password)
     except DomainError as error:
         print(f"credits-server: {error.detail}", file=sys.stderr)
         return 1

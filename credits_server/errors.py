@@ -69,6 +69,11 @@ class KeyInUse(DomainError):
         self.retry_after = retry_after
 
 
+class NotReady(DomainError):
+    """The server cannot serve yet: its database does not answer or its schema is not the
+    migrations' head."""
+
+
 class Declined(DomainError):
     """Money that cannot move: a card the gateway refused, credits the account does not have."""
 

@@ -87,6 +87,31 @@ def migrate_sync(url: str, revision: str = "head") -> None:
     asyncio.run(migrate(url, revision))
 
 
+async def database_revision(url: str) -> str | None:
+    """The revision the database at `url` is migrated to; None if never migrated."""
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(current_revision)
+    finally:
+        await engine.dispose()
+
+
+def schema_problem(url: str) -> str | None:
+    """Why `serve` must not start on this database without migrating, or None: its schema is
+    the head of the migrations shipped in this package."""
+    head = script_head()
+    current = asyncio.run(database_revision(url))
+    if current == head:
+        return None
+    if current is None:
+        return "the database was never migrated: run `credits-server migrate`, or serve --migrate"
+    return (
+        f"the database schema is at {current}, not {head}: run `credits-server migrate`, "
+        "or serve --migrate"
+    )
+
+
 async def autogenerate(url: str, message: str) -> None:
     """Developer helper: write a new revision from the difference between models and `url`."""
     from alembic import command

@@ -35,6 +35,16 @@ class ServerInfo(BaseModel):
     demo: DemoCredentials | None = None
 
 
+class Liveness(BaseModel):
+    status: Literal["alive"] = "alive"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"] = "ready"
+    schema_revision: str
+    """The database's migration revision, the head of the migrations this server ships."""
+
+
 class LoginBody(BaseModel):
     model_config = Strict
     email: str = Field(max_length=320)

@@ -28,6 +28,7 @@ from credits_server.errors import (
     Invalid,
     KeyInUse,
     NotFound,
+    NotReady,
     PreconditionFailed,
     PreconditionRequired,
     RateLimited,
@@ -74,6 +75,7 @@ ANSWERS: dict[type[DomainError], Answer] = {
     BadCredentials: Answer(401),
     RateLimited: Answer(429, _retry_after),
     Declined: Answer(402),
+    NotReady: Answer(503),
     PreconditionRequired: Answer(428),
     PreconditionFailed: Answer(412),
 }
