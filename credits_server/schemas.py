@@ -73,9 +73,12 @@ class AccountOut(BaseModel):
     low_balance_level: int
 
 
+LedgerKind = Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
+
+
 class TransactionOut(BaseModel):
     id: str
-    kind: Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
+    kind: LedgerKind
     amount: int
     balance_after: int
     created_at: datetime
@@ -104,10 +107,10 @@ class TopupOptionsOut(BaseModel):
 class CardBody(BaseModel):
     """A card as typed. Hidden from reprs and error messages; never stored."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, strict=True)
     number: SecretStr = Field(max_length=40)
-    exp_month: int = MinorUnits
-    exp_year: int = MinorUnits
+    exp_month: int = Field(strict=True, ge=1, le=12)
+    exp_year: int = Field(strict=True, ge=2000, le=9999)
     cvc: SecretStr = Field(max_length=8)
     name: str = Field(default="", max_length=200)
 
@@ -124,7 +127,7 @@ class PaymentMethodOut(BaseModel):
 
 
 class TopupBody(BaseModel):
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, strict=True)
     amount: int = MinorUnits
     payment_method_id: str | None = Field(default=None, max_length=40)
     card: CardBody | None = None
@@ -159,8 +162,9 @@ class AutoRechargeAttempt(BaseModel):
 
 
 class AutoRechargeBody(AutoRechargeFields, BaseModel):
-    # The fields, their types, defaults and limits: credits_core.auto_recharge.
-    model_config = Strict
+    # The fields, their types, defaults and limits: credits_core.auto_recharge. Strict: 0 is
+    # not `false`, "5" is not 5.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class AutoRechargeOut(AutoRechargeFields, BaseModel):
@@ -173,7 +177,7 @@ class AutoRechargeOut(AutoRechargeFields, BaseModel):
 
 class SupportBody(BaseModel):
     model_config = Strict
-    amount: int = MinorUnits
+    amount: int = Field(strict=True, ge=1, le=LARGEST_NUMBER)
     message: str = Field(max_length=2000)
     contact: str = Field(min_length=1, max_length=320)
 

@@ -12,6 +12,7 @@ from credits_server.representations import account_out, daily_balances_out, tran
 from credits_server.schemas import (
     AccountOut,
     DailyBalancesOut,
+    LedgerKind,
     Page,
     TopupOptionsOut,
     TransactionOut,
@@ -35,7 +36,7 @@ async def transactions(
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-    kind: Annotated[str | None, Query(max_length=20)] = None,
+    kind: Annotated[LedgerKind | None, Query()] = None,
 ) -> Page[TransactionOut]:
     entries, next_cursor = await list_transactions(
         ctx, caller.account_id, limit=limit, cursor=cursor, kind=kind

@@ -24,6 +24,8 @@ from credits_server.api import (
 )
 from credits_server.api.body_limit import BodyLimitMiddleware
 from credits_server.api.database_errors import install_database_error_handler
+from credits_server.api.document import install_document
+from credits_server.api.method_not_allowed import install_method_not_allowed
 from credits_server.context import make_context
 from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
@@ -77,10 +79,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     problems.install_problem_handlers(app)
     install_database_error_handler(app)
+    install_method_not_allowed(app)
     for router in ROUTERS:
         app.include_router(router)
     if gateway.routes is not None:  # a gateway's own pages, such as the sandbox's 3-D Secure
         app.include_router(gateway.routes(topups.finish_authentication))
+    install_document(app, settings)
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)

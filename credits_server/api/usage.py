@@ -13,7 +13,13 @@ from credits_server.context import Context
 from credits_server.errors import Invalid
 from credits_server.services.api_keys import authenticate_api_key
 from credits_server.services.auth import unauthenticated
-from credits_server.services.usage import MAX_BATCH, apply_usage, parse_record
+from credits_server.services.usage import (
+    MAX_AMOUNT,
+    MAX_BATCH,
+    MAX_REFERENCE,
+    apply_usage,
+    parse_record,
+)
 
 router = APIRouter(tags=["usage"])
 
@@ -32,12 +38,16 @@ _RECORD = {
     "type": "object",
     "required": ["account_id", "amount", "kind", "reference"],
     "properties": {
-        "account_id": {"type": "string"},
-        "amount": {"type": "integer", "minimum": 1},
+        "account_id": {"type": "string", "minLength": 1, "maxLength": 40},
+        "amount": {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT},
         "kind": {"enum": ["call", "sms", "other"]},
-        "reference": {"type": "string", "maxLength": 190},
+        "reference": {"type": "string", "minLength": 1, "maxLength": MAX_REFERENCE},
     },
+    "additionalProperties": False,
 }
+# In a batch each record is checked on its own and answered in `results` (refused or applied):
+# anything is a record the batch takes (and refuses, alone, if it is not one).
+_BATCH_ITEM = {"description": "A usage record, checked on its own"}
 _BODY = {
     "required": True,
     "content": {
@@ -48,8 +58,13 @@ _BODY = {
                     {
                         "type": "object",
                         "required": ["records"],
+                        "additionalProperties": False,
                         "properties": {
-                            "records": {"type": "array", "items": _RECORD, "maxItems": MAX_BATCH}
+                            "records": {
+                                "type": "array",
+                                "items": _BATCH_ITEM,
+                                "maxItems": MAX_BATCH,
+                            }
                         },
                     },
                 ]

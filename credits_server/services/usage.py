@@ -89,7 +89,7 @@ def parse_record(raw: Any) -> UsageRecord | UsageResult:
         problems.append("account_id is required")
     if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT:
         problems.append("amount must be a positive integer of minor units")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # {} or [] is no kind (unhashable)
         problems.append("kind must be call, sms or other")
     if not isinstance(reference, str) or not 0 < len(reference) <= MAX_REFERENCE:
         problems.append(f"reference must be 1 to {MAX_REFERENCE} characters")
