@@ -29,6 +29,8 @@ class Rule:
 
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/server-info"): Rule("public"),
+    ("GET", "/v1/live"): Rule("public"),
+    ("GET", "/v1/ready"): Rule("public"),
     ("POST", "/v1/sessions"): Rule("public"),
     ("DELETE", "/v1/sessions/current"): Rule("user"),
     ("GET", "/v1/account"): Rule("user"),
