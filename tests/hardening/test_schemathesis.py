@@ -78,6 +78,12 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 include-name = "GET /v1/account/transactions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
+# A period must run forwards, be at most a year and a day long and end before the last calendar
+# day (422).
+[[operations]]
+include-name = "GET /v1/account/daily-balances"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
 # A card number failing Luhn or its brand's length, an expiry in the past (422); a card the
 # gateway refuses (402).
 [[operations]]
