@@ -54,7 +54,7 @@ class SessionFile:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             remembered = RememberedSession(
-                server=str(raw["credits_server"]),
+                server=str(raw["server"]),
                 token=SecretStr(str(raw["token"])),
                 expires_at=datetime.fromisoformat(str(raw["expires_at"])),
                 user=User.model_validate(raw["user"]),
@@ -75,7 +75,7 @@ class SessionFile:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         body = json.dumps(
             {
-                "credits_server": remembered.server,
+                "server": remembered.server,
                 "token": remembered.token.get_secret_value(),
                 "expires_at": remembered.expires_at.isoformat(),
                 "user": remembered.user.model_dump(mode="json"),

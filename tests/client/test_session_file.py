@@ -56,3 +56,25 @@ def test_forget_removes_the_file() -> None:
     assert SessionFile().forget() is True
     assert not session_path().exists()
     assert SessionFile().forget() is False
+
+
+def test_a_file_written_by_an_earlier_version_is_still_read(tmp_path: Path) -> None:
+    """The file's fields are a format on disk: an upgrade must not sign everybody out."""
+    import json
+
+    path = session_path()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.write_text(
+        json.dumps(
+            {
+                "server": "https://credits.example.com",
+                "token": "secret-token-value",
+                "expires_at": (datetime.now(UTC) + timedelta(hours=1)).isoformat(),
+                "user": USER.model_dump(mode="json"),
+            }
+        )
+    )
+    path.chmod(0o600)
+    loaded = SessionFile().load("https://credits.example.com")
+    assert loaded is not None
+    assert loaded.token.get_secret_value() == "secret-token-value"
