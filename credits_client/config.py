@@ -22,6 +22,7 @@ from pydantic_settings import (
 )
 
 from credits_client.paths import config_path as config_path  # re-exported: the CLI asks here
+from credits_core.names import did_you_mean
 
 ENV_PREFIX = "CREDITS_TUI_"
 """An environment variable that names the config file, below `--config` and above the default."""
@@ -186,10 +187,7 @@ def _reject_unknown(values: Mapping[str, object], where: str) -> None:
     known = Settings.model_fields
     for key in values:
         if key not in known:
-            import difflib  # deferred: only a mistake needs it (start-up time)
-
-            close = difflib.get_close_matches(key.replace("-", "_"), known, n=1, cutoff=0.7)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(key.replace("-", "_"), known)
             raise ConfigError(f"unknown setting '{key}' {where}{hint}")
 
 

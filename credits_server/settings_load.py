@@ -14,6 +14,7 @@ from typing import Any
 import pydantic_settings
 from pydantic import ValidationError
 
+from credits_core.names import did_you_mean
 from credits_server.settings import Settings, config_path
 
 ENV_PREFIX = "CREDITS_SERVER_"
@@ -65,11 +66,7 @@ def _reject_unknown(
     for key in keys:
         if key in known:
             continue
-        import difflib  # deferred: only a mistake needs it
-
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
-        hint = f" (did you mean {spelt(close[0])}?)" if close else ""
-        raise SettingsError(f"unknown setting {where(key)}{hint}")
+        raise SettingsError(f"unknown setting {where(key)}{did_you_mean(key, known, spelt)}")
 
 
 def _source(key: str, overrides: dict[str, Any], file_values: dict[str, Any], path: Path) -> str:

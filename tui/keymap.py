@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import pkgutil
 from collections.abc import Iterator, Mapping
 
 from textual.binding import Binding
 from textual.dom import DOMNode
+
+from credits_core.names import did_you_mean
 
 # Where bindings with ids are declared: the app shell, its screens and its widgets.
 _PACKAGES = ("tui", "screens", "widgets")
@@ -34,8 +35,7 @@ def unknown_ids(keymap: Mapping[str, str], known: set[str]) -> list[str]:
     warnings = []
     for binding_id in keymap:
         if binding_id not in known:
-            close = difflib.get_close_matches(binding_id, sorted(known), n=1, cutoff=0.6)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = did_you_mean(binding_id, known)
             warnings.append(f"keymap: no key binding has the id '{binding_id}'{hint}; ignored.")
     return warnings
 
