@@ -7,9 +7,9 @@ the same for an API answer and an event payload.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Generic, Literal, TypeVar
+from typing import Annotated, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from credits_core.auto_recharge import LARGEST_NUMBER, AutoRechargeFields
 
@@ -104,15 +104,25 @@ class TopupOptionsOut(BaseModel):
     max: int
 
 
-class CardBody(BaseModel):
-    """A card as typed. Hidden from reprs and error messages; never stored."""
+# The payment-method id the app got from the gateway's tokenization endpoint: never card data.
+CardToken = Annotated[str, StringConstraints(max_length=255, pattern=r"^[A-Za-z0-9_]+$")]
+
+
+class SaveCardBody(BaseModel):
+    """A card to save, as the gateway's token for it (the app tokenized it there)."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, strict=True)
-    number: SecretStr = Field(max_length=40)
-    exp_month: int = Field(strict=True, ge=1, le=12)
-    exp_year: int = Field(strict=True, ge=2000, le=9999)
-    cvc: SecretStr = Field(max_length=8)
+    card_token: CardToken
     name: str = Field(default="", max_length=200)
+
+
+class PaymentConfigOut(BaseModel):
+    """Where the app sends a typed card (never to credits-server): the gateway's tokenization
+    endpoint (relative to this server for the sandbox), with the publishable key."""
+
+    gateway: str
+    publishable_key: str
+    tokenization_url: str
 
 
 class PaymentMethodOut(BaseModel):
@@ -130,7 +140,7 @@ class TopupBody(BaseModel):
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, strict=True)
     amount: int = MinorUnits
     payment_method_id: str | None = Field(default=None, max_length=40)
-    card: CardBody | None = None
+    card_token: CardToken | None = None
     save_card: bool = False
 
 

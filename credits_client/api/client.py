@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, SecretStr
 
+from credits_client.api import gateway
 from credits_client.api.events import EventStream
 from credits_client.api.models import (
     Account,
@@ -25,7 +26,9 @@ from credits_client.api.models import (
     DailyBalances,
     Event,
     Page,
+    PaymentConfig,
     PaymentMethod,
+    SaveCard,
     ServerInfo,
     Session,
     SupportRequest,
@@ -89,6 +92,9 @@ class CreditsClient:
             limits=httpx.Limits(max_keepalive_connections=5, keepalive_expiry=30.0),
             follow_redirects=False,
         )
+        self._verify = verify
+        self._gateway_http: httpx.AsyncClient | None = None
+        self._payment_config: PaymentConfig | None = None
 
     def __repr__(self) -> str:
         signed = "signed in" if self._token is not None else "signed out"
@@ -104,6 +110,8 @@ class CreditsClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._gateway_http is not None:
+            await self._gateway_http.aclose()
 
     # --- plumbing -----------------------------------------------------------------------------
     def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -173,9 +181,26 @@ class CreditsClient:
     async def payment_methods(self) -> Page[PaymentMethod]:
         return self._parse(Page[PaymentMethod], await self._call("GET", "/v1/payment-methods"))
 
-    async def add_payment_method(self, card: CardInput) -> PaymentMethod:
-        # A card is sent once; a lost answer is not retried (it might be saved twice).
-        response = await self._call("POST", "/v1/payment-methods", json=card.to_json())
+    async def payment_config(self) -> PaymentConfig:
+        """The gateway's public configuration (read once: it changes only with the server)."""
+        if self._payment_config is None:
+            response = await self._call("GET", "/v1/payment-config")
+            self._payment_config = self._parse(PaymentConfig, response)
+        return self._payment_config
+
+    async def tokenize_card(self, card: CardInput) -> str:
+        """Send the card to the payment gateway (not to credits-server); its payment-method id."""
+        if self._gateway_http is None:
+            self._gateway_http = httpx.AsyncClient(
+                timeout=self._timeout, verify=self._verify if self._verify is not False else True
+            )
+        config = await self.payment_config()
+        return await gateway.tokenize(self._http, self._gateway_http, config, card)
+
+    async def add_payment_method(self, card_token: str, name: str = "") -> PaymentMethod:
+        """Save a card tokenized at the gateway. Sent once: a lost answer is not retried."""
+        body = SaveCard(card_token=card_token, name=name).model_dump()
+        response = await self._call("POST", "/v1/payment-methods", json=body)
         return self._parse(PaymentMethod, response)
 
     async def delete_payment_method(self, method_id: str) -> None:
@@ -193,15 +218,16 @@ class CreditsClient:
         *,
         idempotency_key: str,
         payment_method_id: str | None = None,
-        card: CardInput | None = None,
+        card_token: str | None = None,
         save_card: bool = False,
     ) -> Topup:
-        """Charge a saved card or a typed one. Retried with the SAME key: charged at most once."""
-        if (payment_method_id is None) == (card is None):
-            raise ValueError("give exactly one of payment_method_id and card")
+        """Charge a saved card or a card tokenized at the gateway (`tokenize_card`). Retried
+        with the SAME key: charged at most once."""
+        if (payment_method_id is None) == (card_token is None):
+            raise ValueError("give exactly one of payment_method_id and card_token")
         body: dict[str, object] = {"amount": amount}
-        if card is not None:
-            body.update(card=card.to_json(), save_card=save_card)
+        if card_token is not None:
+            body.update(card_token=card_token, save_card=save_card)
         else:
             body["payment_method_id"] = payment_method_id
         response = await self._call(

@@ -38,6 +38,15 @@ class ServerInfo(Model):
     demo: DemoCredentials | None = None
 
 
+class PaymentConfig(Model):
+    """Where the app sends a typed card: the gateway's tokenization endpoint (relative: on the
+    credits server), with the gateway's publishable key."""
+
+    gateway: str
+    publishable_key: str
+    tokenization_url: str
+
+
 class User(Model):
     id: str
     email: str
@@ -100,7 +109,8 @@ class PaymentMethod(Model):
 
 
 class CardInput(BaseModel):
-    """A card as typed. Sent once to the server; never stored, logged or shown again."""
+    """A card as typed. Sent once to the payment gateway (never to credits-server); never stored,
+    logged or shown again."""
 
     model_config = ConfigDict(frozen=True, hide_input_in_errors=True)
 
@@ -110,14 +120,12 @@ class CardInput(BaseModel):
     cvc: SecretStr
     name: str = ""
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "number": self.number.get_secret_value(),
-            "exp_month": self.exp_month,
-            "exp_year": self.exp_year,
-            "cvc": self.cvc.get_secret_value(),
-            "name": self.name,
-        }
+
+class SaveCard(BaseModel):
+    """A card to save, as the gateway's token for it (POST /v1/payment-methods)."""
+
+    card_token: str
+    name: str = ""
 
 
 class Topup(Model):

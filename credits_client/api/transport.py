@@ -182,10 +182,10 @@ def parse_problem(response: httpx.Response) -> Problem:
         problem = Problem.model_validate({**fallback, **body, "status": status})
     except ValueError:
         return Problem.model_validate(fallback)
-    return _scrubbed(problem)
+    return scrubbed(problem)
 
 
-def _scrubbed(problem: Problem) -> Problem:
+def scrubbed(problem: Problem) -> Problem:
     def scrub(text: str | None) -> str | None:
         return None if text is None else _LONG_DIGITS.sub("[redacted]", text)
 

@@ -1,4 +1,7 @@
-"""Paying: top-ups (with 3-D Secure) and the saved cards they may use."""
+"""Paying: top-ups (with 3-D Secure) and the saved cards they may use.
+
+A typed card goes to the payment gateway's tokenization endpoint, never to credits-server, which
+gets only the gateway's token for it."""
 
 from __future__ import annotations
 
@@ -40,6 +43,9 @@ class Payments:
         self._poll_interval = poll_interval
         self.left_with_bank: set[str] = set()
         """Top-ups whose 3-D Secure the person stopped waiting for: the bank may still answer."""
+        # The gateway's token for a pending payment's card, by its idempotency key: trying again
+        # sends the same token, so the server sees the same request and replays it.
+        self._tokens: dict[str, str] = {}
 
     async def top_up(
         self,
@@ -59,13 +65,19 @@ class Payments:
         pending = attempts.payment = attempt_for(attempts.payment, fingerprint)
         with self._holder.busy("top_up"):
             seen = self._holder.state.last_event_id
+            token = None
+            if card is not None:
+                token = self._tokens.get(pending.key)
+                if token is None:
+                    token = await self._link.net(self._client.tokenize_card(card))
+                    self._tokens = {pending.key: token}  # only the pending attempt's
             topup = await until_known(
                 self._link.net(
                     self._client.create_topup(
                         amount,
                         idempotency_key=pending.key,
                         payment_method_id=payment_method_id,
-                        card=card,
+                        card_token=token,
                         save_card=save_card,
                     )
                 ),
@@ -111,9 +123,11 @@ class Payments:
             await self._reads.after_money_moved(cards_changed=cards_changed)
 
     async def add_payment_method(self, card: CardInput) -> PaymentMethod:
-        """Save a card (the server keeps only the gateway's token, brand, last4 and expiry)."""
+        """Save a card: tokenized at the gateway, then its token saved on the server (which
+        keeps only the token, brand, last4 and expiry)."""
         with self._holder.busy("cards"):
-            method = await self._link.net(self._client.add_payment_method(card))
+            token = await self._link.net(self._client.tokenize_card(card))
+            method = await self._link.net(self._client.add_payment_method(token, card.name))
             await self._reads.cards()
         return method
 

@@ -23,6 +23,7 @@ from credits_server.api import (
     usage,
 )
 from credits_server.api.body_limit import BodyLimitMiddleware
+from credits_server.api.card_guard import CardGuardMiddleware
 from credits_server.api.database_errors import install_database_error_handler
 from credits_server.api.document import install_document
 from credits_server.api.method_not_allowed import install_method_not_allowed
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if gateway.routes is not None:  # a gateway's own pages, such as the sandbox's 3-D Secure
         app.include_router(gateway.routes(topups.finish_authentication))
     install_document(app, settings)
+    app.add_middleware(CardGuardMiddleware, allowed_path=gateway.card_path)
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)

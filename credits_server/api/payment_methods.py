@@ -6,9 +6,8 @@ from fastapi import APIRouter, Response
 
 from credits_server.api.deps import CallerDep, ContextDep, OwnerDep
 from credits_server.api.openapi import PROBLEM_REF
-from credits_server.cards import check_card
 from credits_server.representations import payment_method_out
-from credits_server.schemas import CardBody, Page, PaymentMethodOut
+from credits_server.schemas import Page, PaymentMethodOut, SaveCardBody
 from credits_server.services import payment_methods
 
 router = APIRouter(tags=["payment methods"])
@@ -37,17 +36,10 @@ async def list_methods(ctx: ContextDep, caller: CallerDep) -> Page[PaymentMethod
     response_model=PaymentMethodOut,
     responses={429: _TOO_MANY_CARDS},
 )
-async def add_method(ctx: ContextDep, owner: OwnerDep, body: CardBody) -> PaymentMethodOut:
-    card = check_card(
-        body.number.get_secret_value(),
-        body.exp_month,
-        body.exp_year,
-        body.cvc.get_secret_value(),
-        body.name,
-    )
-    # A card that fails the checks above never reaches the gateway, so only the ones that pass
-    # count toward the account's card-saving limit (checked and recorded by the service).
-    return payment_method_out(await payment_methods.add_method(ctx, owner.account_id, card))
+async def add_method(ctx: ContextDep, owner: OwnerDep, body: SaveCardBody) -> PaymentMethodOut:
+    # The card was typed into the app and tokenized at the gateway; this is its token there.
+    saved = await payment_methods.add_method(ctx, owner.account_id, body.card_token, body.name)
+    return payment_method_out(saved)
 
 
 @router.delete("/v1/payment-methods/{method_id}", status_code=204)

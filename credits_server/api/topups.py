@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request, Response
 
 from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
 from credits_server.api.problems import HttpProblem
-from credits_server.cards import check_card
 from credits_server.context import Context
 from credits_server.models import Topup
 from credits_server.representations import topup_out
@@ -57,17 +56,9 @@ async def create_topup(
         raise HttpProblem(
             400, "idempotency_key_required", "Send an Idempotency-Key header with each top-up."
         )
-    card = None
-    if body.card is not None:
-        card = check_card(
-            body.card.number.get_secret_value(),
-            body.card.exp_month,
-            body.card.exp_year,
-            body.card.cvc.get_secret_value(),
-            body.card.name,
-            prefix="card.",
-        )
-    wanted = topups.TopupRequest(body.amount, body.payment_method_id, card, body.save_card)
+    wanted = topups.TopupRequest(
+        body.amount, body.payment_method_id, body.card_token, body.save_card
+    )
     topup, created = await topups.create_topup(
         ctx, owner.account_id, owner.user_id, idempotency_key, wanted
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from credits_core.declines import decline_text
-from credits_server.cards import CardDetails
 from credits_server.db import Database
 from credits_server.settings import Settings
 
@@ -37,6 +36,18 @@ class SavedCard:
     last4: str
     exp_month: int
     exp_year: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentConfig:
+    """What the app needs to hand a card to the gateway itself (public, served to the app):
+    the card goes to `tokenization_url` (relative: on the credits server) with the publishable
+    key, and credits-server only ever receives the payment-method id that comes back."""
+
+    gateway: str
+    publishable_key: str
+    tokenization_url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,8 @@ class ChargeResult:
     charge_id: str
     status: ChargeStatus
     failure_code: str | None = None
+    # The customer's 3-D Secure page when `requires_action`, when the gateway gives one.
+    action_url: str | None = None
 
     @property
     def failure_message(self) -> str | None:
@@ -59,9 +72,18 @@ class CardRefused(Exception):
 
 
 class PaymentGateway(Protocol):
-    async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
-        """Exchange the card for a token. `for_future_use` verifies it for saving (SetupIntent),
-        raising CardRefused when the issuer refuses; otherwise no check is made until a charge."""
+    def public_config(self) -> PaymentConfig:
+        """Where the app tokenizes a card, and with which publishable key."""
+        ...
+
+    async def describe(self, token: str) -> SavedCard:
+        """The card behind a payment-method id the app got from the gateway; CardRefused
+        (`invalid_payment_method`) when the gateway does not know it."""
+        ...
+
+    async def save_for_future(self, token: str, *, customer: str) -> SavedCard:
+        """Set the card up for later off-session charges (a SetupIntent), raising CardRefused
+        when the issuer refuses it."""
         ...
 
     async def mark_set_up(self, token: str) -> None:
@@ -69,13 +91,26 @@ class PaymentGateway(Protocol):
         ...
 
     async def charge(
-        self, *, token: str, amount: int, currency: str, idempotency_key: str, customer: str
+        self,
+        *,
+        token: str,
+        amount: int,
+        currency: str,
+        idempotency_key: str,
+        customer: str,
+        off_session: bool = False,
     ) -> ChargeResult:
-        """Charge once per idempotency key: a repeat returns the first result, no new charge."""
+        """Charge once per idempotency key: a repeat returns the first result, no new charge.
+        `off_session`: nobody is there to authenticate (auto-recharge); a charge that needs
+        it fails with `authentication_required`."""
         ...
 
     async def retrieve(self, idempotency_key: str) -> ChargeResult | None:
         """The charge made with this key, if any (how an interrupted payment learns its fate)."""
+        ...
+
+    async def refresh(self, charge_id: str) -> ChargeResult:
+        """The charge's state now (a `requires_action` one may have been finished meanwhile)."""
         ...
 
     async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
@@ -95,3 +130,6 @@ class GatewayPlugin:
 
     make: Callable[[Settings, Database], PaymentGateway]
     routes: Callable[[FinishAuthentication], APIRouter] | None = None
+    # A path on the credits server that takes card data (the sandbox's tokenization endpoint):
+    # the only one the card-data guard lets a card number through to.
+    card_path: str | None = None

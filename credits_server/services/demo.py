@@ -10,6 +10,7 @@ import anyio
 
 from credits_server.cards import check_card
 from credits_server.context import Context
+from credits_server.gateway.base import SavedCard
 from credits_server.ledger import post
 from credits_server.models import AutoRechargeSettings, utcnow
 from credits_server.security import hash_password
@@ -77,6 +78,18 @@ def demo_history(now: datetime, seed: int = 2026) -> list[HistoryItem]:
     return sorted(items, key=lambda item: item.at)
 
 
+async def _demo_card(ctx: Context) -> SavedCard:
+    """The demo's saved test card, tokenized on the server: only the offline sandbox, whose
+    test cards are not real cards, takes a card from the server itself."""
+    from credits_server.gateway.sandbox import SandboxGateway
+
+    if not isinstance(ctx.gateway, SandboxGateway):
+        raise RuntimeError("the demo account needs the sandbox gateway (gateway = 'sandbox')")
+    card = check_card(DEMO_CARD, 12, utcnow().year + 3, "123", "Demo Owner")
+    token = (await ctx.gateway.tokenize(card)).token
+    return await ctx.gateway.save_for_future(token, customer="demo")
+
+
 async def seed_demo(ctx: Context) -> str:
     """Create the demo account once; running it again changes nothing. Returns the account id."""
     async with ctx.db.read() as session:
@@ -84,8 +97,7 @@ async def seed_demo(ctx: Context) -> str:
     if existing is not None:
         return existing.account_id
     password_hash = await anyio.to_thread.run_sync(hash_password, DEMO_PASSWORD)
-    card = check_card(DEMO_CARD, 12, utcnow().year + 3, "123", "Demo Owner")
-    saved = await ctx.gateway.tokenize(card, for_future_use=True)
+    saved = await _demo_card(ctx)
     async with ctx.db.write() as session:
         # Re-checked under the write lock, so two seeders racing create one account.
         if await find_user(session, DEMO_EMAIL) is not None:

@@ -14,9 +14,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from credits_server.cards import CardDetails
 from credits_server.context import Context
-from credits_server.errors import Declined, RateLimited, not_found
+from credits_server.errors import Declined, FieldProblem, Invalid, RateLimited, not_found
 from credits_server.gateway.base import CardRefused, SavedCard, failure_message
 from credits_server.ids import new_id
 from credits_server.ledger import lock_account
@@ -69,11 +68,31 @@ async def save_tokenized(
     return method
 
 
-async def add_method(ctx: Context, account_id: str, card: CardDetails) -> PaymentMethod:
+async def described(ctx: Context, token: str, *, field: str) -> SavedCard:
+    """The card behind a gateway token the app sent, or 422 naming `field`."""
+    try:
+        return await ctx.gateway.describe(token)
+    except CardRefused:
+        raise _unknown_token(field) from None
+
+
+def _unknown_token(field: str) -> Invalid:
+    return Invalid(
+        "validation_error",
+        "The payment gateway does not know this card; enter it again.",
+        [FieldProblem(field, "invalid_payment_method", "Enter the card again.")],
+    )
+
+
+async def add_method(ctx: Context, account_id: str, token: str, name: str = "") -> PaymentMethod:
+    """Save a card the app tokenized at the gateway (`token`), set up there for later
+    off-session charges (auto-recharge); a card the issuer refuses is not saved."""
     await record_save_attempt(ctx, account_id)
     try:
-        saved = await ctx.gateway.tokenize(card, for_future_use=True)
+        saved = await ctx.gateway.save_for_future(token, customer=account_id)
     except CardRefused as refused:
+        if refused.code == "invalid_payment_method":
+            raise _unknown_token("card_token") from None
         raise Declined(
             refused.code, failure_message(refused.code) or "The card was refused."
         ) from None
@@ -81,7 +100,7 @@ async def add_method(ctx: Context, account_id: str, card: CardDetails) -> Paymen
         # The account's lock first, as every writer of an account takes it (see ledger.py):
         # on PostgreSQL two card changes at once must not both leave a default, or none.
         await lock_account(session, account_id)
-        return await save_tokenized(session, account_id, saved, card.name)
+        return await save_tokenized(session, account_id, saved, name or saved.name)
 
 
 async def record_save_attempt(ctx: Context, account_id: str) -> None:

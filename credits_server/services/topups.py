@@ -28,7 +28,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_core.cards import card_label
-from credits_server.cards import CardDetails
 from credits_server.context import Context
 from credits_server.errors import (
     FieldProblem,
@@ -43,7 +42,12 @@ from credits_server.ids import new_id
 from credits_server.ledger import post
 from credits_server.logging import LOGGER_NAME
 from credits_server.models import Account, PaymentMethod, Topup, utcnow
-from credits_server.services.payment_methods import find_method, record_save_attempt, save_tokenized
+from credits_server.services.payment_methods import (
+    described,
+    find_method,
+    record_save_attempt,
+    save_tokenized,
+)
 from credits_server.services.recharge import on_topup_settled
 
 FINAL = ("succeeded", "failed")
@@ -55,16 +59,13 @@ _log = logging.getLogger(LOGGER_NAME)
 class TopupRequest:
     amount: int
     payment_method_id: str | None = None
-    card: CardDetails | None = None
+    # A card the app tokenized at the gateway itself: its payment-method id there.
+    card_token: str | None = None
     save_card: bool = False
 
     def fingerprint(self) -> str:
-        """Hash of what was asked. A one-off card enters by last 4 and expiry only: a hash of a
-        full card number could be reversed by trying every number, so it is never computed."""
-        card = None
-        if self.card is not None:
-            card = [self.card.last4, self.card.exp_month, self.card.exp_year, self.card.name]
-        body = [self.amount, self.payment_method_id, card, self.save_card]
+        """Hash of what was asked (a card only as the gateway's token: no card data here)."""
+        body = [self.amount, self.payment_method_id, self.card_token, self.save_card]
         return hashlib.sha256(json.dumps(body).encode()).hexdigest()
 
 
@@ -186,7 +187,7 @@ async def _create(
                     card_last4=saved.last4,
                     card_exp_month=saved.exp_month,
                     card_exp_year=saved.exp_year,
-                    card_name=method.name if method else request.card.name if request.card else "",
+                    card_name=method.name if method else saved.name,
                     save_card=request.save_card and method is None,
                     created_by=user_id,
                 )
@@ -236,17 +237,17 @@ async def check_topup_rate(ctx: Context, account_id: str) -> None:
 async def _resolve_card(
     ctx: Context, account_id: str, request: TopupRequest
 ) -> tuple[PaymentMethod | None, SavedCard]:
-    if (request.payment_method_id is None) == (request.card is None):
+    if (request.payment_method_id is None) == (request.card_token is None):
         raise Invalid(
             "validation_error",
             "Choose a saved card or enter a card.",
             [FieldProblem("payment_method_id", "required", "Choose a saved card or enter one.")],
         )
-    if request.card is not None:
-        # A new card reaches the gateway as a saved one does: the same per-account limit on
-        # cards tried (card testing would otherwise go through one-off top-ups instead).
+    if request.card_token is not None:
+        # A new card counts as a saved one does: the same per-account limit on cards tried
+        # (card testing would otherwise go through one-off top-ups instead).
         await record_save_attempt(ctx, account_id)
-        return None, await ctx.gateway.tokenize(request.card, for_future_use=False)
+        return None, await described(ctx, request.card_token, field="card_token")
     assert request.payment_method_id is not None
     async with ctx.db.read() as session:
         try:
@@ -304,6 +305,7 @@ async def process_topup(ctx: Context, topup_id: str) -> Topup:
             currency=topup.currency,
             idempotency_key=topup.id,
             customer=topup.account_id,
+            off_session=topup.kind == "auto_recharge",
         )
     except Exception as error:
         # Unknown outcome: stay `processing`; resume_topup asks the gateway again with the same key.

@@ -30,7 +30,7 @@ ANSWERS: list[tuple[str, str, str, type[BaseModel], bool]] = [
     ("get", "/v1/support-requests", "200", models.SupportRequest, True),
 ]
 BODIES: list[tuple[str, str, type[BaseModel]]] = [
-    ("post", "/v1/payment-methods", models.CardInput),
+    ("post", "/v1/payment-methods", models.SaveCard),
     ("put", "/v1/auto-recharge", models.AutoRechargeUpdate),
 ]
 
@@ -114,6 +114,6 @@ def test_request_bodies_match(
 def test_topup_body_and_problem_shape(openapi: dict[str, Any]) -> None:
     operation = openapi["paths"]["/v1/topups"]["post"]
     body = resolve(openapi, operation["requestBody"]["content"]["application/json"]["schema"])
-    assert set(body["properties"]) == {"amount", "payment_method_id", "card", "save_card"}
+    assert set(body["properties"]) == {"amount", "payment_method_id", "card_token", "save_card"}
     headers = {p["name"].lower() for p in operation["parameters"] if p["in"] == "header"}
     assert "idempotency-key" in headers

@@ -36,6 +36,13 @@ async def test_an_echoed_card_number_is_redacted_from_errors(
     caplog.set_level(logging.DEBUG)
 
     def echo(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/payment-config":
+            config = {"gateway": "sandbox", "publishable_key": "pk", "tokenization_url": "/tok"}
+            return httpx.Response(200, json=config)
+        if request.url.path == "/tok":  # the gateway echoes the card in its words
+            error = {"type": "card_error", "code": "incorrect_number", "param": "card[number]"}
+            error["message"] = f"card 4242 4242 4242 4242 ({NUMBER}) is wrong"
+            return httpx.Response(402, json={"error": error})
         problem = {
             "status": 422,
             "title": "Invalid card",
@@ -50,10 +57,10 @@ async def test_an_echoed_card_number_is_redacted_from_errors(
     client = CreditsClient("http://credits.test", transport=httpx.MockTransport(echo), retry=FAST)
     client.set_token(TOKEN)
     with pytest.raises(ApiError) as caught:
-        await client.add_payment_method(card())
+        await client.tokenize_card(card())
     await client.aclose()
     error = caught.value
-    assert error.code == "validation_error"
+    assert error.code == "incorrect_number"
     assert "number" in error.field_errors
     for text in (str(error), repr(error), error.message, *error.field_errors.values(), caplog.text):
         assert_clean(text)
@@ -68,7 +75,7 @@ async def test_a_timeout_while_paying_leaks_nothing(caplog: pytest.LogCaptureFix
     client = CreditsClient("http://credits.test", transport=httpx.MockTransport(hang), retry=FAST)
     client.set_token(TOKEN)
     with pytest.raises(ServerUnreachable) as caught:
-        await client.create_topup(2500, idempotency_key="k1", card=card())
+        await client.tokenize_card(card())
     with pytest.raises(ServerUnreachable):
         await client.login("owner@example.com", PASSWORD)
     assert_clean(repr(client))

@@ -14,7 +14,8 @@ import pytest
 from tests.hardening.conftest import assert_problem
 from tests.support.live_server import LiveServer, Owner
 
-CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
+# A card as the app sends it: the gateway's token (card data itself is refused before any auth).
+CARD = {"card_token": "pm_sandbox_not_there"}
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/server-info"): Rule("public"),
     ("GET", "/v1/live"): Rule("public"),
     ("GET", "/v1/ready"): Rule("public"),
+    ("GET", "/v1/payment-config"): Rule("public"),
     ("POST", "/v1/sessions"): Rule("public"),
     ("DELETE", "/v1/sessions/current"): Rule("user"),
     ("GET", "/v1/account"): Rule("user"),

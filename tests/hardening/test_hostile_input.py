@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from tests.hardening.conftest import assert_problem
+from tests.support.cards import save_card, tokenize
 from tests.support.live_server import LiveServer, Owner
 
 # Raw JSON literals, so floats like 1e309 reach the server exactly as a hostile client types them.
@@ -125,6 +126,12 @@ async def test_hostile_card_fields_are_refused_never_echoed(
 ) -> None:
     card = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
     card.update(change)
+    # To the gateway's tokenization endpoint, as the app sends a card: refused as Stripe does
+    # (402 card_error) except "12" for a month, which a form field always is.
+    tokenized = await tokenize(client, card)
+    if change != {"exp_month": "12"}:
+        assert (tokenized.status_code, tokenized.json()["error"]["type"]) == (402, "card_error")
+    # To credits-server itself: refused whatever the fields hold.
     saved = await client.post("/v1/payment-methods", json=card)
     paid = await client.post(
         "/v1/topups",
@@ -133,7 +140,8 @@ async def test_hostile_card_fields_are_refused_never_echoed(
     )
     for response in (saved, paid):
         problem = assert_problem(response, 422)
-        assert problem["code"] == "validation_error"
+        assert problem["code"] == "card_data_refused"
+    for response in (tokenized, saved, paid):
         # The rejected value is never sent back (it may be most of a card number).
         for value in change.values():
             if isinstance(value, str) and len(value) > 3:
@@ -174,7 +182,7 @@ async def test_a_hostile_account_name_and_card_name_come_back_verbatim(
             "cvc": "123",
             "name": HOSTILE_TEXT,
         }
-        saved = await client.post("/v1/payment-methods", json=card)
+        saved = await save_card(client, card)
     assert account["name"] == HOSTILE_TEXT
     assert saved.status_code == 201
     assert saved.json()["name"] == HOSTILE_TEXT

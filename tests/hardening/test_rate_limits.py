@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.hardening.conftest import assert_problem
+from tests.support.cards import through_gateway
 from tests.support.live_server import LiveServer, start_server
 
 DECLINED_CARD = {"number": "4000000000000002", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
@@ -25,7 +26,9 @@ async def test_the_eleventh_topup_in_a_minute_is_refused_with_retry_after(
         for number, key in enumerate(keys):
             # A card tester's mix: one-off cards that decline, and the saved card.
             body: dict[str, object] = (
-                {"amount": 1000, "card": DECLINED_CARD, "save_card": False}
+                await through_gateway(
+                    client, {"amount": 1000, "card": DECLINED_CARD, "save_card": False}
+                )
                 if number % 2
                 else {"amount": 1000, "payment_method_id": owner.payment_method_id}
             )

@@ -7,6 +7,7 @@ import uuid
 import httpx
 import pytest
 
+from tests.support.cards import card_token
 from tests.support.live_server import LiveServer, Owner
 
 CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2039, "cvc": "123"}
@@ -46,7 +47,9 @@ async def test_a_member_may_not_pay_or_manage(
                 json={"amount": 1000, "payment_method_id": pm},
                 headers={"Idempotency-Key": uuid.uuid4().hex},
             ),
-            await client.post("/v1/payment-methods", json=CARD),
+            await client.post(
+                "/v1/payment-methods", json={"card_token": await card_token(client, CARD)}
+            ),
             await client.delete(f"/v1/payment-methods/{pm}"),
             await client.post(f"/v1/payment-methods/{pm}/default"),
             await client.put(

@@ -18,6 +18,7 @@ from credits_client.api.errors import RateLimited
 from credits_client.api.models import CardInput
 from credits_client.api.transport import RetryPolicy
 from screens.messages import describe_error
+from tests.support.cards import save_card, through_gateway
 from tests.support.live_server import LiveServer, Owner
 from tests.support.postgres import drop_database, private_database_url
 
@@ -54,7 +55,7 @@ def card(number: str) -> dict[str, object]:
 
 async def save(server: LiveServer, owner: Owner, number: str) -> httpx.Response:
     async with httpx.AsyncClient(base_url=server.url, headers=owner.headers, timeout=30) as client:
-        return await client.post("/v1/payment-methods", json=card(number))
+        return await save_card(client, card(number))
 
 
 async def saved_last4(server: LiveServer, owner: Owner) -> list[str]:
@@ -64,15 +65,21 @@ async def saved_last4(server: LiveServer, owner: Owner) -> list[str]:
 
 
 def tokenized_last4(server: LiveServer) -> list[str]:
-    """Cards the sandbox gateway has tokenized (it writes one row per tokenize call it accepts)."""
+    """Cards the sandbox gateway was asked to use: set up for later (a save the server passed
+    on) or charged. The app tokenizes at the gateway before the server sees a card; the server's
+    limit decides whether the gateway is then asked to do anything with it."""
 
     async def action(ctx: Any) -> list[str]:
         from sqlalchemy import select
 
-        from credits_server.gateway.sandbox.tables import SandboxCard
+        from credits_server.gateway.sandbox.tables import SandboxCard, SandboxCharge
 
         async with ctx.db.read() as session:
-            return [str(last4) for last4 in (await session.execute(select(SandboxCard.last4)))]
+            used = select(SandboxCard.last4).where(
+                SandboxCard.set_up_for_future.is_(True)
+                | SandboxCard.token.in_(select(SandboxCharge.token))
+            )
+            return [str(last4) for last4 in (await session.execute(used))]
 
     return server.run(action)
 
@@ -193,8 +200,9 @@ async def test_the_app_reads_the_refusal_as_too_many_attempts(limited_server: Li
     client = CreditsClient(limited_server.url, retry=RetryPolicy(attempts=1))
     client.set_token(owner.token)
     try:
+        token = await client.tokenize_card(CardInput.model_validate(card(GOOD_CARDS[0])))
         with pytest.raises(RateLimited) as caught:
-            await client.add_payment_method(CardInput.model_validate(card(GOOD_CARDS[0])))
+            await client.add_payment_method(token)
     finally:
         await client.aclose()
     assert WINDOW_SECONDS - 60 < caught.value.retry_after <= WINDOW_SECONDS
@@ -213,7 +221,8 @@ async def test_top_ups_with_new_cards_count_and_a_saved_card_still_pays(
 
         async def top_up(body: dict[str, object]) -> httpx.Response:
             key = {"Idempotency-Key": uuid.uuid4().hex}
-            return await client.post("/v1/topups", json={"amount": 1000, **body}, headers=key)
+            sent = await through_gateway(client, {"amount": 1000, **body})
+            return await client.post("/v1/topups", json=sent, headers=key)
 
         paid = [await top_up({"card": card(number)}) for number in GOOD_CARDS]
         assert [a.status_code for a in paid] == [201] * LIMIT

@@ -11,6 +11,7 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.cards import card_token_sync
 from tests.support.live_server import LiveServer
 
 SUCCEEDS = "4242424242424242"
@@ -67,9 +68,10 @@ def test_balance_is_always_the_sum_of_the_ledger(
     with httpx.Client(base_url=live_server.url, headers=owner.headers, timeout=30) as client:
         for kind, amount, number in steps:
             if kind in ("topup", "out_of_bounds"):
+                card = {"number": number, "exp_month": 1, "exp_year": 2040, "cvc": "321"}
                 body: dict[str, object] = {
                     "amount": amount,
-                    "card": {"number": number, "exp_month": 1, "exp_year": 2040, "cvc": "321"},
+                    "card_token": card_token_sync(client, card),
                 }
                 last = (uuid.uuid4().hex, body)
                 answer = client.post("/v1/topups", json=body, headers={"Idempotency-Key": last[0]})

@@ -7,6 +7,7 @@ import asyncio
 
 import httpx
 
+from tests.support.cards import sandbox_token
 from tests.support.engine import (
     auto_recharge_settings,
     enable_auto_recharge,
@@ -78,7 +79,7 @@ def test_the_backup_card_is_charged_when_the_card_declines(
     backup = httpx.post(
         f"{engine_server.url}/v1/payment-methods",
         headers=owner.headers,
-        json={"number": "5555555555554444", "exp_month": 12, "exp_year": 2040, "cvc": "123"},
+        json={"card_token": sandbox_token(engine_server, "5555555555554444")},
     )
     assert backup.status_code == 201
     enable_auto_recharge(engine_server, owner, backup_payment_method_id=backup.json()["id"])
@@ -103,10 +104,7 @@ def test_saving_again_or_a_manual_top_up_turns_it_back_on(
     topup = httpx.post(
         f"{engine_server.url}/v1/topups",
         headers={**owner.headers, "Idempotency-Key": "manual-1"},
-        json={
-            "amount": 5000,
-            "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123"},
-        },
+        json={"amount": 5000, "card_token": sandbox_token(engine_server, "4242424242424242")},
     )
     assert topup.status_code == 201
     assert topup.json()["status"] == "succeeded"

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from credits_client.api.models import Page, PaymentMethod, Topup
+from tests.support.cards import save_card, through_gateway, tokenize
 from tests.support.live_server import LiveServer, Owner
 
 DECLINES = {
@@ -29,8 +30,11 @@ def card(number: str) -> dict[str, object]:
 async def top_up(
     client: httpx.AsyncClient, body: dict[str, object], key: str | None = None
 ) -> httpx.Response:
+    """POST /v1/topups as the app sends it: a typed `card` tokenized at the gateway first."""
     return await client.post(
-        "/v1/topups", json=body, headers={"Idempotency-Key": key or uuid.uuid4().hex}
+        "/v1/topups",
+        json=await through_gateway(client, body),
+        headers={"Idempotency-Key": key or uuid.uuid4().hex},
     )
 
 
@@ -99,7 +103,7 @@ async def test_a_declined_card_fails_with_its_code_and_changes_no_balance(
 async def test_saving_a_card_is_refused_unless_it_declines_only_charges(
     live_server: LiveServer, owner: Owner, client: httpx.AsyncClient, number: str, code: str
 ) -> None:
-    response = await client.post("/v1/payment-methods", json=card(number))
+    response = await save_card(client, card(number))
     if number == "4000000000000341":
         assert response.status_code == 201
         saved = PaymentMethod.model_validate(response.json())
@@ -111,13 +115,17 @@ async def test_saving_a_card_is_refused_unless_it_declines_only_charges(
     assert live_server.balance(owner.account_id) == 5000
 
 
-async def test_luhn_failure_is_refused_before_any_gateway_call(
+async def test_luhn_failure_is_refused_by_the_gateway_before_any_charge(
     live_server: LiveServer, owner: Owner, client: httpx.AsyncClient
 ) -> None:
-    response = await top_up(client, {"amount": 1000, "card": card("4242424242424241")})
-    assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
-    assert [e["field"] for e in response.json()["errors"]] == ["card.number"]
+    response = await tokenize(client, card("4242424242424241"))
+    assert response.status_code == 402
+    error = response.json()["error"]
+    assert (error["type"], error["code"], error["param"]) == (
+        "card_error",
+        "incorrect_number",
+        "card[number]",
+    )
     assert live_server.charge_count(owner.account_id) == 0
     assert live_server.topup_statuses(owner.account_id) == []
 
@@ -203,9 +211,35 @@ async def test_missing_key_and_amounts_out_of_bounds(
     assert (text.status_code, text.json()["errors"][0]["field"]) == (422, "amount")
 
 
-async def test_bad_card_fields_are_named(client: httpx.AsyncClient) -> None:
+async def test_bad_card_fields_are_named_by_the_gateway(client: httpx.AsyncClient) -> None:
     bad = {"number": "4242 4242 4242 4242", "exp_month": 1, "exp_year": 2020, "cvc": "12"}
-    response = await top_up(client, {"amount": 1000, "card": bad})
-    assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"card.exp_year", "card.cvc"}
+    response = await tokenize(client, bad)
+    assert response.status_code == 402
+    assert response.json()["error"]["param"] == "card[exp_year]"
     assert "4242" not in response.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"amount": 1000, "card": card("4242424242424242")},
+        {"amount": 1000, "card_token": "pm_x", "note": "4242 4242 4242 4242"},
+        {"amount": 1000, "payment_method_id": "pm_x", "cvc": "123"},
+    ],
+)
+async def test_card_data_sent_to_the_server_is_refused(
+    live_server: LiveServer, owner: Owner, client: httpx.AsyncClient, body: dict[str, object]
+) -> None:
+    for path in ("/v1/topups", "/v1/payment-methods", "/v1/support-requests"):
+        response = await client.post(path, json=body, headers={"Idempotency-Key": "k"})
+        assert (response.status_code, response.json()["code"]) == (422, "card_data_refused")
+    assert live_server.topup_statuses(owner.account_id) == []
+
+
+async def test_the_app_learns_where_to_tokenize(client: httpx.AsyncClient) -> None:
+    config = (await client.get("/v1/payment-config")).json()
+    assert config == {
+        "gateway": "sandbox",
+        "publishable_key": "pk_sandbox",
+        "tokenization_url": "/sandbox/v1/payment_methods",
+    }

@@ -312,7 +312,8 @@ class LiveServer(ServerProcess):
             saved = None
             if with_card:
                 card = check_card(card_number, 12, utcnow().year + 3, "123", "Test Owner")
-                saved = await ctx.gateway.tokenize(card, for_future_use=True)
+                token = (await ctx.gateway.tokenize(card)).token
+                saved = await ctx.gateway.save_for_future(token, customer="test")
             async with ctx.db.write() as session:
                 account = await create_account(session, ctx.settings, account_name, currency)
                 user = await create_user(session, account.id, email, password_hash, role)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from credits_server.db import Database
 from credits_server.gateway.base import GatewayPlugin
-from credits_server.gateway.sandbox.gateway import SandboxGateway
+from credits_server.gateway.sandbox.gateway import TOKENIZATION_PATH, SandboxGateway
 from credits_server.settings import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +30,6 @@ def _routes(finish: FinishAuthentication) -> APIRouter:
     return make_router(finish)
 
 
-PLUGIN = GatewayPlugin(make=_make, routes=_routes)
+PLUGIN = GatewayPlugin(make=_make, routes=_routes, card_path=TOKENIZATION_PATH)
 
 __all__ = ["PLUGIN", "SandboxGateway"]

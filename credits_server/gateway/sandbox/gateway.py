@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server.cards import CardDetails
 from credits_server.db import Database
-from credits_server.gateway.base import CardRefused, ChargeResult, ChargeStatus, SavedCard
+from credits_server.gateway.base import (
+    CardRefused,
+    ChargeResult,
+    ChargeStatus,
+    PaymentConfig,
+    SavedCard,
+)
 from credits_server.gateway.sandbox.tables import SandboxCard, SandboxCharge
 from credits_server.models import utcnow
 
@@ -38,6 +44,9 @@ TEST_CARDS = {
 
 # The stand-in for the bank's 3-D Secure page, served by `routes` on the credits server.
 AUTHENTICATION_PATH = "/sandbox/authenticate"
+# Where the app tokenizes a card, shaped as Stripe's POST /v1/payment_methods (also `routes`).
+TOKENIZATION_PATH = "/sandbox/v1/payment_methods"
+PUBLISHABLE_KEY = "pk_sandbox"
 
 
 def behaviour_of(number: str) -> str:
@@ -54,22 +63,44 @@ class SandboxGateway:
     def authentication_url(self, base_url: str, charge_reference: str) -> str:
         return f"{base_url.rstrip('/')}{AUTHENTICATION_PATH}/{charge_reference}"
 
-    async def tokenize(self, card: CardDetails, *, for_future_use: bool) -> SavedCard:
-        behaviour = behaviour_of(card.number)
-        if for_future_use and behaviour.startswith("decline:"):
-            raise CardRefused(behaviour.removeprefix("decline:"))
-        token = f"tok_sandbox_{secrets.token_hex(12)}"
+    def public_config(self) -> PaymentConfig:
+        return PaymentConfig("sandbox", PUBLISHABLE_KEY, TOKENIZATION_PATH)
+
+    async def tokenize(self, card: CardDetails) -> SavedCard:
+        """The sandbox's side of the app's tokenization call: the card's behaviour, brand, last 4
+        and expiry are kept under a new payment-method id; the number and CVC are not."""
+        token = f"pm_sandbox_{secrets.token_hex(12)}"
         async with self.db.write() as session:
             session.add(
                 SandboxCard(
                     token=token,
                     brand=card.brand,
                     last4=card.last4,
-                    behaviour=behaviour,
-                    set_up_for_future=for_future_use,
+                    exp_month=card.exp_month,
+                    exp_year=card.exp_year,
+                    name=card.name,
+                    behaviour=behaviour_of(card.number),
+                    set_up_for_future=False,
                 )
             )
-        return SavedCard(token, card.brand, card.last4, card.exp_month, card.exp_year)
+        return SavedCard(token, card.brand, card.last4, card.exp_month, card.exp_year, card.name)
+
+    async def describe(self, token: str) -> SavedCard:
+        async with self.db.read() as session:
+            card = await session.get(SandboxCard, token)
+        if card is None:
+            raise CardRefused("invalid_payment_method")
+        return _saved(card)
+
+    async def save_for_future(self, token: str, *, customer: str) -> SavedCard:
+        async with self.db.write() as session:
+            card = await session.get(SandboxCard, token)
+            if card is None:
+                raise CardRefused("invalid_payment_method")
+            if card.behaviour.startswith("decline:"):
+                raise CardRefused(card.behaviour.removeprefix("decline:"))
+            card.set_up_for_future = True
+            return _saved(card)
 
     async def mark_set_up(self, token: str) -> None:
         async with self.db.write() as session:
@@ -78,7 +109,14 @@ class SandboxGateway:
                 card.set_up_for_future = True
 
     async def charge(
-        self, *, token: str, amount: int, currency: str, idempotency_key: str, customer: str
+        self,
+        *,
+        token: str,
+        amount: int,
+        currency: str,
+        idempotency_key: str,
+        customer: str,
+        off_session: bool = False,
     ) -> ChargeResult:
         existing = await self.retrieve(idempotency_key)
         if existing is not None:
@@ -94,7 +132,7 @@ class SandboxGateway:
                 if found is not None:
                     return _result(found)
                 card = await session.get(SandboxCard, token)
-                status, code = _outcome(card)
+                status, code = _outcome(card, off_session=off_session)
                 charge = SandboxCharge(
                     id=f"ch_sandbox_{secrets.token_hex(12)}",
                     idempotency_key=idempotency_key,
@@ -121,6 +159,13 @@ class SandboxGateway:
             found = await self._by_key(session, idempotency_key)
             return None if found is None else _result(found)
 
+    async def refresh(self, charge_id: str) -> ChargeResult:
+        async with self.db.read() as session:
+            charge = await session.get(SandboxCharge, charge_id)
+        if charge is None:
+            raise LookupError(charge_id)
+        return _result(charge)
+
     async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
         async with self.db.write() as session:
             charge = await session.get(SandboxCharge, charge_id)
@@ -139,7 +184,11 @@ class SandboxGateway:
         ).scalar_one_or_none()
 
 
-def _outcome(card: SandboxCard | None) -> tuple[str, str | None]:
+def _saved(card: SandboxCard) -> SavedCard:
+    return SavedCard(card.token, card.brand, card.last4, card.exp_month, card.exp_year, card.name)
+
+
+def _outcome(card: SandboxCard | None, *, off_session: bool) -> tuple[str, str | None]:
     if card is None:
         return "failed", "processing_error"
     behaviour = card.behaviour
@@ -148,7 +197,8 @@ def _outcome(card: SandboxCard | None) -> tuple[str, str | None]:
     if behaviour == "charge_decline":
         return "failed", "card_declined"
     if behaviour == "auth_always" or (behaviour == "auth_oneoff" and not card.set_up_for_future):
-        return "requires_action", None
+        # Nobody is there to authenticate an off-session charge: Stripe fails it.
+        return ("failed", "authentication_required") if off_session else ("requires_action", None)
     return "succeeded", None
 
 

@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from credits_core.cards import card_label
 from credits_core.money import format_money
 from credits_server.errors import not_found
-from credits_server.gateway.sandbox.gateway import AUTHENTICATION_PATH
+from credits_server.gateway.sandbox.gateway import AUTHENTICATION_PATH, TOKENIZATION_PATH
+from credits_server.gateway.sandbox.tokenize import tokenize_card
 from credits_server.models import Topup
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ def _page(title: str, body: str) -> HTMLResponse:
 
 def make_router(finish: FinishAuthentication) -> APIRouter:
     router = APIRouter(tags=["sandbox"])
+    router.add_api_route(
+        TOKENIZATION_PATH, tokenize_card, methods=["POST"], include_in_schema=False
+    )
 
     @router.get(AUTHENTICATION_PATH + "/{topup_id}", response_class=HTMLResponse)
     async def authentication_page(request: Request, topup_id: str) -> HTMLResponse:

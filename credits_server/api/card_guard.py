@@ -1,0 +1,90 @@
+"""No card number or CVC enters credits-server: the app tokenizes a card at the gateway and sends
+only the token. A request whose body or query string carries a card field (`number`, `cvc`,
+`cvv`, `card_number`, Stripe's `card[number]` / `card[cvc]`) or a Luhn-valid run of 13 to 19
+digits standing on its own is refused with 422 `card_data_refused` before any route reads it.
+
+The one exception is the path the gateway's plugin names (`GatewayPlugin.card_path`, the
+sandbox's tokenization endpoint), which is the gateway's, not the service's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from credits_server.api.problems import problem_response
+
+REFUSED = (
+    "Card numbers and security codes are not accepted here: the app sends the card to the "
+    "payment gateway and gives the server only the gateway's token."
+)
+_CARD_FIELD = re.compile(
+    rb'"(?:number|cvc|cvv|card_number|cvc2)"\s*:|card(?:\[|%5B)(?:number|cvc)(?:\]|%5D)', re.I
+)
+# 13 to 19 digits (spaces or dashes between), not inside a longer token or a +phone number.
+_DIGIT_RUN = re.compile(rb"(?<![0-9A-Za-z_+.\-])(?:[0-9][ -]?){12,18}[0-9](?![0-9A-Za-z_])")
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def carries_card(data: bytes) -> bool:
+    if _CARD_FIELD.search(data):
+        return True
+    for match in _DIGIT_RUN.finditer(data):
+        digits = re.sub(rb"[ -]", b"", match.group()).decode()
+        if luhn_valid(digits):
+            return True
+    return False
+
+
+class CardGuardMiddleware:
+    def __init__(self, app: ASGIApp, *, allowed_path: str | None) -> None:
+        self.app = app
+        self.allowed_path = allowed_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == self.allowed_path:
+            await self.app(scope, receive, send)
+            return
+        if carries_card(scope.get("query_string") or b""):
+            await self._refuse(scope, receive, send)
+            return
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        # The whole body first (BodyLimitMiddleware, outside this one, bounds its size).
+        messages: list[Message] = []
+        try:
+            while True:
+                message = await receive()
+                messages.append(message)
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    break
+        except HTTPException as refused:  # too large: answered here, as the routes would
+            code = "payload_too_large" if refused.status_code == 413 else "bad_request"
+            response = problem_response(None, refused.status_code, code, refused.detail)
+            await response(scope, receive, send)
+            return
+        body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+        if carries_card(body):
+            await self._refuse(scope, receive, send)
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        await problem_response(None, 422, "card_data_refused", REFUSED)(scope, receive, send)
