@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -87,6 +87,19 @@ class Settings(BaseSettings):
     """Largest request body accepted; a larger one is refused with 413 before it is read."""
 
     gateway: str = "sandbox"
+    """The payment gateway, by its name in `gateway/registry.py`: "sandbox" or "stripe"."""
+    stripe_secret_key: SecretStr = SecretStr("")
+    """Stripe's secret (`sk_…`) or restricted (`rk_…`) key; never logged."""
+    stripe_publishable_key: str = ""
+    """Stripe's publishable key (`pk_…`), handed to the app to tokenize cards with."""
+    stripe_webhook_secret: SecretStr = SecretStr("")
+    """The signing secret (`whsec_…`) of the webhook endpoint `/v1/webhooks/stripe`."""
+    stripe_api_base: str = "https://api.stripe.com"
+    """Where Stripe's API is reached (a test double in tests)."""
+    reconcile_after_seconds: float = 300.0
+    """A payment still unsettled this long is settled from the gateway's answer (reconciliation)."""
+    reconcile_poll_seconds: float = 30.0
+    """How often each server process looks for payments to reconcile."""
     sandbox_charge_delay_ms: int = 0
     """Pretend latency of the sandbox gateway, so a client can see a payment in flight."""
     duplicate_wait_seconds: float = 30.0

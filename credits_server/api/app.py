@@ -21,6 +21,7 @@ from credits_server.api import (
     support,
     topups,
     usage,
+    webhooks,
 )
 from credits_server.api.body_limit import BodyLimitMiddleware
 from credits_server.api.card_guard import CardGuardMiddleware
@@ -46,6 +47,7 @@ ROUTERS = [
     auto_recharge.router,
     support.router,
     events.router,
+    webhooks.router,
 ]
 
 

@@ -13,6 +13,7 @@ from credits_server.settings import Settings
 if TYPE_CHECKING:
     from fastapi import APIRouter, Request
 
+    from credits_server.gateway.events import GatewayEvent
     from credits_server.schemas import TopupOut
 
     # The credits server's side of 3-D Secure, handed to a gateway's routes by the app: finish
@@ -99,10 +100,12 @@ class PaymentGateway(Protocol):
         idempotency_key: str,
         customer: str,
         off_session: bool = False,
+        save_for_future: bool = False,
     ) -> ChargeResult:
         """Charge once per idempotency key: a repeat returns the first result, no new charge.
         `off_session`: nobody is there to authenticate (auto-recharge); a charge that needs
-        it fails with `authentication_required`."""
+        it fails with `authentication_required`. `save_for_future`: the card is to be saved
+        for later off-session charges once paid with."""
         ...
 
     async def retrieve(self, idempotency_key: str) -> ChargeResult | None:
@@ -120,6 +123,11 @@ class PaymentGateway(Protocol):
     def authentication_url(self, base_url: str, charge_reference: str) -> str:
         """The page where the customer finishes 3-D Secure for the charge made with this
         idempotency key; `base_url` is where the credits server is reached."""
+        ...
+
+    async def webhook_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        """A webhook delivery, its signature checked, read as the service's event; BadSignature
+        when it is not the gateway's (a gateway without webhooks refuses every delivery)."""
         ...
 
 

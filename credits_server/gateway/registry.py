@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from credits_server.gateway import sandbox
+from credits_server.gateway import events, sandbox, stripe
 from credits_server.gateway.base import GatewayPlugin
 from credits_server.models import Base
 
-GATEWAYS: dict[str, GatewayPlugin] = {"sandbox": sandbox.PLUGIN}
+GATEWAYS: dict[str, GatewayPlugin] = {"sandbox": sandbox.PLUGIN, "stripe": stripe.PLUGIN}
 
 
 def plugin(name: str) -> GatewayPlugin:
@@ -21,5 +21,7 @@ def plugin(name: str) -> GatewayPlugin:
 
 
 def schema() -> MetaData:
-    """Every table the migrations build: the shared models' and each gateway's own."""
+    """Every table the migrations build: the shared models', each gateway's own, and the
+    gateway events already processed."""
+    assert events.ProcessedGatewayEvent.metadata is Base.metadata
     return Base.metadata

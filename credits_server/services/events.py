@@ -32,6 +32,7 @@ TYPES = (
     "auto_recharge.disabled",
     "settings.updated",
     "low_balance",
+    "payment.disputed",
 )
 
 

@@ -306,6 +306,7 @@ async def process_topup(ctx: Context, topup_id: str) -> Topup:
             idempotency_key=topup.id,
             customer=topup.account_id,
             off_session=topup.kind == "auto_recharge",
+            save_for_future=topup.save_card and topup.payment_method_id is None,
         )
     except Exception as error:
         # Unknown outcome: stay `processing`; resume_topup asks the gateway again with the same key.

@@ -52,6 +52,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/support-requests"): Rule("user"),
     ("POST", "/v1/usage"): Rule("service"),
     ("GET", "/v1/events"): Rule("user", stream=True),
+    # Signed by the gateway, not by a caller: a delivery it did not sign is refused with 400.
+    ("POST", "/v1/webhooks/stripe"): Rule("public"),
     # The sandbox's stand-in for the bank's 3-D Secure page (mounted only with the sandbox
     # gateway): whoever holds the unguessable top-up id, like a bank's own link, may answer it.
     ("GET", "/sandbox/authenticate/{topup_id}"): Rule("public"),

@@ -23,6 +23,7 @@ from credits_server.gateway.base import (
     PaymentConfig,
     SavedCard,
 )
+from credits_server.gateway.events import BadSignature, GatewayEvent
 from credits_server.gateway.sandbox.tables import SandboxCard, SandboxCharge
 from credits_server.models import utcnow
 
@@ -62,6 +63,10 @@ class SandboxGateway:
 
     def authentication_url(self, base_url: str, charge_reference: str) -> str:
         return f"{base_url.rstrip('/')}{AUTHENTICATION_PATH}/{charge_reference}"
+
+    async def webhook_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
+        """The sandbox answers at once and sends no webhooks: every delivery is refused."""
+        raise BadSignature
 
     def public_config(self) -> PaymentConfig:
         return PaymentConfig("sandbox", PUBLISHABLE_KEY, TOKENIZATION_PATH)
@@ -117,6 +122,7 @@ class SandboxGateway:
         idempotency_key: str,
         customer: str,
         off_session: bool = False,
+        save_for_future: bool = False,
     ) -> ChargeResult:
         existing = await self.retrieve(idempotency_key)
         if existing is not None:

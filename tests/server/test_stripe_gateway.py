@@ -1,0 +1,207 @@
+"""The Stripe gateway, through the official SDK, against a Stripe-faithful double over HTTP: the
+app tokenizes at "Stripe" with the publishable key and pays with the token; every test card
+gives its documented outcome in the app's own words; auto-recharge charges off session."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from credits_client.api.client import CreditsClient
+from credits_client.api.models import CardInput, Topup
+from credits_core.declines import decline_text
+from tests.support.engine import (
+    enable_auto_recharge,
+    engine_server_at,
+    intents,
+    make_api_key,
+    no_open_intent,
+    post_usage,
+    recharge_entries,
+    stop_engine_server,
+    usage,
+)
+from tests.support.live_server import LiveServer, Owner
+from tests.support.stripe_double import (
+    PUBLISHABLE_KEY,
+    StripeDouble,
+    running_double,
+    server_env,
+)
+from tests.support.wait import wait_for
+
+SUCCEEDS = "4242424242424242"
+# Stripe's test cards and what the app shows for them (credits_core/declines.py).
+DECLINED = {
+    "4000000000000002": "card_declined",
+    "4000000000009995": "insufficient_funds",
+    "4000000000000069": "expired_card",
+    "4000000000000127": "incorrect_cvc",
+    "4000000000000341": "card_declined",
+}
+
+
+@pytest.fixture(scope="module")
+def double() -> Iterator[StripeDouble]:
+    with running_double() as double:
+        yield double
+
+
+@pytest.fixture(scope="module")
+def stripe_server(
+    double: StripeDouble, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    server = engine_server_at(Path(tmp_path_factory.mktemp("stripe-server")), **server_env(double))
+    double.webhook_url = f"{server.url}/v1/webhooks/stripe"
+    try:
+        yield server
+    finally:
+        stop_engine_server(server)
+
+
+@pytest.fixture
+async def app(stripe_server: LiveServer) -> AsyncIterator[tuple[CreditsClient, Owner]]:
+    """The app's own client, signed in as a new owner with $50.00 and no card."""
+    owner = stripe_server.make_owner(balance=5000, with_card=False)
+    client = CreditsClient(stripe_server.url)
+    client.set_token(owner.token)
+    try:
+        yield client, owner
+    finally:
+        await client.aclose()
+
+
+def card(number: str) -> CardInput:
+    return CardInput.model_validate(
+        {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "Ada"}
+    )
+
+
+async def pay(client: CreditsClient, number: str, amount: int = 2500, save: bool = False) -> Topup:
+    token = await client.tokenize_card(card(number))
+    return await client.create_topup(
+        amount, idempotency_key=str(uuid.uuid4()), card_token=token, save_card=save
+    )
+
+
+async def test_the_app_tokenizes_at_stripe_with_the_publishable_key(
+    app: tuple[CreditsClient, Owner], double: StripeDouble
+) -> None:
+    client, _ = app
+    config = await client.payment_config()
+    assert (config.gateway, config.publishable_key) == ("stripe", PUBLISHABLE_KEY)
+    assert config.tokenization_url == f"{double.url}/v1/payment_methods"
+    token = await client.tokenize_card(card(SUCCEEDS))
+    assert token.startswith("pm_")
+    assert double.methods[token]["card"]["last4"] == "4242"
+
+
+async def test_a_full_top_up_credits_once_with_our_id_and_key_at_stripe(
+    app: tuple[CreditsClient, Owner], stripe_server: LiveServer, double: StripeDouble
+) -> None:
+    client, owner = app
+    before = len(double.charges)
+    topup = await pay(client, SUCCEEDS)
+    assert (topup.status, topup.balance_after) == ("succeeded", 7500)
+    assert topup.payment_method is not None
+    assert (topup.payment_method.brand, topup.payment_method.last4) == ("visa", "4242")
+    assert stripe_server.balance(owner.account_id) == 7500
+    assert len(double.charges) == before + 1
+    [intent] = [i for i in double.intents.values() if i["metadata"].get("topup_id") == topup.id]
+    assert (intent["amount"], intent["currency"], intent["status"]) == (2500, "usd", "succeeded")
+    assert intent["customer"] in double.customers
+    # Asked again with the same key (a retry after a crash): Stripe's first answer, no charge.
+    again = await client.create_topup(
+        2500, idempotency_key=str(uuid.uuid4()), card_token=intent["payment_method"]
+    )
+    assert again.id != topup.id  # another key of ours is another payment
+    assert len(double.charges) == before + 2
+
+
+@pytest.mark.parametrize(("number", "code"), sorted(DECLINED.items()))
+async def test_each_declining_card_fails_in_the_apps_words(
+    app: tuple[CreditsClient, Owner], stripe_server: LiveServer, number: str, code: str
+) -> None:
+    client, owner = app
+    topup = await pay(client, number)
+    assert (topup.status, topup.failure_code) == ("failed", code)
+    assert topup.failure_message == decline_text(code)
+    assert stripe_server.balance(owner.account_id) == 5000
+
+
+@pytest.mark.parametrize("number", ["4000002500003155", "4000002760003184"])
+async def test_three_d_secure_sends_the_customer_to_stripe_then_credits(
+    app: tuple[CreditsClient, Owner], stripe_server: LiveServer, number: str
+) -> None:
+    client, owner = app
+    topup = await pay(client, number)
+    assert topup.status == "requires_action"
+    assert topup.action_url is not None
+    async with httpx.AsyncClient(follow_redirects=False) as browser:
+        ours = await browser.get(topup.action_url)
+        assert ours.status_code == 303  # our stable link, to Stripe's page
+        await browser.post(ours.headers["location"], params={"result": "approve"})
+    wait_for(lambda: stripe_server.balance(owner.account_id) == 7500, what="credited")
+    assert (await client.topup(topup.id)).status == "succeeded"
+
+
+async def test_a_failed_authentication_fails_in_the_apps_words(
+    app: tuple[CreditsClient, Owner], stripe_server: LiveServer
+) -> None:
+    client, owner = app
+    topup = await pay(client, "4000002760003184")
+    assert topup.action_url is not None
+    async with httpx.AsyncClient(follow_redirects=True) as browser:
+        await browser.post((await browser.get(topup.action_url)).url, params={"result": "decline"})
+    wait_for(lambda: stripe_server.topup_statuses(owner.account_id) == ["failed"], what="failed")
+    failed = await client.topup(topup.id)
+    assert failed.failure_message == decline_text("authentication_failed")
+    assert stripe_server.balance(owner.account_id) == 5000
+
+
+@pytest.mark.parametrize(
+    ("number", "outcome"),
+    [
+        (SUCCEEDS, ("succeeded", None)),
+        ("4000002500003155", ("succeeded", None)),  # set up once: off session needs no 3-D Secure
+        ("4000002760003184", ("failed", "authentication_required")),
+        ("4000000000000341", ("failed", "card_declined")),
+    ],
+)
+async def test_auto_recharge_charges_the_saved_card_off_session(
+    app: tuple[CreditsClient, Owner],
+    stripe_server: LiveServer,
+    number: str,
+    outcome: tuple[str, str | None],
+) -> None:
+    client, owner = app
+    method = await client.add_payment_method(await client.tokenize_card(card(number)), "Ada")
+    assert method.last4 == number[-4:]
+    enable_auto_recharge(stripe_server, owner, threshold=1000, amount=2500)
+    key = make_api_key(stripe_server)
+    assert post_usage(stripe_server, key, usage(owner.account_id, 4500)).status_code == 201
+    wait_for(lambda: no_open_intent(stripe_server, owner.account_id), what="recharge settled")
+    status, code = outcome
+    assert intents(stripe_server, owner.account_id)[0][0] == status
+    credited = [row.amount for row in recharge_entries(stripe_server, owner.account_id)]
+    assert credited == ([2500] if status == "succeeded" else [])
+    if code is not None:
+        shown = (await client.auto_recharge())[0].last_attempt
+        assert shown is not None
+        assert shown.failure_code == code
+
+
+async def test_saving_a_declining_card_is_refused_in_the_apps_words(
+    app: tuple[CreditsClient, Owner],
+) -> None:
+    from credits_client.api.errors import ApiError
+
+    client, _ = app
+    with pytest.raises(ApiError) as refused:
+        await client.add_payment_method(await client.tokenize_card(card("4000000000009995")))
+    assert (refused.value.status, refused.value.code) == (402, "insufficient_funds")
+    assert refused.value.message == decline_text("insufficient_funds")
