@@ -20,6 +20,13 @@ from credits_server.settings import Settings
 LOGGER_NAME = "credits_server"
 current_request_id: ContextVar[str | None] = ContextVar("current_request_id", default=None)
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Payment gateway secrets (Stripe's secret, restricted and webhook signing keys), wherever they
+# would appear in a line: only their kind is written.
+_GATEWAY_SECRET = re.compile(r"\b(sk|rk|whsec)_[A-Za-z0-9_]+")
+
+
+def redact(text: str) -> str:
+    return _GATEWAY_SECRET.sub(r"\1_[redacted]", text)
 
 
 class JsonFormatter(logging.Formatter):
@@ -35,7 +42,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             # The type only: exception messages can carry values we never want written down.
             line["error"] = record.exc_info[0].__name__
-        return json.dumps(line, default=str)
+        return redact(json.dumps(line, default=str))
 
 
 def configure_logging(settings: Settings) -> logging.Logger:

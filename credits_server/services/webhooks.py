@@ -1,9 +1,9 @@
 """What the gateway tells us on its own (its webhooks, read by the gateway's folder into
 `GatewayEvent`s): each event acted on once, in any order, any number of times.
 
-- A payment settled: the top-up is settled from the gateway's answer *now* (asked again, not
-  read from the event), so a late or out-of-order delivery can only confirm what is true; the
-  ledger credit happens once (`apply_charge_result`, its `topup:<id>` reference).
+- Any event about a payment first settles its top-up, if not final yet, from the gateway's answer
+  *now* (asked again, not read from the event), so a late or out-of-order delivery can only
+  confirm what is true; the ledger credit happens once (`apply_charge_result`, `topup:<id>`).
 - A refund: the refunded credits leave the balance (an adjustment, `refund:<top-up id>`, once).
 - A dispute: the owner is told (a `payment.disputed` event on the account's stream).
 - Anything else: acknowledged and ignored.
@@ -33,7 +33,8 @@ async def handle(ctx: Context, event: GatewayEvent) -> None:
     async with ctx.db.read() as session:
         if await session.get(ProcessedGatewayEvent, event.event_id) is not None:
             return
-    if event.kind == "payment_settled" and event.topup_id and event.charge_id:
+    if event.kind != "ignored" and event.topup_id and event.charge_id:
+        # Whatever came first: a refund or a dispute may be delivered before the success.
         await settle_from_gateway(ctx, event.topup_id, event.charge_id)
     try:
         async with ctx.db.write() as session:

@@ -5,36 +5,28 @@ gives its documented outcome in the app's own words; auto-recharge charges off s
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from credits_client.api.client import CreditsClient
-from credits_client.api.models import CardInput, Topup
+from credits_client.api.models import CardInput
 from credits_core.declines import decline_text
 from tests.support.engine import (
     enable_auto_recharge,
-    engine_server_at,
     intents,
     make_api_key,
     no_open_intent,
     post_usage,
     recharge_entries,
-    stop_engine_server,
     usage,
 )
 from tests.support.live_server import LiveServer, Owner
-from tests.support.stripe_double import (
-    PUBLISHABLE_KEY,
-    StripeDouble,
-    running_double,
-    server_env,
-)
+from tests.support.stripe_double import PUBLISHABLE_KEY, StripeDouble
+from tests.support.stripe_server import SUCCEEDS, app, card, double, pay, stripe_server
 from tests.support.wait import wait_for
 
-SUCCEEDS = "4242424242424242"
+__all__ = ["app", "double", "stripe_server"]  # the fixtures
 # Stripe's test cards and what the app shows for them (credits_core/declines.py).
 DECLINED = {
     "4000000000000002": "card_declined",
@@ -43,49 +35,6 @@ DECLINED = {
     "4000000000000127": "incorrect_cvc",
     "4000000000000341": "card_declined",
 }
-
-
-@pytest.fixture(scope="module")
-def double() -> Iterator[StripeDouble]:
-    with running_double() as double:
-        yield double
-
-
-@pytest.fixture(scope="module")
-def stripe_server(
-    double: StripeDouble, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[LiveServer]:
-    server = engine_server_at(Path(tmp_path_factory.mktemp("stripe-server")), **server_env(double))
-    double.webhook_url = f"{server.url}/v1/webhooks/stripe"
-    try:
-        yield server
-    finally:
-        stop_engine_server(server)
-
-
-@pytest.fixture
-async def app(stripe_server: LiveServer) -> AsyncIterator[tuple[CreditsClient, Owner]]:
-    """The app's own client, signed in as a new owner with $50.00 and no card."""
-    owner = stripe_server.make_owner(balance=5000, with_card=False)
-    client = CreditsClient(stripe_server.url)
-    client.set_token(owner.token)
-    try:
-        yield client, owner
-    finally:
-        await client.aclose()
-
-
-def card(number: str) -> CardInput:
-    return CardInput.model_validate(
-        {"number": number, "exp_month": 12, "exp_year": 2034, "cvc": "123", "name": "Ada"}
-    )
-
-
-async def pay(client: CreditsClient, number: str, amount: int = 2500, save: bool = False) -> Topup:
-    token = await client.tokenize_card(card(number))
-    return await client.create_topup(
-        amount, idempotency_key=str(uuid.uuid4()), card_token=token, save_card=save
-    )
 
 
 async def test_the_app_tokenizes_at_stripe_with_the_publishable_key(
@@ -205,3 +154,47 @@ async def test_saving_a_declining_card_is_refused_in_the_apps_words(
         await client.add_payment_method(await client.tokenize_card(card("4000000000009995")))
     assert (refused.value.status, refused.value.code) == (402, "insufficient_funds")
     assert refused.value.message == decline_text("insufficient_funds")
+
+
+class Recording(httpx.AsyncHTTPTransport):
+    """The app's connection to credits-server, keeping a copy of every request it carries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.seen.append(f"{request.url} {request.headers} {(await request.aread()).decode()}")
+        return await super().handle_async_request(request)
+
+
+async def test_no_card_number_or_cvc_reaches_credits_server_its_database_or_log(
+    stripe_server: LiveServer, double: StripeDouble
+) -> None:
+    owner = stripe_server.make_owner(balance=5000, with_card=False)
+    recording = Recording()
+    client = CreditsClient(stripe_server.url, transport=recording)
+    client.set_token(owner.token)
+    try:
+        cvc_card = CardInput.model_validate(
+            {"number": SUCCEEDS, "exp_month": 12, "exp_year": 2034, "cvc": "987", "name": "Ada"}
+        )
+        saved = await client.add_payment_method(await client.tokenize_card(cvc_card))
+        assert saved.id is not None
+        paid = await client.create_topup(
+            2500, idempotency_key="no-card-data", payment_method_id=saved.id
+        )
+        assert paid.status == "succeeded"
+        for number in [SUCCEEDS, *DECLINED, "4000002500003155"]:
+            await pay(client, number, save=True)
+    finally:
+        await client.aclose()
+    assert recording.seen  # the app did talk to the server
+    numbers = [SUCCEEDS, *DECLINED, "4000002500003155"]
+    assert [text for text in recording.seen if any(n in text for n in numbers)] == []
+    assert [text for text in recording.seen if "cvc" in text] == []
+    assert any(SUCCEEDS in body for _, body in double.requests)  # the card went to Stripe
+    assert stripe_server.find_secrets(numbers) == []
+    log = stripe_server.log_path.read_text()
+    assert "sk_test_double" not in log
+    assert "whsec_double" not in log

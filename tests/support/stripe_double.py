@@ -17,6 +17,7 @@ fields that matter here.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -117,6 +118,10 @@ class StripeDouble:
     sent: list[tuple[str, int]] = field(default_factory=list)
     """(event type, the server's status) of each webhook delivered."""
     requests: list[tuple[str, str]] = field(default_factory=list)
+    answer_delay: float = 0.0
+    """Seconds a PaymentIntent's answer waits after the charge is made (a crash lands there)."""
+    answered: threading.Event = field(default_factory=threading.Event)
+    """Set when a PaymentIntent has been charged and its answer is about to wait."""
     _behaviour: dict[str, str] = field(default_factory=dict)
     _set_up: set[str] = field(default_factory=set)
     _replies: dict[str, tuple[int, bytes]] = field(default_factory=dict)
@@ -174,7 +179,11 @@ class StripeDouble:
         return await self._call(request, self.create_setup)
 
     async def _create_intent(self, request: Request) -> Response:
-        return await self._call(request, self.create_intent)
+        answer = await self._call(request, self.create_intent)
+        if self.answer_delay:
+            self.answered.set()
+            await asyncio.sleep(self.answer_delay)
+        return answer
 
     async def _get_intent(self, request: Request) -> Response:
         found = self.intents.get(request.path_params["id"])
