@@ -32,6 +32,7 @@ from credits_server.context import make_context
 from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
 from credits_server.services.recharge_worker import new_worker_id, run_worker
+from credits_server.services.reconcile import run_reconciler
 from credits_server.services.topups import resume_stale_topups
 from credits_server.settings import Settings
 
@@ -65,10 +66,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         resuming = asyncio.create_task(resume_stale_topups(context))
         # Runs recharge intents; also takes over those a dead process held (their lease expires).
         recharging = asyncio.create_task(run_worker(context, new_worker_id()))
+        # Settles payments left unsettled for minutes from the gateway's answer (one process
+        # at a time, by a lease).
+        reconciling = asyncio.create_task(run_reconciler(context, new_worker_id()))
         try:
             yield
         finally:
-            for task in (resuming, recharging):
+            for task in (resuming, recharging, reconciling):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -45,3 +45,14 @@ class ProcessedGatewayEvent(Base):
     kind: Mapped[str] = mapped_column(String(40))
     topup_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class GatewayJobLease(Base):
+    """Who runs a gateway job across every server process (reconciliation), until when: a
+    process takes the lease when it is free or expired, and renews it while it holds it."""
+
+    __tablename__ = "gateway_job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    held_by: Mapped[str] = mapped_column(String(100))
+    held_until: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -46,7 +46,7 @@ async def approved_and_held(client: CreditsClient, double: StripeDouble) -> str:
     """A top-up needing 3-D Secure, approved at Stripe; its success webhook held. Its id."""
     topup = await pay(client, ASKS_ALWAYS)
     assert topup.status == "requires_action"
-    [intent_id] = [i for i, pi in double.intents.items() if pi["metadata"]["topup_id"] == topup.id]
+    intent_id = double.intent_of(topup.id)
     async with httpx.AsyncClient() as browser:
         await browser.post(f"{double.url}/3ds/{intent_id}", params={"result": "approve"})
     assert [event["type"] for event in double.held] == ["payment_intent.succeeded"]

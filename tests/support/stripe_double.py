@@ -383,8 +383,10 @@ class StripeDouble:
         }
         return self._emit("charge.dispute.created", dispute)
 
-    def charges_of(self, intent_ids: list[str] | None = None) -> int:
-        return len(self.charges)
+    def intent_of(self, topup_id: str) -> str:
+        """The PaymentIntent made for our top-up (found by the metadata we give it)."""
+        [found] = [i for i, pi in self.intents.items() if pi["metadata"]["topup_id"] == topup_id]
+        return found
 
     # --- webhooks ------------------------------------------------------------------------------
     def _emit(self, type_: str, obj: dict[str, Any]) -> dict[str, Any]:

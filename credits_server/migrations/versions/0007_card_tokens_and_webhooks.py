@@ -1,5 +1,6 @@
 """card tokens made by the app at the gateway (the sandbox's card expiry and name); the Stripe
-gateway's customers and payments; gateway webhook events processed once
+gateway's customers and payments; gateway webhook events processed once; the reconciliation
+job's lease
 
 Revision ID: 0007
 Revises: 0005
@@ -57,9 +58,17 @@ def upgrade() -> None:
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_gateway_events")),
     )
+    op.create_table(
+        "gateway_job_leases",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("held_by", sa.String(length=100), nullable=False),
+        sa.Column("held_until", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_gateway_job_leases")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("gateway_job_leases")
     op.drop_table("gateway_events")
     op.drop_table("stripe_payments")
     op.drop_table("stripe_customers")
