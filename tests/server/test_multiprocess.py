@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.cards import card_token
 from tests.support.engine import (
     FAST_ENGINE,
     collect_events,
@@ -193,13 +194,16 @@ async def test_card_changes_through_three_processes_leave_exactly_one_default(
             return [method["id"] for method in listed if method["is_default"]]
 
         # The first card saved becomes the default: three first cards at once, one default.
+        tokens = [
+            await card_token(
+                client, {"number": number, "exp_month": 12, "exp_year": 2040, "cvc": cvc}
+            )
+            for client, (number, cvc) in zip(clients, cards, strict=True)
+        ]
         added = await asyncio.gather(
             *(
-                client.post(
-                    "/v1/payment-methods",
-                    json={"number": number, "exp_month": 12, "exp_year": 2040, "cvc": cvc},
-                )
-                for client, (number, cvc) in zip(clients, cards, strict=True)
+                client.post("/v1/payment-methods", json={"card_token": token})
+                for client, token in zip(clients, tokens, strict=True)
             )
         )
         assert [answer.status_code for answer in added] == [201, 201, 201]
