@@ -18,8 +18,6 @@ fields that matter here.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import secrets
 import threading
@@ -28,7 +26,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import uvicorn
@@ -38,69 +35,22 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support.ports import free_port
+from tests.support.stripe_wire import (
+    TEST_CARDS,
+    WEBHOOK_SECRET,
+    brand,
+    card_error,
+    card_error_param,
+    invalid,
+    luhn,
+    new_id,
+    parse_form,
+    signature,
+)
 from tests.support.wait import wait_for
 
 SECRET_KEY = "sk_test_double_0123456789"
 PUBLISHABLE_KEY = "pk_test_double_0123456789"
-WEBHOOK_SECRET = "whsec_double_0123456789"
-
-# Stripe's test cards (docs.stripe.com/testing): what each does, and the error it gives.
-TEST_CARDS: dict[str, str] = {
-    "4242424242424242": "succeed",
-    "4000000000000002": "decline:card_declined:generic_decline",
-    "4000000000009995": "decline:card_declined:insufficient_funds",
-    "4000000000000069": "decline:expired_card:expired_card",
-    "4000000000000127": "decline:incorrect_cvc:incorrect_cvc",
-    "4000002500003155": "auth_unless_set_up",
-    "4000002760003184": "auth_always",
-    "4000000000000341": "attach_then_decline",
-}
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if index % 2 else 1)
-        total += value - 9 if value > 9 else value
-    return total % 10 == 0
-
-
-def _brand(number: str) -> str:
-    if number.startswith(("34", "37")):
-        return "amex"
-    if number.startswith("4"):
-        return "visa"
-    if number[:2] in {"51", "52", "53", "54", "55"} or number.startswith("2"):
-        return "mastercard"
-    return "unknown"
-
-
-def _new(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(12)}"
-
-
-def _form(body: bytes) -> dict[str, Any]:
-    """Stripe's form encoding (`a[b]=1`, `a[0]=x`) into nested dicts (lists stay dicts)."""
-    out: dict[str, Any] = {}
-    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
-        parts = key.replace("]", "").split("[")
-        target = out
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-        target[parts[-1]] = value
-    return out
-
-
-def _card_error(code: str, decline_code: str | None, message: str, **objects: Any) -> JSONResponse:
-    error = {"type": "card_error", "code": code, "message": message, **objects}
-    if decline_code is not None:
-        error["decline_code"] = decline_code
-    return JSONResponse({"error": error}, status_code=402)
-
-
-def _invalid(message: str, param: str = "") -> JSONResponse:
-    error = {"type": "invalid_request_error", "code": "resource_missing", "message": message}
-    return JSONResponse({"error": {**error, "param": param}}, status_code=404)
 
 
 @dataclass
@@ -157,7 +107,7 @@ class StripeDouble:
             if idempotency and idempotency in self._replies:
                 status, content = self._replies[idempotency]
                 return Response(content, status, media_type="application/json")
-            answer: Response = handler(request, _form(body))
+            answer: Response = handler(request, parse_form(body))
             if idempotency and answer.status_code != 401:
                 self._replies[idempotency] = (answer.status_code, bytes(answer.body))
         return answer
@@ -169,7 +119,7 @@ class StripeDouble:
         found = self.methods.get(request.path_params["id"])
         return await self._call(
             request,
-            lambda r, f: JSONResponse(found) if found else _invalid("No such PaymentMethod"),
+            lambda r, f: JSONResponse(found) if found else invalid("No such PaymentMethod"),
         )
 
     async def _create_customer(self, request: Request) -> Response:
@@ -189,7 +139,7 @@ class StripeDouble:
         found = self.intents.get(request.path_params["id"])
         return await self._call(
             request,
-            lambda r, f: JSONResponse(found) if found else _invalid("No such PaymentIntent"),
+            lambda r, f: JSONResponse(found) if found else invalid("No such PaymentIntent"),
         )
 
     async def _authenticate(self, request: Request) -> Response:
@@ -208,21 +158,21 @@ class StripeDouble:
     def create_method(self, request: Request, form: dict[str, Any]) -> Response:
         card = form.get("card", {})
         number = str(card.get("number", "")).replace(" ", "")
-        if not number.isdigit() or not 12 <= len(number) <= 19 or not _luhn(number):
-            return _card_error_param("incorrect_number", "card[number]")
+        if not number.isdigit() or not 12 <= len(number) <= 19 or not luhn(number):
+            return card_error_param("incorrect_number", "card[number]")
         if not str(card.get("exp_year", "")).isdigit() or int(card["exp_year"]) < 2025:
-            return _card_error_param("invalid_expiry_year", "card[exp_year]")
+            return card_error_param("invalid_expiry_year", "card[exp_year]")
         if not str(card.get("cvc", "")).isdigit():
-            return _card_error_param("invalid_cvc", "card[cvc]")
+            return card_error_param("invalid_cvc", "card[cvc]")
         method = {
-            "id": _new("pm"),
+            "id": new_id("pm"),
             "object": "payment_method",
             "allow_redisplay": "unspecified",
             "billing_details": {"name": form.get("billing_details", {}).get("name") or None},
             "card": {
-                "brand": _brand(number),
+                "brand": brand(number),
                 "country": "US",
-                "display_brand": _brand(number),
+                "display_brand": brand(number),
                 "exp_month": int(card.get("exp_month") or 0),
                 "exp_year": int(card["exp_year"]),
                 "funding": "credit",
@@ -240,7 +190,7 @@ class StripeDouble:
 
     def create_customer(self, request: Request, form: dict[str, Any]) -> Response:
         customer = {
-            "id": _new("cus"),
+            "id": new_id("cus"),
             "object": "customer",
             "created": int(time.time()),
             "currency": "usd",
@@ -254,10 +204,10 @@ class StripeDouble:
     def create_setup(self, request: Request, form: dict[str, Any]) -> Response:
         method_id = form.get("payment_method", "")
         if method_id not in self.methods:
-            return _invalid(f"No such PaymentMethod: '{method_id}'", "payment_method")
+            return invalid(f"No such PaymentMethod: '{method_id}'", "payment_method")
         behaviour = self._behaviour[method_id]
         setup = {
-            "id": _new("seti"),
+            "id": new_id("seti"),
             "object": "setup_intent",
             "customer": form.get("customer"),
             "payment_method": method_id,
@@ -270,7 +220,7 @@ class StripeDouble:
         if behaviour.startswith("decline:"):
             _, code, decline = behaviour.split(":")
             setup["status"] = "requires_payment_method"
-            return _card_error(code, decline, "Your card was declined.", setup_intent=setup)
+            return card_error(code, decline, "Your card was declined.", setup_intent=setup)
         self.methods[method_id]["customer"] = form.get("customer")
         self._set_up.add(method_id)
         return JSONResponse(setup)
@@ -278,9 +228,9 @@ class StripeDouble:
     def create_intent(self, request: Request, form: dict[str, Any]) -> Response:
         method_id = form.get("payment_method", "")
         if method_id not in self.methods:
-            return _invalid(f"No such PaymentMethod: '{method_id}'", "payment_method")
+            return invalid(f"No such PaymentMethod: '{method_id}'", "payment_method")
         intent: dict[str, Any] = {
-            "id": _new("pi"),
+            "id": new_id("pi"),
             "object": "payment_intent",
             "amount": int(form["amount"]),
             "amount_received": 0,
@@ -329,7 +279,7 @@ class StripeDouble:
 
     def _declined(self, intent: dict[str, Any], code: str, decline: str | None) -> Response:
         self._fail(intent, code, decline)
-        return _card_error(code, decline, "Your card was declined.", payment_intent=intent)
+        return card_error(code, decline, "Your card was declined.", payment_intent=intent)
 
     def _fail(self, intent: dict[str, Any], code: str, decline: str | None) -> None:
         intent["status"] = "requires_payment_method"
@@ -340,7 +290,7 @@ class StripeDouble:
 
     def _succeed(self, intent: dict[str, Any]) -> None:
         charge = {
-            "id": _new("ch"),
+            "id": new_id("ch"),
             "object": "charge",
             "amount": intent["amount"],
             "amount_refunded": 0,
@@ -371,7 +321,7 @@ class StripeDouble:
     def dispute(self, intent_id: str, reason: str = "fraudulent") -> dict[str, Any]:
         charge = self.charges[self.intents[intent_id]["latest_charge"]]
         dispute = {
-            "id": _new("dp"),
+            "id": new_id("dp"),
             "object": "dispute",
             "amount": charge["amount"],
             "charge": charge["id"],
@@ -391,7 +341,7 @@ class StripeDouble:
     # --- webhooks ------------------------------------------------------------------------------
     def _emit(self, type_: str, obj: dict[str, Any]) -> dict[str, Any]:
         event = {
-            "id": _new("evt"),
+            "id": new_id("evt"),
             "object": "event",
             "api_version": "2025-01-27.acacia",
             "created": int(time.time()),
@@ -430,21 +380,6 @@ class StripeDouble:
         for event in reversed(events) if reverse else events:
             for _ in range(times):
                 self.deliver(event)
-
-
-def _card_error_param(code: str, param: str) -> JSONResponse:
-    message = {"incorrect_number": "Your card number is incorrect."}.get(code, "Invalid card.")
-    return JSONResponse(
-        {"error": {"type": "card_error", "code": code, "param": param, "message": message}},
-        status_code=402,
-    )
-
-
-def signature(payload: str, secret: str = WEBHOOK_SECRET, at: int | None = None) -> str:
-    """Stripe's `Stripe-Signature` header: `t=<unix time>,v1=<HMAC-SHA256 of "t.payload">`."""
-    timestamp = int(time.time()) if at is None else at
-    mac = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256)
-    return f"t={timestamp},v1={mac.hexdigest()}"
 
 
 @contextmanager
