@@ -1,5 +1,6 @@
-"""Card checks done before any gateway call, by the rules the app checks as a person types
-(credits_core's). Nothing here is stored."""
+"""Card checks by the rules the app checks as a person types (credits_core's), made by the
+sandbox gateway's tokenization endpoint (the service itself never receives a card). Nothing here
+is stored."""
 
 from __future__ import annotations
 

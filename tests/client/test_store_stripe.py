@@ -5,10 +5,13 @@ session; the balance the store shows follows, from the server's events."""
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from credits_client.api.errors import ServerUnreachable
 from credits_client.api.models import CardInput
-from tests.client.conftest import StoreFactory, until
+from tests.client.conftest import FAST_RETRIES, StoreFactory, until
 from tests.support.engine import enable_auto_recharge, make_api_key, post_usage, usage
+from tests.support.faults import FaultyLink, lose_answer
 from tests.support.live_server import LiveServer
 from tests.support.stripe_double import StripeDouble
 from tests.support.stripe_server import ASKS_ALWAYS, SUCCEEDS, double, stripe_server
@@ -59,3 +62,22 @@ async def test_three_d_secure_through_stripe_ends_in_the_store(
     assert done.status == "succeeded"
     assert store.state.account is not None
     assert store.state.account.balance == 7000
+
+
+async def test_paying_again_after_a_lost_answer_sends_the_same_token_and_charges_once(
+    stripe_server: LiveServer, double: StripeDouble, make_store: StoreFactory
+) -> None:
+    owner = stripe_server.make_owner(balance=5000, with_card=False)
+    link = FaultyLink()
+    link.add("POST", "/v1/topups", lose_answer, times=FAST_RETRIES.attempts)
+    store = make_store(link, url=stripe_server.url)
+    await store.login(owner.email, owner.password, remember=False)
+    methods_before, charges_before = len(double.methods), len(double.charges)
+    with pytest.raises(ServerUnreachable):
+        await store.top_up(2500, card=card(SUCCEEDS))
+    topup = await store.top_up(2500, card=card(SUCCEEDS))  # Pay pressed again
+    assert topup.status == "succeeded"
+    assert len(double.methods) == methods_before + 1  # tokenized once
+    assert len(double.charges) == charges_before + 1  # charged once
+    assert stripe_server.topup_statuses(owner.account_id) == ["succeeded"]
+    assert stripe_server.balance(owner.account_id) == 7500
