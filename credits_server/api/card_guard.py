@@ -3,8 +3,10 @@ only the token. A request whose body or query string carries a card field (`numb
 `cvv`, `card_number`, Stripe's `card[number]` / `card[cvc]`) or a Luhn-valid run of 13 to 19
 digits standing on its own is refused with 422 `card_data_refused` before any route reads it.
 
-The one exception is the path the gateway's plugin names (`GatewayPlugin.card_path`, the
-sandbox's tokenization endpoint), which is the gateway's, not the service's.
+Two exceptions: the path the gateway's plugin names (`GatewayPlugin.card_path`, the sandbox's
+tokenization endpoint), which is the gateway's, not the service's; and the gateway's webhooks
+(`/v1/webhooks/`), which it signs, never carry a card, and may carry fields such as an invoice's
+`number` or a network transaction id of 15 digits.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ REFUSED = (
     "Card numbers and security codes are not accepted here: the app sends the card to the "
     "payment gateway and gives the server only the gateway's token."
 )
+WEBHOOKS = "/v1/webhooks/"
 _CARD_FIELD = re.compile(
     rb'"(?:number|cvc|cvv|card_number|cvc2)"\s*:|card(?:\[|%5B)(?:number|cvc)(?:\]|%5D)', re.I
 )
@@ -53,7 +56,8 @@ class CardGuardMiddleware:
         self.allowed_path = allowed_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path") == self.allowed_path:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path == self.allowed_path or path.startswith(WEBHOOKS):
             await self.app(scope, receive, send)
             return
         if carries_card(scope.get("query_string") or b""):

@@ -132,7 +132,14 @@ async def test_an_unknown_event_type_is_acknowledged_and_ignored(
     app: tuple[CreditsClient, Owner], stripe_server: LiveServer, double: StripeDouble
 ) -> None:
     _, owner = app
-    event = {"id": "evt_unknown_1", "object": "event", "type": "customer.created", "data": {}}
+    # An invoice has a `number`, a charge a 15-digit network transaction id: not card data.
+    invoice = {"object": "invoice", "number": "ABC-0001", "network_id": "378282246310005"}
+    event = {
+        "id": "evt_unknown_1",
+        "object": "event",
+        "type": "invoice.created",
+        "data": {"object": invoice},
+    }
     answer = double.deliver(event)
     assert answer.status_code == 200
     assert stripe_server.balance(owner.account_id) == 5000
