@@ -18,3 +18,17 @@ def test_the_sandbox_brings_its_3ds_page_and_its_tables() -> None:
     assert "/sandbox/authenticate/{topup_id}" in create_app(Settings()).openapi()["paths"]
     assert plugin("sandbox").routes is not None
     assert {"sandbox_cards", "sandbox_charges"} <= set(schema().tables)
+
+
+def test_stripe_brings_its_pages_and_tables_and_needs_its_keys() -> None:
+    from credits_server.context import make_context
+
+    paths = create_app(Settings(gateway="stripe")).openapi()["paths"]
+    assert {"/stripe/authenticate/{topup_id}", "/v1/webhooks/stripe"} <= set(paths)
+    assert {"stripe_customers", "stripe_payments", "gateway_events"} <= set(schema().tables)
+    with pytest.raises(ValueError, match="needs stripe_secret_key and stripe_publishable_key"):
+        make_context(Settings(gateway="stripe"))
+    keys = Settings(gateway="stripe", stripe_secret_key="sk_test_1", stripe_publishable_key="pk_1")
+    assert make_context(keys).gateway.public_config().tokenization_url == (
+        "https://api.stripe.com/v1/payment_methods"
+    )

@@ -42,6 +42,16 @@ def stripe_key(topup_id: str) -> str:
 
 class StripeGateway:
     def __init__(self, settings: Settings, db: Database) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("stripe_secret_key", settings.stripe_secret_key.get_secret_value()),
+                ("stripe_publishable_key", settings.stripe_publishable_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"the stripe gateway needs {' and '.join(missing)}")
         self.db = db
         self.api_base = settings.stripe_api_base.rstrip("/")
         self.publishable_key = settings.stripe_publishable_key
