@@ -78,6 +78,11 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 include-name = "GET /v1/account/transactions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
+# Only Stripe may post here: any request without Stripe's signature over its body is 400.
+[[operations]]
+include-name = "POST /v1/webhooks/stripe"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400]
+
 # A period must run forwards, be at most a year and a day long and end before the last calendar
 # day (422).
 [[operations]]

@@ -54,7 +54,7 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
         (
             {"CREDITS_SERVER_GATEWAY": "stripy"},
             "bad value for 'gateway' in the environment variable CREDITS_SERVER_GATEWAY: "
-            "no payment gateway 'stripy' (known: sandbox)",
+            "no payment gateway 'stripy' (known: sandbox, stripe)",
         ),
         (
             {"CREDITS_SERVER_TRUSTED_PROXIES": '["10.0.0.0/33"]'},

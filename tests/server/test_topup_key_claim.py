@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.cards import card_token
 from tests.support.live_server import LiveServer, Owner
 
 LIMIT = 3
@@ -49,9 +50,15 @@ def cards_tried(server: LiveServer, account_id: str) -> int:
     return server.run(action)
 
 
-async def top_up(server: LiveServer, owner: Owner, key: str, number: str) -> httpx.Response:
+async def token_for(server: LiveServer, number: str) -> str:
+    """The gateway's token for a new card, as the app gets it before paying."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        return await card_token(client, card(number))
+
+
+async def top_up(server: LiveServer, owner: Owner, key: str, token: str) -> httpx.Response:
     async with httpx.AsyncClient(base_url=server.url, headers=owner.headers, timeout=60) as client:
-        body = {"amount": 1000, "card": card(number)}
+        body = {"amount": 1000, "card_token": token}
         return await client.post("/v1/topups", json=body, headers={"Idempotency-Key": key})
 
 
@@ -59,8 +66,9 @@ async def test_concurrent_tries_of_one_key_count_as_one_card(limited_server: Liv
     owner = limited_server.make_owner(with_card=False)
     key = uuid.uuid4().hex
 
+    token = await token_for(limited_server, "4242424242424242")
     answers = await asyncio.gather(
-        *(top_up(limited_server, owner, key, "4242424242424242") for _ in range(TRIES))
+        *(top_up(limited_server, owner, key, token) for _ in range(TRIES))
     )
 
     statuses = sorted(a.status_code for a in answers)
@@ -77,7 +85,8 @@ async def test_concurrent_tries_of_one_key_count_as_one_card(limited_server: Liv
     assert cards_tried(limited_server, owner.account_id) == 1
     assert limited_server.balance(owner.account_id) == 1000  # charged once
     # The account may still try new cards: the key's tries used one of its three.
-    later = await top_up(limited_server, owner, uuid.uuid4().hex, "5555555555554444")
+    other = await token_for(limited_server, "5555555555554444")
+    later = await top_up(limited_server, owner, uuid.uuid4().hex, other)
     assert later.status_code == 201, later.text
 
 
@@ -86,12 +95,12 @@ async def test_a_try_after_the_claimant_was_refused_may_claim_the_key(
 ) -> None:
     owner = limited_server.make_owner(with_card=False)
     for _ in range(LIMIT):
-        await top_up(limited_server, owner, uuid.uuid4().hex, "4000000000000002")
+        declined = await token_for(limited_server, "4000000000000002")
+        await top_up(limited_server, owner, uuid.uuid4().hex, declined)
     key = uuid.uuid4().hex
 
-    answers = await asyncio.gather(
-        *(top_up(limited_server, owner, key, "4242424242424242") for _ in range(5))
-    )
+    token = await token_for(limited_server, "4242424242424242")
+    answers = await asyncio.gather(*(top_up(limited_server, owner, key, token) for _ in range(5)))
 
     # One try claimed the key and was refused for the account's limit; the rest were not counted.
     statuses = sorted(a.status_code for a in answers)

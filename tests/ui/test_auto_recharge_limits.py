@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 from textual.widgets import Input, Select
 
+from tests.support.cards import card_token_sync
 from tests.support.live_server import LiveServer, Owner
 from tests.support.pilot import open_auto_recharge, run_on_dashboard, screen_text, type_text
 from tests.support.wait import wait_for_async
@@ -16,7 +17,8 @@ MASTERCARD = {"number": "5555555555554444", "exp_month": 12, "exp_year": 2031, "
 
 def add_card(live_server: LiveServer, owner: Owner) -> str:
     with httpx.Client(base_url=live_server.url, headers=owner.headers, timeout=30) as http:
-        answer = http.post("/v1/payment-methods", json={**MASTERCARD, "name": "Ada"})
+        token = card_token_sync(http, MASTERCARD)  # tokenized at the gateway, as the app does
+        answer = http.post("/v1/payment-methods", json={"card_token": token, "name": "Ada"})
     answer.raise_for_status()
     method_id: str = answer.json()["id"]
     return method_id
