@@ -1,6 +1,6 @@
 """Top-ups: a payment intent persisted before the gateway is called, charged once, credited once.
 
-The path, which auto-recharge (issue 4) reuses with `kind="auto_recharge"` and its own key:
+The path, which auto-recharge reuses with `kind="auto_recharge"` and its own key:
 1. `create_topup`: the row is inserted as `processing` under a unique (account, Idempotency-Key)
    with a hash of the request, before any charge. A repeat of the key answers the first result
    (waiting while it is in flight); another body under the same key is refused.
