@@ -1,5 +1,5 @@
 """The `credits-server` command line: serve, migrate, create-user, seed-demo, create-api-key,
-simulate-usage."""
+simulate-usage, add-ssh-key."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from credits_server import __version__
+from credits_server import __version__, cli_ssh
 from credits_server.cli_usage import add_commands, run_command, run_uvicorn
 
 # How `serve` runs uvicorn (bench/ref_hello_api.py, its reference, uses the same). uvloop's event
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("seed-demo", help="create the demo account (does nothing if it exists)")
     add_commands(commands)
+    cli_ssh.add_commands(commands)
     return parser
 
 
@@ -223,6 +224,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     with _database(settings):
         handled = run_command(args, settings)
+        if handled is None:
+            handled = cli_ssh.run_command(args, settings)
     if handled is not None:
         return handled
     assert args.command == "create-user"

@@ -18,6 +18,12 @@ def add_commands(commands: Any) -> None:
         "create-api-key", help="make an API key for POST /v1/usage (printed once, stored hashed)"
     )
     key.add_argument("--name", required=True, help="who uses it, e.g. the telephony platform")
+    key.add_argument(
+        "--scope",
+        choices=["usage", "ssh"],
+        default="usage",
+        help="usage: POST /v1/usage (default); ssh: the SSH gateway of `credits-tui serve-ssh`",
+    )
 
     simulate = commands.add_parser(
         "simulate-usage",
@@ -36,7 +42,7 @@ def add_commands(commands: Any) -> None:
 def run_command(args: argparse.Namespace, settings: Any) -> int | None:
     """Run one of these commands; None when `args.command` is not one of them."""
     if args.command == "create-api-key":
-        made = asyncio.run(_in_database(settings, _create_key(args.name)))
+        made = asyncio.run(_in_database(settings, _create_key(args.name, args.scope)))
         print(json.dumps({"id": made.id, "name": made.name, "key": made.key}))
         print("credits-server: keep this key now; it cannot be shown again.", file=sys.stderr)
         return 0
@@ -51,11 +57,11 @@ def run_command(args: argparse.Namespace, settings: Any) -> int | None:
     return None
 
 
-def _create_key(name: str) -> Any:
+def _create_key(name: str, scope: str = "usage") -> Any:
     async def action(ctx: Any) -> Any:
         from credits_server.services.api_keys import create_api_key
 
-        return await create_api_key(ctx, name)
+        return await create_api_key(ctx, name, scope)
 
     return action
 

@@ -18,6 +18,7 @@ from credits_server.api import (
     payment_methods,
     problems,
     sessions,
+    ssh_keys,
     support,
     topups,
     usage,
@@ -49,6 +50,7 @@ ROUTERS = [
     support.router,
     events.router,
     webhooks.router,
+    ssh_keys.router,
 ]
 
 

@@ -10,12 +10,16 @@ from sqlalchemy import select
 
 from credits_server.context import Context
 from credits_server.db import Database
+from credits_server.errors import forbidden
 from credits_server.ids import new_id
 from credits_server.models import ApiKey
 from credits_server.security import hash_token, new_token
 from credits_server.services.auth import unauthenticated
 
 PREFIX = "ck_"
+# What a key may do: "usage" reports usage (the telephony platform); "ssh" lets the SSH gateway
+# find a key's owner and open a session for them. A key has one scope.
+SCOPES = ("usage", "ssh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +30,10 @@ class NewApiKey:
     """The only time the key exists in clear."""
 
 
-async def create_api_key(ctx: Context, name: str) -> NewApiKey:
+async def create_api_key(ctx: Context, name: str, scope: str = "usage") -> NewApiKey:
     key = PREFIX + new_token()
     async with ctx.db.write() as session:
-        row = ApiKey(id=new_id("key"), name=name[:200], key_hash=hash_token(key))
+        row = ApiKey(id=new_id("key"), name=name[:200], key_hash=hash_token(key), scope=scope)
         session.add(row)
     return NewApiKey(row.id, row.name, key)
 
@@ -42,9 +46,10 @@ _checked: weakref.WeakKeyDictionary[Database, dict[str, tuple[float, ApiKey]]] =
 _MAX_CACHED = 1000
 
 
-async def authenticate_api_key(ctx: Context, key: str) -> ApiKey:
-    """The key's row, read at most once per `api_key_cache_seconds` per process, so a debit does
-    not pay a read transaction of its own; a revoked key is refused within that time."""
+async def authenticate_api_key(ctx: Context, key: str, scope: str = "usage") -> ApiKey:
+    """The key's row if it has `scope`, read at most once per `api_key_cache_seconds` per
+    process, so a debit does not pay a read transaction of its own; a revoked key is refused
+    within that time."""
     if not key.startswith(PREFIX):
         raise unauthenticated("Send an API key made with `credits-server create-api-key`.")
     key_hash = hash_token(key)
@@ -52,7 +57,7 @@ async def authenticate_api_key(ctx: Context, key: str) -> ApiKey:
     now = time.monotonic()
     cached = cache.get(key_hash)
     if cached is not None and cached[0] > now:
-        return cached[1]
+        return _in_scope(cached[1], scope)
     async with ctx.db.read() as session:
         row = (
             await session.execute(select(ApiKey).where(ApiKey.key_hash == key_hash))
@@ -65,4 +70,10 @@ async def authenticate_api_key(ctx: Context, key: str) -> ApiKey:
         if len(cache) >= _MAX_CACHED:
             cache.clear()
         cache[key_hash] = (now + ttl, row)
+    return _in_scope(row, scope)
+
+
+def _in_scope(row: ApiKey, scope: str) -> ApiKey:
+    if row.scope != scope:
+        raise forbidden(f"This API key may not do this (its scope is {row.scope!r}).")
     return row

@@ -16,12 +16,14 @@ from tests.support.live_server import LiveServer, Owner
 
 # A card as the app sends it: the gateway's token (card data itself is refused before any auth).
 CARD = {"card_token": "pm_sandbox_not_there"}
+SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
 
 
 @dataclass(frozen=True)
 class Rule:
     auth: str
-    """"user" (a session), "service" (an API key) or "public"."""
+    """"user" (a session), "service" (an API key), "gateway" (an API key of scope ssh) or
+    "public"."""
     owner_only: bool = False
     """A member is refused with 403."""
     stream: bool = False
@@ -54,6 +56,11 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/events"): Rule("user", stream=True),
     # Signed by the gateway, not by a caller: a delivery it did not sign is refused with 400.
     ("POST", "/v1/webhooks/stripe"): Rule("public"),
+    ("GET", "/v1/ssh-keys"): Rule("user"),
+    ("POST", "/v1/ssh-keys"): Rule("user"),
+    ("DELETE", "/v1/ssh-keys/{key_id}"): Rule("user"),
+    ("POST", "/v1/ssh-gateway/known-keys"): Rule("gateway"),
+    ("POST", "/v1/ssh-gateway/sessions"): Rule("gateway"),
     # The sandbox's stand-in for the bank's 3-D Secure page (mounted only with the sandbox
     # gateway): whoever holds the unguessable top-up id, like a bank's own link, may answer it.
     ("GET", "/sandbox/authenticate/{topup_id}"): Rule("public"),
@@ -123,7 +130,9 @@ def world(live_server: LiveServer) -> World:
 def _request(world: World, method: str, path: str) -> dict[str, Any]:
     """A request that would succeed for the right caller, so only authorisation can stop it."""
     victim = world.victim
-    url = path.format(method_id=victim.payment_method_id, topup_id=world.topup_id)
+    url = path.format(
+        method_id=victim.payment_method_id, topup_id=world.topup_id, key_id="sshk_none"
+    )
     if path == "/v1/account/daily-balances":
         url += "?start=2026-11-01&end=2026-11-30"
     headers = {"Idempotency-Key": uuid.uuid4().hex, "If-Match": "*"}
@@ -133,6 +142,9 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         "/v1/topups": {"amount": 1000, "payment_method_id": victim.payment_method_id},
         "/v1/auto-recharge": {"enabled": False, "threshold": 1000, "amount": 2500},
         "/v1/support-requests": {"amount": 250000, "message": "m", "contact": "a@b.test"},
+        "/v1/ssh-keys": {"public_key": SSH_KEY},
+        "/v1/ssh-gateway/known-keys": {"public_key": SSH_KEY},
+        "/v1/ssh-gateway/sessions": {"public_key": SSH_KEY},
         "/v1/usage": {
             "account_id": "acct_not_there",  # the service key may debit: not the victim here
             "amount": 100,
@@ -159,6 +171,9 @@ def test_every_served_operation_has_a_rule(live_server: LiveServer) -> None:
 
 def _expected(rule: Rule, caller: str, path: str) -> set[int] | None:
     """The statuses a wrong caller must get; None when this caller is allowed."""
+    # No caller here holds the gateway's key (tests/server/test_ssh_keys.py covers that one).
+    if rule.auth == "gateway":
+        return {403} if caller == "a service API key" else {401}
     if rule.auth == "public" or caller == "the owner's session":
         return None
     if rule.auth == "service":
