@@ -44,6 +44,7 @@ class DashboardScreen(AccountScreen):
         Binding("r", "open('auto_recharge')", "Recharge", id="dashboard.auto_recharge"),
         Binding("t", "open('transactions')", "History", id="dashboard.transactions"),
         Binding("s", "open('support')", "Support", id="dashboard.support"),
+        Binding("k", "open('ssh_keys')", "SSH keys", id="dashboard.ssh_keys"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
         Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),

@@ -31,6 +31,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from screens.dashboard import DashboardScreen
     from screens.login import LoginScreen
     from screens.payment import PaymentScreen
+    from screens.ssh_keys import SshKeysScreen
     from screens.support import SupportScreen
     from screens.transactions import TransactionsScreen
     from widgets.amount_grid import AmountGrid
@@ -45,6 +46,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Sliders", Slider.BINDINGS),
         ("Transactions", TransactionsScreen.BINDINGS),
         ("Support request", SupportScreen.BINDINGS),
+        ("SSH keys", SshKeysScreen.BINDINGS),
         ("Sign in", LoginScreen.BINDINGS),
         ("Questions (leave?)", ConfirmScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),

@@ -62,6 +62,7 @@ class CreditsApp(CrashReportApp[None]):
         "auto_recharge": screen_loaders.auto_recharge,
         "transactions": screen_loaders.transactions,
         "support": screen_loaders.support,
+        "ssh_keys": screen_loaders.ssh_keys,
         "help": screen_loaders.help_keys,
     }
     BINDINGS = [

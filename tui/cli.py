@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from credits_core.version import PrintVersion
+from tui.cli_serve_ssh import add_serve_ssh, serve_options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         "logout", help="sign out: revoke the remembered session on the server and forget it"
     )
     commands.add_parser("config-path", help="print where the configuration file is looked for")
+    add_serve_ssh(commands)
     return parser
 
 
@@ -74,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(args.config, _overrides(args))
     from credits_client.config import ConfigError, config_path, load_settings
 
+    if args.command == "serve-ssh":
+        from tui.serve_ssh import serve
+
+        return serve(serve_options(args))
     if args.command == "config-path":
         print(args.config or config_path())
         return 0

@@ -17,6 +17,7 @@ SCREEN_COMMANDS = {
     "auto_recharge": ("Auto-recharge", "Turn auto-recharge on or off, set threshold and amount"),
     "transactions": ("Transactions", "Every top-up, recharge and usage charge"),
     "support": ("Support request", "Ask for a top-up larger than the card limit"),
+    "ssh_keys": ("SSH keys", "Keys that sign you in over SSH (credits-tui serve-ssh)"),
     "help": ("Help", "Every key of every screen"),
 }
 

@@ -42,6 +42,12 @@ def support() -> Screen[Any]:
     return SupportScreen()
 
 
+def ssh_keys() -> Screen[Any]:
+    from screens.ssh_keys import SshKeysScreen
+
+    return SshKeysScreen()
+
+
 def help_keys() -> Screen[Any]:
     from screens.help import HelpScreen
 

@@ -31,6 +31,7 @@ from credits_client.api.models import (
     SaveCard,
     ServerInfo,
     Session,
+    SshKey,
     SupportRequest,
     Topup,
     TopupOptions,
@@ -295,6 +296,30 @@ class CreditsClient:
     async def support_requests(self) -> Page[SupportRequest]:
         response = await self._call("GET", "/v1/support-requests")
         return self._parse(Page[SupportRequest], response)
+
+    # --- SSH keys: the signed-in person's, and the SSH gateway's questions (its API key) -------
+    async def ssh_keys(self) -> Page[SshKey]:
+        return self._parse(Page[SshKey], await self._call("GET", "/v1/ssh-keys"))
+
+    async def add_ssh_key(self, public_key: str) -> SshKey:
+        body = {"public_key": public_key}
+        return self._parse(SshKey, await self._call("POST", "/v1/ssh-keys", json=body))
+
+    async def delete_ssh_key(self, key_id: str) -> None:
+        await self._call("DELETE", f"/v1/ssh-keys/{key_id}")
+
+    async def ssh_key_known(self, public_key: str) -> bool:
+        """For the SSH gateway: whether some user registered this key."""
+        body = {"public_key": public_key}
+        response = await self._call(
+            "POST", "/v1/ssh-gateway/known-keys", json=body, idempotent=True
+        )
+        return bool(response.json().get("known"))
+
+    async def ssh_session(self, public_key: str) -> Session:
+        """For the SSH gateway: a session for the user who registered this key."""
+        body = {"public_key": public_key}
+        return self._parse(Session, await self._call("POST", "/v1/ssh-gateway/sessions", json=body))
 
     # --- events -------------------------------------------------------------------------------
     async def open_event_stream(self, last_event_id: int | None) -> httpx.Response:

@@ -209,3 +209,12 @@ class Problem(Model):
     code: str = "error"
     errors: list[FieldError] = []
     request_id: str | None = None
+
+
+class SshKey(Model):
+    """A public key its user signs in with through `credits-tui serve-ssh`."""
+
+    id: str
+    fingerprint: str
+    comment: str
+    created_at: datetime

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from credits_client.api.client import CreditsClient, ssl_verify
 from credits_client.session_file import SessionFile
+from credits_client.session_handoff import default_session_file
 from credits_client.state import AccountState
 from credits_client.store.attempts import PendingAttempts
 from credits_client.store.auto_recharge import AutoRechargeSettings
@@ -29,6 +30,7 @@ from credits_client.store.live import LiveUpdates
 from credits_client.store.payments import Payments
 from credits_client.store.reads import Reads
 from credits_client.store.session import ForgottenSession, Session, session_key
+from credits_client.store.ssh_keys import SshKeys
 from credits_client.store.support import SupportRequests
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ class AccountStore:
             live=self._live,
             attempts=attempts,
             server_key=server_key,
-            session_file=session_file or SessionFile(),
+            session_file=session_file or default_session_file(),
             connect_timeout=connect_timeout,
         )
         self._payments = Payments(
@@ -124,6 +126,10 @@ class AccountStore:
             connect_timeout=0.0 if settings.api_url else EMBEDDED_SERVER_START_WAIT,
             embedded=uds is not None,
         )
+
+    def ssh_keys(self) -> SshKeys:
+        """The signed-in person's SSH keys (the SSH keys screen)."""
+        return SshKeys(self.client, self._link.net)
 
     # --- observing -----------------------------------------------------------------------------
     @property

@@ -1,0 +1,60 @@
+"""The `credits-tui serve-ssh` command's flags (cheap to import: the server loads when it runs)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.serve_ssh import ServeOptions
+
+
+def add_serve_ssh(commands: Any) -> None:
+    serve = commands.add_parser(
+        "serve-ssh",
+        help="serve the app over SSH: each person, signed in by their SSH key, gets their own",
+    )
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")  # noqa: S104
+    serve.add_argument("--port", type=int, default=2222, help="TCP port (default 2222; 0: any)")
+    serve.add_argument(
+        "--host-key", type=Path, metavar="FILE", help="host key (made on first start, 0600)"
+    )
+    serve.add_argument(
+        "--api-key-file",
+        type=Path,
+        metavar="FILE",
+        help="the gateway's API key (scope ssh); made and kept here with the embedded server",
+    )
+    # Also accepted before the command, as for the app; SUPPRESS keeps a value given there.
+    serve.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS)
+    serve.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS)
+    serve.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS")
+    serve.add_argument("--max-sessions", type=int, default=50, help="in total (default 50)")
+    serve.add_argument(
+        "--max-sessions-per-user", type=int, default=5, help="per person (default 5)"
+    )
+    serve.add_argument(
+        "--allow-password",
+        action="store_true",
+        help="let in clients without a registered key, to the sign-in screen",
+    )
+
+
+def serve_options(args: argparse.Namespace) -> ServeOptions:
+    from tui.serve_ssh import ServeOptions
+
+    chosen: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "api_url": args.api_url,
+        "config": args.config,
+        "api_key_file": args.api_key_file,
+        "idle_timeout": args.idle_timeout,
+        "max_sessions": args.max_sessions,
+        "max_sessions_per_user": args.max_sessions_per_user,
+        "allow_password": args.allow_password,
+    }
+    if args.host_key is not None:
+        chosen["host_key"] = args.host_key
+    return ServeOptions(**chosen)
