@@ -79,9 +79,9 @@ def open_payment_for_50_with_a_new_card(terminal: TmuxTerminal) -> None:
 def pay(terminal: TmuxTerminal) -> int:
     """Press ctrl+s and return the new balance the app reports, in cents."""
     terminal.press("C-s")
-    terminal.wait_for("New balance: $")
-    found = re.search(r"New balance: \$([0-9,]+)\.([0-9]{2})", terminal.screen())
-    assert found is not None, terminal.screen()
+    screen = terminal.wait_for("New balance: $")  # this screen: the notice does not stay
+    found = re.search(r"New balance: \$([0-9,]+)\.([0-9]{2})", screen)
+    assert found is not None, screen
     return int(found.group(1).replace(",", "")) * 100 + int(found.group(2))
 
 

@@ -148,6 +148,10 @@ class TmuxTerminal:
         self._until(lambda: text not in self.screen(), timeout, f"{text!r} never went away")
         return self._last_screen
 
+    def resize(self, width: int, height: int) -> None:
+        """Resize the window, as a person dragging their terminal's corner."""
+        self._run("resize-window", "-t", "main", "-x", str(width), "-y", str(height))
+
     def pane_pid(self) -> str:
         """The process id of the program in the pane (the program itself: tmux execs it)."""
         return self._run("display-message", "-p", "-t", "main", "#{pane_pid}").strip()

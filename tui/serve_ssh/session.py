@@ -69,7 +69,14 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def session_started(self) -> None:
-        self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task = asyncio.get_running_loop().create_task(self._run_logged())
+
+    async def _run_logged(self) -> None:
+        try:
+            await self._run()
+        except Exception:
+            log.exception("a session failed")
+            self._close("credits-tui could not start; try again in a moment.\r\n", 1)
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
         self._last_key = asyncio.get_running_loop().time()
@@ -82,8 +89,9 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self._app.resize(*self._size)
 
     def eof_received(self) -> bool:
-        self._hang_up()
-        return False
+        # Input is over (`ssh -T host < /dev/null`, say), the output is not: whatever the
+        # session still says, it says, and the link closing ends it.
+        return True
 
     def pause_writing(self) -> None:
         if self._app is not None:

@@ -1,0 +1,249 @@
+"""`credits-tui serve-ssh` driven by the real OpenSSH client in tmux: signed in by key, the whole
+flow, window changes, many people at once, cut links, and everything that is not the app refused."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import Home
+from tests.e2e.flow import (
+    Api,
+    open_payment_for_50_with_a_new_card,
+    pay,
+    raise_threshold_three_steps_and_save,
+)
+from tests.support.serve_ssh import ServeSsh, new_key
+from tests.support.terminal import TmuxTerminal
+
+pytestmark = pytest.mark.e2e
+
+# People on the server at once in the concurrency test, each a whole credits-tui. 20 took 75 s
+# on a loaded 2-core machine, over the suite's budget; 8 take about 25 s.
+CONCURRENT = 8
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServeSsh]:
+    home = Home(Path(tempfile.mkdtemp(prefix="ct-")))
+    # Room for the concurrency test: every session there is the demo user's.
+    # (and for their top-ups within a minute: the limit is per account).
+    serving = ServeSsh(
+        home,
+        "--max-sessions-per-user",
+        str(CONCURRENT + 5),
+        env={"CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": str(CONCURRENT + 10)},
+    )
+    try:
+        serving.register(new_key(home.root / "registered"))
+        new_key(home.root / "stranger")
+        yield serving
+    finally:
+        serving.stop()
+        home.wait_until_no_server()
+        shutil.rmtree(home.root, ignore_errors=True)
+
+
+def registered(server: ServeSsh) -> Path:
+    return server.home.root / "registered"
+
+
+def over_ssh(server: ServeSsh, key: Path, width: int = 80, height: int = 24) -> TmuxTerminal:
+    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    return TmuxTerminal(server.ssh(key), env=env, width=width, height=height)
+
+
+def wait_until(condition: object, what: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.05)  # a poll interval while waiting for a condition
+    raise AssertionError(f"{what} never happened")
+
+
+def test_the_host_key_is_kept_private_and_its_fingerprint_printed(server: ServeSsh) -> None:
+    assert server.host_key.stat().st_mode & 0o777 == 0o600
+    listed = subprocess.run(
+        ["ssh-keygen", "-l", "-f", str(server.host_key)], capture_output=True, text=True, check=True
+    )
+    assert listed.stdout.split()[1] == server.host_key_fingerprint
+
+
+def test_a_registered_key_gets_the_dashboard_and_a_stranger_is_refused(server: ServeSsh) -> None:
+    terminal = over_ssh(server, registered(server))
+    try:
+        screen = terminal.wait_for("Recent transactions")
+        assert "Sign in" not in screen
+        assert "Demo Co" in screen
+    finally:
+        terminal.close()
+    stranger = subprocess.run(
+        [*server.ssh(server.home.root / "stranger", tty=False), "true"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert stranger.returncode == 255
+    assert "Permission denied (publickey)" in stranger.stderr
+
+
+def test_the_whole_flow_by_keys(server: ServeSsh) -> None:
+    api = Api(server.home.runtime_dir / "server.sock")
+    before = api.get("/v1/account")["balance"]
+    settings_before = api.get("/v1/auto-recharge")
+    terminal = over_ssh(server, registered(server))
+    try:
+        terminal.wait_for("Recent transactions")
+        terminal.settle()
+        open_payment_for_50_with_a_new_card(terminal)
+        assert pay(terminal) == before + 5000
+        terminal.press("Escape")
+        terminal.wait_for("Recent transactions")
+        terminal.settle()
+        raise_threshold_three_steps_and_save(terminal)
+        terminal.press("Escape")
+        terminal.wait_for("Recent transactions")
+        terminal.type("q")
+        terminal.wait_for_exit()
+    finally:
+        terminal.close()
+    assert api.get("/v1/account")["balance"] == before + 5000
+    saved = api.get("/v1/auto-recharge")
+    assert (
+        saved["threshold"] == settings_before["threshold"] + 3 * settings_before["bounds"]["step"]
+    )
+    api.close()
+
+
+def test_a_resize_redraws_at_the_new_size(server: ServeSsh) -> None:
+    terminal = over_ssh(server, registered(server))
+    try:
+        terminal.wait_for("Recent transactions")
+        terminal.settle()
+        terminal.resize(120, 40)
+
+        def drawn_at_120() -> bool:
+            lines = terminal.screen().splitlines()
+            return any(line.startswith("╰") and len(line.rstrip()) == 120 for line in lines)
+
+        wait_until(drawn_at_120, "a redraw at 120 columns")
+        assert len(terminal.screen().splitlines()) == 40
+    finally:
+        terminal.close()
+
+
+def test_many_people_at_once_each_complete_a_top_up(server: ServeSsh) -> None:
+    api = Api(server.home.runtime_dir / "server.sock")
+    before = api.get("/v1/account")["balance"]
+    terminals = [over_ssh(server, registered(server)) for _ in range(CONCURRENT)]
+
+    def top_up(terminal: TmuxTerminal) -> int:
+        terminal.wait_for("Recent transactions", timeout=90)
+        terminal.settle()
+        terminal.type("a")
+        terminal.wait_for("Pick an amount")
+        terminal.settle()
+        terminal.type("3")
+        terminal.wait_for("Add $50.00 to Demo Co")
+        terminal.settle()
+        terminal.press("Enter")
+        terminal.wait_for("Paying with Visa")
+        terminal.settle()
+        return pay(terminal)
+
+    try:
+        with ThreadPoolExecutor(max_workers=CONCURRENT) as pool:
+            shown = list(pool.map(top_up, terminals))
+    finally:
+        for terminal in terminals:
+            terminal.close()
+    after = api.get("/v1/account")["balance"]
+    api.close()
+    assert after == before + CONCURRENT * 5000
+    assert len(set(shown)) == CONCURRENT  # each saw its own top-up land
+    wait_until(lambda: not server.apps(), "every app ended once its link was gone")
+
+
+def test_a_cut_link_leaves_no_process_behind(server: ServeSsh) -> None:
+    terminal = over_ssh(server, registered(server))
+    try:
+        terminal.wait_for("Recent transactions")
+        apps = server.apps()
+        assert len(apps) == 1
+        os.kill(int(terminal.pane_pid()), signal.SIGKILL)  # the ssh client dies: no goodbye
+        wait_until(lambda: not Path(f"/proc/{apps[0]}").exists(), "the app to end")
+    finally:
+        terminal.close()
+    assert server.apps() == []
+
+
+@pytest.mark.parametrize(
+    ("options", "command", "says"),
+    [
+        ((), ["echo", "hello"], ""),  # exec
+        (("-s",), ["sftp"], "subsystem request failed"),
+        (("-W", "127.0.0.1:22"), [], "forwarding failed"),  # a direct-tcpip channel
+        (("-N", "-R", "0:127.0.0.1:22", "-o", "ExitOnForwardFailure=yes"), [], "forwarding"),
+    ],
+    ids=["exec", "subsystem", "port forwarding", "remote forwarding"],
+)
+def test_everything_but_the_app_is_refused(
+    server: ServeSsh, options: tuple[str, ...], command: list[str], says: str
+) -> None:
+    refused = subprocess.run(
+        [*server.ssh(registered(server), *options, tty=False), *command],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "hello" not in refused.stdout
+    assert says in refused.stderr
+    assert server.apps() == []
+
+
+def test_a_shell_without_a_terminal_is_told_to_use_ssh_t(server: ServeSsh) -> None:
+    answer = subprocess.run(
+        server.ssh(registered(server), tty=False),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert answer.returncode == 1
+    assert "needs a terminal" in answer.stdout
+    assert server.apps() == []
+
+
+def test_sigterm_tells_each_session_and_ends_it(tmp_path: Path) -> None:
+    home = Home(Path(tempfile.mkdtemp(prefix="ct-")))
+    serving = ServeSsh(home)
+    try:
+        key = new_key(home.root / "key")
+        serving.register(key)
+        terminal = over_ssh(serving, key)
+        try:
+            terminal.wait_for("Recent transactions")
+            assert serving.stop() == 0
+            terminal.wait_for("restarting; connect again")
+            terminal.wait_for_exit()
+            assert "\x1b[?1049h" not in terminal.screen()
+        finally:
+            terminal.close()
+    finally:
+        serving.kill()
+        home.wait_until_no_server()
+        shutil.rmtree(home.root, ignore_errors=True)
