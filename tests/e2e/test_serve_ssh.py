@@ -57,9 +57,9 @@ def registered(server: ServeSsh) -> Path:
     return server.home.root / "registered"
 
 
-def over_ssh(server: ServeSsh, key: Path, width: int = 80, height: int = 24) -> TmuxTerminal:
+def over_ssh(server: ServeSsh, key: Path, *, batch: bool = True) -> TmuxTerminal:
     env = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
-    return TmuxTerminal(server.ssh(key), env=env, width=width, height=height)
+    return TmuxTerminal(server.ssh(key, batch=batch), env=env)
 
 
 def wait_until(condition: object, what: str, timeout: float = 30.0) -> None:
@@ -228,22 +228,46 @@ def test_a_shell_without_a_terminal_is_told_to_use_ssh_t(server: ServeSsh) -> No
     assert server.apps() == []
 
 
-def test_sigterm_tells_each_session_and_ends_it(tmp_path: Path) -> None:
-    home = Home(Path(tempfile.mkdtemp(prefix="ct-")))
-    serving = ServeSsh(home)
+def test_sigterm_tells_each_session_and_ends_it(server: ServeSsh) -> None:
+    # A second server on the same home: same host key, gateway key and embedded server.
+    second = ServeSsh(server.home)
     try:
-        key = new_key(home.root / "key")
-        serving.register(key)
-        terminal = over_ssh(serving, key)
+        assert second.host_key_fingerprint == server.host_key_fingerprint
+        terminal = over_ssh(second, registered(server))
         try:
             terminal.wait_for("Recent transactions")
-            assert serving.stop() == 0
+            apps = second.apps()
+            assert second.stop() == 0
             terminal.wait_for("restarting; connect again")
             terminal.wait_for_exit()
-            assert "\x1b[?1049h" not in terminal.screen()
+            assert "Recent transactions" not in terminal.screen()  # the app's screen is gone
+            assert not [pid for pid in apps if Path(f"/proc/{pid}").exists()]
         finally:
             terminal.close()
     finally:
-        serving.kill()
-        home.wait_until_no_server()
-        shutil.rmtree(home.root, ignore_errors=True)
+        second.kill()
+
+
+def test_caps_idle_timeout_and_password_sign_in_when_allowed(server: ServeSsh) -> None:
+    strict = ServeSsh(
+        server.home, "--max-sessions-per-user", "1", "--idle-timeout", "4", "--allow-password"
+    )
+    first = over_ssh(strict, registered(server))
+    try:
+        first.wait_for("Recent transactions")
+        second = subprocess.run(
+            strict.ssh(registered(server)), capture_output=True, text=True, timeout=30, check=False
+        )
+        assert "You already have 1 sessions open" in second.stdout
+        # No key pressed in the first session: it is ended, and says why.
+        first.wait_for("without a key pressed", timeout=30)
+        first.wait_for_exit()
+        # With passwords allowed, a key nobody registered gets the sign-in screen.
+        stranger = over_ssh(strict, server.home.root / "stranger", batch=False)
+        try:
+            stranger.wait_for("Sign in to Credits")
+        finally:
+            stranger.close()
+    finally:
+        first.close()
+        strict.stop()

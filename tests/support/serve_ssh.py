@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -27,7 +28,8 @@ class ServeSsh:
     def __init__(self, home: Home, *args: str, env: dict[str, str] | None = None) -> None:
         self.home = home
         self.host_key = home.root / "host_key"
-        self._log = (home.root / "serve-ssh.log").open("w+")
+        self._log_path = home.root / f"serve-ssh-{uuid.uuid4().hex[:8]}.log"
+        self._log = self._log_path.open("w+")
         self.process = subprocess.Popen(
             [
                 credits_tui_executable(),
@@ -50,7 +52,7 @@ class ServeSsh:
         self.host_key_fingerprint = self._wait_for_output(r"host key (SHA256:\S+)").group(1)
 
     def output(self) -> str:
-        return (self.home.root / "serve-ssh.log").read_text()
+        return self._log_path.read_text()
 
     def _wait_for_output(self, pattern: str, timeout: float = 60.0) -> re.Match[str]:
         deadline = time.monotonic() + timeout
@@ -75,7 +77,8 @@ class ServeSsh:
             )
             added.raise_for_status()
 
-    def ssh(self, key: Path, *options: str, tty: bool = True) -> list[str]:
+    def ssh(self, key: Path, *options: str, tty: bool = True, batch: bool = True) -> list[str]:
+        """`ssh` to this server with `key`; `batch` off lets it try keyboard-interactive."""
         return [
             "ssh",
             *(["-tt"] if tty else []),
@@ -92,7 +95,7 @@ class ServeSsh:
             "-o",
             "LogLevel=ERROR",
             "-o",
-            "BatchMode=yes",
+            f"BatchMode={'yes' if batch else 'no'}",
             *options,
             "127.0.0.1",
         ]
