@@ -4,6 +4,7 @@ flow, window changes, many people at once, cut links, and everything that is not
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -96,6 +97,22 @@ def test_a_registered_key_gets_the_dashboard_and_a_stranger_is_refused(server: S
     )
     assert stranger.returncode == 255
     assert "Permission denied (publickey)" in stranger.stderr
+
+
+@pytest.mark.parametrize("sent", [(), ("-o", "SetEnv=NO_COLOR=1")], ids=["colour", "NO_COLOR"])
+def test_the_clients_no_color_is_honoured(server: ServeSsh, sent: tuple[str, ...]) -> None:
+    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    terminal = TmuxTerminal(server.ssh(registered(server), *sent), env=env)
+    try:
+        terminal.wait_for("Recent transactions")
+        terminal.settle()
+        shown = terminal.screen_with_attributes()
+        indices = {int(n) for n in re.findall(r"\x1b\[[34]8;5;(\d+)m", shown)}
+        chromatic = {n for n in indices if not (n in (0, 7, 8, 15, 16, 231) or n >= 232)}
+        assert indices  # drawn in the 256 colours tmux offers
+        assert (not chromatic) == bool(sent)  # NO_COLOR: greys only
+    finally:
+        terminal.close()
 
 
 def test_the_whole_flow_by_keys(server: ServeSsh) -> None:

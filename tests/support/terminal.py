@@ -95,6 +95,10 @@ class TmuxTerminal:
         self._last_screen = self._run("capture-pane", "-p", "-t", "main")
         return self._last_screen
 
+    def screen_with_attributes(self) -> str:
+        """The visible screen with its colours and styles, as escape sequences."""
+        return self._run("capture-pane", "-e", "-p", "-t", "main")
+
     def type(self, text: str) -> None:
         """Type literal text."""
         self._run("send-keys", "-t", "main", "-l", text)
