@@ -11,6 +11,8 @@ import asyncssh
 
 def load_or_create(path: Path) -> asyncssh.SSHKey:
     if path.exists():
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # a copy restored with wider modes: the key must stay private
         return asyncssh.read_private_key(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = asyncssh.generate_private_key("ssh-ed25519", comment="credits-tui serve-ssh")

@@ -6,8 +6,12 @@ import asyncio
 import signal
 import sys
 from contextlib import AsyncExitStack
+from typing import TYPE_CHECKING
 
 from tui.serve_ssh.options import ServeOptions
+
+if TYPE_CHECKING:
+    from credits_client.config import Settings
 
 SHUTDOWN_NOTICE = "The credits service is restarting; connect again in a minute."
 
@@ -35,7 +39,7 @@ def serve(options: ServeOptions) -> int:
         return 1
 
 
-async def _serve(options: ServeOptions, settings: object) -> int:
+async def _serve(options: ServeOptions, settings: Settings) -> int:
     from tui.serve_ssh import host_key
     from tui.serve_ssh.hub import Hub
     from tui.serve_ssh.server import Gateway, listen
@@ -48,7 +52,7 @@ async def _serve(options: ServeOptions, settings: object) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     async with AsyncExitStack() as stack:
-        service = await open_service(settings, options, stack)  # type: ignore[arg-type]
+        service = await open_service(settings, options, stack)
         hub = Hub(options.max_sessions, options.max_sessions_per_user)
         acceptor = await listen(Gateway(options, service, hub), key)
         port = acceptor.get_port()

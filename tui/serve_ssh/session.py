@@ -40,6 +40,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
         self._last_key = asyncio.get_running_loop().time()
         self._idle_timer: asyncio.TimerHandle | None = None
         self._ending = False
+        self._gone = False  # the client closed the channel or the connection dropped
         self._task: asyncio.Task[None] | None = None
         self._ending_task: asyncio.Task[object] | None = None
 
@@ -102,6 +103,7 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self._app.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._gone = True
         self._hang_up()
 
     # --- the app ------------------------------------------------------------------------------
@@ -117,6 +119,8 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
                 self._close("This key no longer signs anyone in.\r\n", 1)
                 return
         user = handed.user.id if handed is not None else None
+        if self._gone:
+            return
         refused = self._gateway.hub.admit(self, user)
         if refused is not None:
             self._close(refused + "\r\n", 1)
@@ -139,6 +143,8 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self._size,
             encode(handed) if handed is not None else None,
         )
+        if self._gone:  # the link dropped while the app was starting
+            self._hang_up()
         self._watch_idle()
         code = await self._app.exited
         if not self._ending:  # else `end` puts the terminal right and closes
@@ -149,6 +155,8 @@ class AppSession(asyncssh.SSHServerSession[bytes]):
             self._channel.write(data)
 
     def _watch_idle(self) -> None:
+        if self._ending:
+            return
         loop = asyncio.get_running_loop()
         limit = self._gateway.options.idle_timeout
         quiet = loop.time() - self._last_key
