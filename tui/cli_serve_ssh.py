@@ -27,12 +27,27 @@ def add_serve_ssh(commands: Any) -> None:
         help="the gateway's API key (scope ssh); made and kept here with the embedded server",
     )
     # Also accepted before the command, as for the app; SUPPRESS keeps a value given there.
-    serve.add_argument("--api-url", metavar="URL", default=argparse.SUPPRESS)
-    serve.add_argument("--config", type=Path, metavar="PATH", default=argparse.SUPPRESS)
-    serve.add_argument("--idle-timeout", type=float, default=900.0, metavar="SECONDS")
-    serve.add_argument("--max-sessions", type=int, default=50, help="in total (default 50)")
     serve.add_argument(
-        "--max-sessions-per-user", type=int, default=5, help="per person (default 5)"
+        "--api-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="credits server the apps use (default: as configured, else the embedded one)",
+    )
+    serve.add_argument(
+        "--config", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="for every app"
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="end a session after this long without a key pressed (default 900)",
+    )
+    serve.add_argument(
+        "--max-sessions", type=int, default=50, metavar="N", help="in total (default 50)"
+    )
+    serve.add_argument(
+        "--max-sessions-per-user", type=int, default=5, metavar="N", help="per person (default 5)"
     )
     serve.add_argument(
         "--allow-password",
