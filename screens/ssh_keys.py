@@ -49,7 +49,7 @@ class SshKeysScreen(AccountScreen):
         self.query_one("#ssh-keys-box").border_title = "SSH keys"
         table = self.query_one("#ssh-keys", DataTable)
         table.add_column("Fingerprint (SHA256)", key="fingerprint", width=50)
-        table.add_column("Comment", key="comment")
+        table.add_column("Comment", key="comment", width=20)
         self.load_keys()
 
     @work(exclusive=True, group="ssh-keys", exit_on_error=False)
