@@ -24,7 +24,7 @@ def run_command(args: argparse.Namespace, settings: Any) -> int | None:
     """Run one of these commands; None when `args.command` is not one of them."""
     if args.command != "add-ssh-key":
         return None
-    from credits_server.errors import ServiceError
+    from credits_server.errors import DomainError
 
     try:
         text = args.key_file.read_text(encoding="utf-8")
@@ -33,7 +33,7 @@ def run_command(args: argparse.Namespace, settings: Any) -> int | None:
         return 2
     try:
         row = asyncio.run(_add(settings, args.email, text))
-    except ServiceError as error:
+    except DomainError as error:
         print(f"credits-server: {error.detail}", file=sys.stderr)
         return 1
     print(json.dumps({"id": row.id, "fingerprint": row.fingerprint, "email": args.email}))

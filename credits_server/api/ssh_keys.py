@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, Field
 
-from credits_server.api.convert import user_out
 from credits_server.api.deps import CallerDep, ContextDep, TokenDep
-from credits_server.api.schemas import Page, SessionOut, Strict
 from credits_server.context import Context
 from credits_server.models import SshKey
+from credits_server.representations import user_out
+from credits_server.schemas import Page, SessionOut, Strict
 from credits_server.services import ssh_keys
 from credits_server.services.api_keys import authenticate_api_key
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from credits_server.context import Caller, Context
-from credits_server.errors import ServiceError, not_found
+from credits_server.errors import Conflict, NotFound, not_found
 from credits_server.ids import new_id
 from credits_server.models import SshKey, User
 from credits_server.services.accounts import find_user
@@ -35,13 +35,13 @@ async def add_key(ctx: Context, user_id: str, text: str) -> SshKey:
             select(SshKey.user_id).where(SshKey.fingerprint == key.fingerprint)
         )
         if taken.first() is not None:
-            raise ServiceError(409, "ssh_key_taken", "This key is already registered.")
+            raise Conflict("ssh_key_taken", "This key is already registered.")
         count = await session.scalar(
             select(func.count()).select_from(SshKey).where(SshKey.user_id == user_id)
         )
         if (count or 0) >= MAX_KEYS_PER_USER:
-            raise ServiceError(
-                409, "too_many_ssh_keys", f"At most {MAX_KEYS_PER_USER} keys; remove one first."
+            raise Conflict(
+                "too_many_ssh_keys", f"At most {MAX_KEYS_PER_USER} keys; remove one first."
             )
         row = SshKey(
             id=new_id("sshk"),
@@ -84,7 +84,7 @@ async def session_for_key(ctx: Context, text: str) -> NewSession:
             )
         ).scalar_one_or_none()
     if user is None:
-        raise ServiceError(404, "unknown_ssh_key", "No user has registered this key.")
+        raise NotFound("unknown_ssh_key", "No user has registered this key.")
     return await issue_session(ctx, user)
 
 

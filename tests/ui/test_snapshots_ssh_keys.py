@@ -8,8 +8,8 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import screen_text
 from tests.ui.conftest import MakeApp, fixed_owner
-from tests.ui.helpers import screen_text
 from tests.ui.snapshot_support import SIZE_IDS, SIZES, signed_in, typing, until
 
 pytestmark = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

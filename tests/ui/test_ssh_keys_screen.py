@@ -10,8 +10,9 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from tests.support.live_server import LiveServer, Owner
+from tests.support.pilot import on_dashboard, screen_text, settle, type_text
+from tests.support.wait import wait_for_async
 from tests.ui.conftest import MakeApp
-from tests.ui.helpers import on_dashboard, screen_text, settle, type_text, wait_for
 
 # Nobody else in the suite registers it (a key belongs to one user at most).
 PUBLIC_KEY = (
@@ -33,7 +34,7 @@ async def open_ssh_keys(pilot: Pilot[Any]) -> None:
 
     await on_dashboard(pilot)
     await pilot.press("k")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SshKeysScreen))
+    await wait_for_async(lambda: isinstance(pilot.app.screen, SshKeysScreen), pilot=pilot)
     await settle(pilot)
 
 
@@ -44,16 +45,20 @@ async def test_add_a_key_then_remove_it(make_app: MakeApp, live_server: LiveServ
         await open_ssh_keys(pilot)
         await type_text(pilot, PUBLIC_KEY)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Added SHA256:" in screen_text(pilot, "#ssh-keys-result"))
+        await wait_for_async(
+            lambda: "Added SHA256:" in screen_text(pilot, "#ssh-keys-result"), pilot=pilot
+        )
         [fingerprint] = keys_on_server(live_server, owner)
         assert fingerprint in screen_text(pilot, "#ssh-keys-result")
-        await wait_for(pilot, lambda: rows(pilot) == 1)
+        await wait_for_async(lambda: rows(pilot) == 1, pilot=pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
         await pilot.press("y")
-        await wait_for(pilot, lambda: "Removed" in screen_text(pilot, "#ssh-keys-result"))
+        await wait_for_async(
+            lambda: "Removed" in screen_text(pilot, "#ssh-keys-result"), pilot=pilot
+        )
         assert keys_on_server(live_server, owner) == []
-        await wait_for(pilot, lambda: rows(pilot) == 0)
+        await wait_for_async(lambda: rows(pilot) == 0, pilot=pilot)
 
 
 async def test_a_private_key_is_refused_here(make_app: MakeApp, live_server: LiveServer) -> None:
