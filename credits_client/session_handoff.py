@@ -27,7 +27,7 @@ log = logging.getLogger("credits_client.session")
 def encode(remembered: RememberedSession) -> bytes:
     return json.dumps(
         {
-            "credits_server": remembered.server,
+            "server": remembered.server,
             "token": remembered.token.get_secret_value(),
             "expires_at": remembered.expires_at.isoformat(),
             "user": remembered.user.model_dump(mode="json"),
@@ -47,7 +47,7 @@ def _decode(body: bytes) -> RememberedSession | None:
     try:
         raw = json.loads(body)
         return RememberedSession(
-            server=str(raw["credits_server"]),
+            server=str(raw["server"]),
             token=SecretStr(str(raw["token"])),
             expires_at=datetime.fromisoformat(str(raw["expires_at"])),
             user=User.model_validate(raw["user"]),

@@ -15,10 +15,10 @@ from pydantic import SecretStr
 
 from credits_client.config import Settings
 from credits_client.ssh_gateway import GatewayKeyRefused, SshGateway
+from credits_client.store.session import session_key
 from tui.serve_ssh.options import ServeOptions
 
 EMBEDDED_BASE_URL = "http://credits-server.local"
-EMBEDDED_SERVER_KEY = "embedded"  # as credits_client.store files sessions made on it
 
 
 class ServiceError(RuntimeError):
@@ -71,7 +71,7 @@ async def open_service(
                 "create-api-key --name ssh-gateway --scope ssh` and put it there (0600), "
                 "or name the file with --api-key-file."
             )
-        gateway = SshGateway.from_settings(settings, key, server_key=settings.api_url)
+        gateway = SshGateway.from_settings(settings, key, server_key=session_key(settings))
         stack.push_async_callback(gateway.aclose)
         await _check(gateway)
         return gateway
@@ -90,7 +90,8 @@ async def open_service(
     gateway = SshGateway.from_settings(
         settings,
         key,
-        server_key=EMBEDDED_SERVER_KEY,
+        # What the app files a session under: the embedded server of this data directory.
+        server_key=session_key(settings),
         base_url=EMBEDDED_BASE_URL,
         uds=str(socket_path),
     )
