@@ -78,6 +78,20 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 include-name = "GET /v1/account/transactions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
+# An SSH public key must parse as one (a known type, valid base64 of a key of that type): a string
+# no schema can check, refused with 422.
+[[operations]]
+include-name = "POST /v1/ssh-keys"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "POST /v1/ssh-gateway/known-keys"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "POST /v1/ssh-gateway/sessions"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
 # Only Stripe may post here: any request without Stripe's signature over its body is 400.
 [[operations]]
 include-name = "POST /v1/webhooks/stripe"
