@@ -99,7 +99,6 @@ class PaymentScreen(AccountScreen):
 
     def _show_methods(self, state: AccountState) -> None:
         methods = self.query_one("#method", RadioSet)
-        methods.remove_children()
         default = state.default_payment_method
         buttons = [
             Choice(Content(f"{card_label(card)}  exp {card_expiry(card)}"), id=f"card-{index}")
@@ -111,11 +110,21 @@ class PaymentScreen(AccountScreen):
         def choose() -> None:
             # Set after mounting, so the RadioSet hears of it and knows what is pressed.
             chosen.value = True
+            if default is None:
+                self.query_one(CardForm).focus_first()
 
+        async def replace() -> None:
+            # The new choices reuse the old ones' ids: mounted only once those are gone.
+            if self.is_attached:
+                await methods.remove_children()
+                await methods.mount_all(buttons)
+                self.call_after_refresh(choose)
+
+        if methods.children:  # the cards changed while this screen is open
+            self.call_later(replace)
+            return
         methods.mount_all(buttons)
         self.call_after_refresh(choose)
-        if default is None:
-            self.call_after_refresh(self.query_one(CardForm).focus_first)
 
     @on(RadioSet.Changed, "#method")
     def _method_changed(self, event: RadioSet.Changed) -> None:
