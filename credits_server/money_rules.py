@@ -8,7 +8,7 @@ functions decided, under the account's row lock (FOR UPDATE on PostgreSQL; SQLit
 so what they read (balance, posted references, last event number, open intent) cannot change
 before they write.
 
-tests/server/test_ledger_conformance.py drives the same scenarios through every write path.
+tests/credits_server/test_ledger_conformance.py drives the same scenarios through every write path.
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def test_every_served_operation_has_a_rule(live_server: LiveServer) -> None:
 
 def _expected(rule: Rule, caller: str, path: str) -> set[int] | None:
     """The statuses a wrong caller must get; None when this caller is allowed."""
-    # No caller here holds the gateway's key (tests/server/test_ssh_keys.py covers that one).
+    # No caller here holds the gateway's key (tests/credits_server/test_ssh_keys.py covers it).
     if rule.auth == "gateway":
         return {403} if caller == "a service API key" else {401}
     if rule.auth == "public" or caller == "the owner's session":
@@ -204,7 +204,7 @@ def test_a_wrong_caller_gets_no_data(
     rule = RULES[(method, path)]
     expected = _expected(rule, caller, path)
     if rule.stream and expected is None:
-        return  # the stream of the caller's own account: tested in tests/server/test_events.py
+        return  # the caller's own account's stream: tests/credits_server/test_events.py
     if expected is None and path == "/v1/sessions/current":
         return  # signing itself out is allowed, and would end this caller for the later cells
     request = _request(world, method, path)

@@ -1,5 +1,5 @@
 """Card-testing defence: top-ups per account per minute are limited (sign-in throttling is in
-tests/server/test_basics.py); and the body size limit is a setting."""
+tests/credits_server/test_basics.py); and the body size limit is a setting."""
 
 from __future__ import annotations
 

@@ -436,11 +436,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         database_url_override=database_url,
         # Many tests pay many times a minute, or try many cards, on one account: the card-testing
         # limits are tested on servers of their own (tests/hardening/test_rate_limits.py,
-        # tests/server/test_card_save_limit.py).
+        # tests/credits_server/test_card_save_limit.py).
         env={
             "CREDITS_SERVER_TOPUP_MAX_PER_MINUTE": "1000",
             "CREDITS_SERVER_CARD_SAVES_MAX": "1000",
-            # Every test signs in from 127.0.0.1 (tests/server/test_sign_in_throttle.py: its own).
+            # Every test signs in from 127.0.0.1 (test_sign_in_throttle.py has a server of its own).
             "CREDITS_SERVER_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
         },
     )

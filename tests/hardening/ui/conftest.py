@@ -1,5 +1,5 @@
 """The UI tests' fixtures (the app on the live server, steady widgets), for hardening tests."""
 
-from tests.ui.conftest import make_app, steady_widgets
+from tests.screens.conftest import make_app, steady_widgets
 
 __all__ = ["make_app", "steady_widgets"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from tests.screens.conftest import MakeApp
 from tests.support.faults import FaultyLink
 from tests.support.live_server import LiveServer
 from tests.support.pilot import (
@@ -16,7 +17,6 @@ from tests.support.pilot import (
     type_card,
 )
 from tests.support.wait import wait_for_async
-from tests.ui.conftest import MakeApp
 
 
 async def test_network_down_while_paying_keeps_the_form_then_pays_once(

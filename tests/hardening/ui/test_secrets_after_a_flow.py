@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from credits_client.api.logs import configure_logging
+from tests.screens.conftest import MakeApp
 from tests.support.live_server import LiveServer
 from tests.support.pilot import back_on_dashboard, open_payment, sign_in, type_card
-from tests.ui.conftest import MakeApp
 
 CARD = "378282246310005"  # Amex: a four-digit CVC, unlikely to occur by chance
 CVC = "7391"
@@ -90,7 +90,7 @@ def _token_in(session_file: Path) -> str:
 
 def test_no_snapshot_shows_a_card_number_outside_the_card_form() -> None:
     # Screens only: the widget showcases are card inputs being typed into.
-    snapshots = sorted(SNAPSHOTS.glob("ui/__snapshots__/**/*.svg"))
+    snapshots = sorted(SNAPSHOTS.glob("screens/__snapshots__/**/*.svg"))
     assert snapshots
     for path in snapshots:
         rows = re.findall(r"<text[^>]*>(.*?)</text>", path.read_text(), flags=re.S)

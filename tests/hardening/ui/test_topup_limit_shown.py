@@ -7,10 +7,10 @@ import uuid
 
 import httpx
 
+from tests.screens.conftest import MakeApp
 from tests.support.live_server import LiveServer
 from tests.support.pilot import open_payment, run_on_dashboard, screen_text, settle
 from tests.support.wait import wait_for_async
-from tests.ui.conftest import MakeApp
 
 
 async def test_the_eleventh_payment_in_a_minute_says_to_wait(
