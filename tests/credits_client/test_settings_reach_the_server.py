@@ -7,11 +7,9 @@ from __future__ import annotations
 import http.server
 import json
 import socket
-import ssl
 import stat
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,9 +22,9 @@ from credits_client.api.models import User
 from credits_client.config import Settings, load_settings
 from credits_client.session_file import RememberedSession, SessionFile
 from credits_client.store import AccountStore, session_key
-from tests.credits_client.test_tls import Authority, make_authority
 from tests.support.live_server import LiveServer, Owner
 from tests.support.ports import free_port
+from tests.support.tls import Authority, make_authority, serving_tls
 
 CREDITS_TUI = str(Path(sys.executable).parent / "credits-tui")
 
@@ -52,15 +50,8 @@ def company_ca(tmp_path: Path) -> Authority:
 @pytest.fixture
 def company_server(company_ca: Authority) -> Iterator[str]:
     """https://127.0.0.1:PORT, certified by the company CA (in no trust store of this machine)."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(company_ca.server_cert, company_ca.server_key)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ServerInfo)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"https://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving_tls(company_ca, _ServerInfo) as url:
+        yield url
 
 
 def write_config(tmp_path: Path, text: str) -> Path:

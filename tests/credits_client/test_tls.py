@@ -11,9 +11,7 @@ import shutil
 import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import certifi
@@ -22,6 +20,7 @@ import pytest
 
 from credits_client.api.client import ssl_verify
 from credits_client.config import ConfigError, load_settings
+from tests.support.tls import Authority, make_authority, serving_tls
 
 # Connects the way the store does (ssl_verify's answer as httpx's `verify`), with nothing but the
 # system store and, when given, a bundle; prints what happened.
@@ -34,37 +33,6 @@ for bundle in sys.argv[2:] or [None]:
     except httpx.ConnectError as error:
         print("refused:", error)
 """
-
-
-@dataclass
-class Authority:
-    """A certificate authority made for the test, and a server certificate it signed."""
-
-    ca: Path
-    server_cert: Path
-    server_key: Path
-
-
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, capture_output=True, check=True, timeout=60)
-
-
-def make_authority(folder: Path) -> Authority:
-    folder.mkdir()
-    key = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-    _openssl("req", "-x509", *key, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-             "-subj", "/CN=Acme Test Company CA",
-             "-addext", "basicConstraints=critical,CA:TRUE",
-             "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=folder)  # fmt: skip
-    _openssl("req", *key, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1",
-             cwd=folder)  # fmt: skip
-    (folder / "server.ext").write_text(
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-    )
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-             "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext",
-             cwd=folder)  # fmt: skip
-    return Authority(folder / "ca.pem", folder / "server.pem", folder / "server.key")
 
 
 class _Hello(http.server.BaseHTTPRequestHandler):
@@ -87,15 +55,8 @@ def company_ca(tmp_path: Path) -> Authority:
 @pytest.fixture
 def tls_server(company_ca: Authority) -> Iterator[str]:
     """https://127.0.0.1:PORT/, with a certificate of the company CA."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(company_ca.server_cert, company_ca.server_key)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"https://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serving_tls(company_ca, _Hello) as url:
+        yield f"{url}/"
 
 
 def run_with_the_ca_in_the_system_store(
