@@ -17,6 +17,7 @@ from credits_server.models import (
     AutoRechargeSettings,
     LedgerEntry,
     PaymentMethod,
+    SshKey,
     SupportRequest,
     Topup,
     User,
@@ -27,6 +28,12 @@ from credits_server.settings import Settings
 def user_out(user: User) -> schemas.UserOut:
     role = "owner" if user.role == "owner" else "member"
     return schemas.UserOut(id=user.id, email=user.email, role=role, account_id=user.account_id)
+
+
+def ssh_key_out(row: SshKey) -> schemas.SshKeyOut:
+    return schemas.SshKeyOut(
+        id=row.id, fingerprint=row.fingerprint, comment=row.comment, created_at=row.created_at
+    )
 
 
 def account_out(account: Account, low_balance_level: int) -> schemas.AccountOut:

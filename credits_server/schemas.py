@@ -64,6 +64,22 @@ class SessionOut(BaseModel):
     user: UserOut
 
 
+class SshKeyBody(BaseModel):
+    model_config = Strict
+    public_key: str = Field(max_length=8192)
+
+
+class SshKeyOut(BaseModel):
+    id: str
+    fingerprint: str
+    comment: str
+    created_at: datetime
+
+
+class KnownKeyOut(BaseModel):
+    known: bool
+
+
 class AccountOut(BaseModel):
     id: str
     name: str

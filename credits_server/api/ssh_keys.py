@@ -3,43 +3,18 @@ user owns a key, and a session for them), asked with an API key of scope "ssh"."
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel, Field
 
 from credits_server.api.deps import CallerDep, ContextDep, TokenDep
 from credits_server.context import Context
-from credits_server.models import SshKey
-from credits_server.representations import user_out
-from credits_server.schemas import Page, SessionOut, Strict
+from credits_server.representations import ssh_key_out, user_out
+from credits_server.schemas import KnownKeyOut, Page, SessionOut, SshKeyBody, SshKeyOut
 from credits_server.services import ssh_keys
 from credits_server.services.api_keys import authenticate_api_key
 
 router = APIRouter(tags=["ssh keys"])
-
-
-class SshKeyBody(BaseModel):
-    model_config = Strict
-    public_key: str = Field(max_length=8192)
-
-
-class SshKeyOut(BaseModel):
-    id: str
-    fingerprint: str
-    comment: str
-    created_at: datetime
-
-
-class KnownKeyOut(BaseModel):
-    known: bool
-
-
-def _out(row: SshKey) -> SshKeyOut:
-    return SshKeyOut(
-        id=row.id, fingerprint=row.fingerprint, comment=row.comment, created_at=row.created_at
-    )
 
 
 async def _gateway(ctx: ContextDep, token: TokenDep) -> Context:
@@ -52,12 +27,12 @@ GatewayDep = Annotated[Context, Depends(_gateway)]
 
 @router.get("/v1/ssh-keys", response_model=Page[SshKeyOut])
 async def list_keys(ctx: ContextDep, caller: CallerDep) -> Page[SshKeyOut]:
-    return Page(data=[_out(row) for row in await ssh_keys.list_keys(ctx, caller.user_id)])
+    return Page(data=[ssh_key_out(row) for row in await ssh_keys.list_keys(ctx, caller.user_id)])
 
 
 @router.post("/v1/ssh-keys", status_code=201, response_model=SshKeyOut)
 async def add_key(ctx: ContextDep, caller: CallerDep, body: SshKeyBody) -> SshKeyOut:
-    return _out(await ssh_keys.add_key(ctx, caller.user_id, body.public_key))
+    return ssh_key_out(await ssh_keys.add_key(ctx, caller.user_id, body.public_key))
 
 
 @router.delete("/v1/ssh-keys/{key_id}", status_code=204)
