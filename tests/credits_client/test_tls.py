@@ -14,7 +14,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import certifi
 import httpx
 import pytest
 
@@ -107,30 +106,32 @@ def test_a_company_ca_installed_in_the_system_store_is_trusted(
 
 
 def test_a_ca_bundle_is_trusted_and_an_unknown_ca_is_not(
-    tls_server: str, company_ca: Authority
+    tls_server: str, company_ca: Authority, tmp_path: Path
 ) -> None:
     assert httpx.get(tls_server, verify=ssl_verify(True, company_ca.ca)).text == "hello over TLS"
+    other = make_authority(tmp_path / "other-ca")
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
-        httpx.get(tls_server, verify=ssl_verify(True, certifi.where()))
+        httpx.get(tls_server, verify=ssl_verify(True, other.ca))
 
 
-def test_verification_choices() -> None:
-    assert ssl_verify(False, certifi.where()) is False
-    for bundle in (None, certifi.where()):
+def test_verification_choices(company_ca: Authority) -> None:
+    bundle_file = str(company_ca.ca)
+    assert ssl_verify(False, bundle_file) is False
+    for bundle in (None, bundle_file):
         context = ssl_verify(True, bundle)
         assert isinstance(context, ssl.SSLContext)
         assert context.verify_mode == ssl.CERT_REQUIRED
         assert context.check_hostname
 
 
-def test_a_bundle_that_is_not_pem_is_refused(tmp_path: Path) -> None:
+def test_a_bundle_that_is_not_pem_is_refused(tmp_path: Path, company_ca: Authority) -> None:
     junk = tmp_path / "junk.pem"
     junk.write_text("not a certificate")
     with pytest.raises(ssl.SSLError):
         ssl_verify(True, junk)
     config = tmp_path / "c.toml"
-    config.write_text(f'ca_bundle = "{certifi.where()}"\nverify = true\n')
-    assert load_settings(config, {}).ca_bundle == Path(certifi.where())
+    config.write_text(f'ca_bundle = "{company_ca.ca}"\nverify = true\n')
+    assert load_settings(config, {}).ca_bundle == company_ca.ca
     with pytest.raises(ConfigError, match="ca_bundle"):
         load_settings(config, {"ca_bundle": str(tmp_path / "missing.pem")})
     with pytest.raises(ConfigError, match="not a PEM file"):
