@@ -129,6 +129,10 @@ def _should_retry_answer(
         return wait is None or wait <= policy.max_retry_after
     if status == 429 and idempotent:
         return wait is not None and wait <= policy.max_rate_limit_wait
+    if status == 409 and wait is not None and "Idempotency-Key" in response.request.headers:
+        # Another try of the same key is still being decided (on another server process, or past
+        # the server's wait): its outcome is what this try answers, once it is known.
+        return wait <= policy.max_retry_after
     return False
 
 
