@@ -50,6 +50,34 @@ def add_serve_ssh(commands: Any) -> None:
         "--max-sessions-per-user", type=int, default=5, metavar="N", help="per person (default 5)"
     )
     serve.add_argument(
+        "--max-unauthenticated",
+        type=int,
+        default=30,
+        metavar="N",
+        help="connections still signing in, in total (default 30; more are refused)",
+    )
+    serve.add_argument(
+        "--max-unauthenticated-per-address",
+        type=int,
+        default=10,
+        metavar="N",
+        help="connections still signing in from one address (default 10)",
+    )
+    serve.add_argument(
+        "--key-failures",
+        type=int,
+        default=20,
+        metavar="N",
+        help="unregistered keys one address may offer in 15 minutes before it waits (default 20)",
+    )
+    serve.add_argument(
+        "--key-failure-delay",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="the first such wait; it doubles with each further failure (default 30)",
+    )
+    serve.add_argument(
         "--allow-password",
         action="store_true",
         help="let in clients without a registered key, to the sign-in screen",
@@ -68,6 +96,10 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
         "idle_timeout": args.idle_timeout,
         "max_sessions": args.max_sessions,
         "max_sessions_per_user": args.max_sessions_per_user,
+        "max_unauthenticated": args.max_unauthenticated,
+        "max_unauthenticated_per_address": args.max_unauthenticated_per_address,
+        "key_failures": args.key_failures,
+        "key_failure_delay": args.key_failure_delay,
         "allow_password": args.allow_password,
     }
     if args.host_key is not None:

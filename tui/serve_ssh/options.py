@@ -28,6 +28,14 @@ class ServeOptions:
     """Seconds without a key pressed before a session is ended."""
     max_sessions: int = 50
     max_sessions_per_user: int = 5
+    max_unauthenticated: int = 30
+    """Connections still signing in, in total (more are refused at once)."""
+    max_unauthenticated_per_address: int = 10
+    key_failures: int = 20
+    """Unregistered keys one client address may offer in `key_failure_window` before it waits."""
+    key_failure_delay: float = 30.0
+    """The first wait once over `key_failures`; each further failure doubles it."""
+    key_failure_window: float = 15 * 60
     allow_password: bool = False
     """Let clients without a registered key in, to the sign-in screen."""
     grace: float = 5.0
