@@ -1,6 +1,6 @@
 """Run every benchmark and write bench/RESULTS.md: `python3 -m uv run python -m bench [--quick]`.
 
-`--only NAME ...` runs some (startup memory bytes server storm postgres history trips) and
+`--only NAME ...` runs some (startup memory bytes server storm postgres history trips ssh) and
 prints them without writing RESULTS.md. `postgres`: the server and storm benchmarks again on a
 throwaway PostgreSQL cluster (fsync on), when PostgreSQL is installed. HTTP throughput load comes
 from wrk, installed with apt-get when missing and running as root.
@@ -23,6 +23,7 @@ from bench import (
     postgres_cluster,
     round_trips,
     server_load,
+    ssh,
     startup,
     storm,
     terminal_bytes,
@@ -56,6 +57,7 @@ def plan(quick: bool) -> dict[str, Callable[[], Table | list[Table]]]:
         ),
         "history": lambda: history.run(5 if quick else 15),
         "trips": round_trips.run,
+        "ssh": lambda: ssh.run(3 if quick else 7),
     }
 
 

@@ -14,7 +14,8 @@ from tests.support.wait import wait_for
 class SshServer:
     """sshd with its own host key and a user key for the current user, in `directory`."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, environment: dict[str, str] | None = None) -> None:
+        """`environment`: variables sshd sets for every session (its SetEnv)."""
         sshd = shutil.which("sshd") or "/usr/sbin/sshd"
         if not Path(sshd).exists():
             raise RuntimeError("openssh-server is missing: run the tests through scripts/test")
@@ -43,6 +44,7 @@ class SshServer:
                     "KbdInteractiveAuthentication no",
                     "PermitRootLogin prohibit-password",
                     "LogLevel ERROR",
+                    *[f"SetEnv {name}={value}" for name, value in (environment or {}).items()],
                     "",
                 ]
             )
