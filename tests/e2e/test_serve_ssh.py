@@ -215,14 +215,30 @@ def test_many_people_at_once_each_complete_a_top_up(server: ServeSsh) -> None:
     wait_until(lambda: not server.apps(), "every app ended once its link was gone")
 
 
+def in_session(leader: int) -> list[int]:
+    """Every process of the session `leader` leads: what the app started, and their children."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == leader:  # the session id
+            found.append(int(entry.name))
+    return found
+
+
 def test_a_cut_link_leaves_no_process_behind(server: ServeSsh) -> None:
     terminal = over_ssh(server, registered(server))
     try:
         terminal.wait_for("Recent transactions")
         apps = server.apps()
         assert len(apps) == 1
+        assert apps[0] in in_session(apps[0])
         os.kill(int(terminal.pane_pid()), signal.SIGKILL)  # the ssh client dies: no goodbye
-        wait_until(lambda: not Path(f"/proc/{apps[0]}").exists(), "the app to end")
+        wait_until(lambda: not in_session(apps[0]), "the app and all it started to end")
     finally:
         terminal.close()
     assert server.apps() == []
