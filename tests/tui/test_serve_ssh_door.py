@@ -29,6 +29,13 @@ def test_the_wait_is_at_most_the_window() -> None:
     assert throttle.wait("10.0.0.1", 9.0) == 100
 
 
+def test_addresses_that_never_come_back_are_forgotten() -> None:
+    throttle = KeyThrottle(limit=1, delay=30, window=100)
+    throttle.failed("10.0.0.1", 0.0)
+    throttle.failed("10.0.0.2", 500.0)
+    assert len(throttle) == 1
+
+
 def test_a_connection_that_gets_in_is_forgiven_its_failures() -> None:
     throttle = KeyThrottle(limit=2, delay=30, window=900)
     mine = [throttle.failed("10.0.0.1", at) for at in (0.0, 1.0)]

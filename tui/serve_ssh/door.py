@@ -21,6 +21,11 @@ class KeyThrottle:
     delay: float
     window: float
     _failures: dict[str, list[float]] = field(default_factory=dict)
+    _swept: float = 0.0
+
+    def __len__(self) -> int:
+        """Addresses with failures counted."""
+        return len(self._failures)
 
     def wait(self, address: str, now: float) -> int:
         """Whole seconds until `address` may try again; 0 if it may now."""
@@ -32,6 +37,10 @@ class KeyThrottle:
 
     def failed(self, address: str, now: float) -> float:
         """Count one failure; what it returns takes it back (`forgive`)."""
+        if now - self._swept > 60:  # addresses that never came back are forgotten
+            self._swept = now
+            for stale in [a for a, at in self._failures.items() if at[-1] <= now - self.window]:
+                del self._failures[stale]
         self._failures.setdefault(address, []).append(now)
         return now
 
