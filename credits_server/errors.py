@@ -78,6 +78,10 @@ class Declined(DomainError):
     """Money that cannot move: a card the gateway refused, credits the account does not have."""
 
 
+class Gone(DomainError):
+    """The thing existed but can no longer be used (a payment link paid with, or expired)."""
+
+
 class PreconditionRequired(DomainError):
     """A change that must name the version it edits did not."""
 

@@ -306,3 +306,36 @@ class SshKey(Base):
     public_key: Mapped[str] = mapped_column(Text)
     comment: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PaymentLink(Base):
+    """A link to the secure payment page for one top-up of `amount`. Only the token's SHA-256 is
+    kept (the link is shown once, when made). `status`: open, paying (a try is in flight or
+    waits for 3-D Secure), paid, expired (stored when the server noticed; an open link past
+    `expires_at` reads as expired anyway). Each try on the page is a top-up under the key
+    `payment-link:<id>:<try>`; `topup_id` is the latest, the paid one once paid."""
+
+    __tablename__ = "payment_links"
+    __table_args__ = (
+        UniqueConstraint("account_id", "idempotency_key", name="uq_payment_links_account_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The page's form secret (CSRF): a POST to the page must carry it.
+    form_secret: Mapped[str] = mapped_column(String(64))
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    save_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    topup_id: Mapped[str | None] = mapped_column(ForeignKey("topups.id"), nullable=True)
+    last_failure_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    last_failure_message: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

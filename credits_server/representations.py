@@ -8,7 +8,7 @@ what a representation shows beyond its row (a top-up's saved card, its 3-D Secur
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from credits_core.auto_recharge import FIELDS as AUTO_RECHARGE_FIELDS
 from credits_server import schemas
@@ -16,6 +16,7 @@ from credits_server.models import (
     Account,
     AutoRechargeSettings,
     LedgerEntry,
+    PaymentLink,
     PaymentMethod,
     SshKey,
     SupportRequest,
@@ -146,4 +147,39 @@ def support_out(item: SupportRequest) -> schemas.SupportOut:
         contact=item.contact,
         status="closed" if item.status == "closed" else "open",
         created_at=item.created_at,
+    )
+
+
+def payment_link_status(link: PaymentLink, now: datetime) -> str:
+    """What the link's owner sees: paid, expired (unpaid past its expiry), else open."""
+    if link.status == "paid":
+        return "paid"
+    if link.status == "expired" or link.expires_at <= now:
+        return "expired"
+    return "open"
+
+
+def payment_link_out(
+    link: PaymentLink, topup: schemas.TopupOut | None, url: str | None, now: datetime
+) -> schemas.PaymentLinkOut:
+    """`topup` is the top-up that paid the link (None until paid); `url` the link itself, known
+    only to the request that made its token."""
+    failure = None
+    if link.last_failure_code is not None:
+        failure = schemas.PaymentLinkFailure(
+            code=link.last_failure_code, message=link.last_failure_message or ""
+        )
+    return schemas.PaymentLinkOut.model_validate(
+        {
+            "id": link.id,
+            "url": url,
+            "amount": link.amount,
+            "currency": link.currency,
+            "status": payment_link_status(link, now),
+            "expires_at": link.expires_at,
+            "save_card": link.save_card,
+            "topup": topup if link.status == "paid" else None,
+            "last_failure": failure,
+            "created_at": link.created_at,
+        }
     )

@@ -139,6 +139,8 @@ class PaymentConfigOut(BaseModel):
     gateway: str
     publishable_key: str
     tokenization_url: str
+    payment_page: Literal["offered", "only", "off"] = "offered"
+    """The secure payment page: beside the card form, the only way to pay, or not offered."""
 
 
 class PaymentMethodOut(BaseModel):
@@ -170,6 +172,34 @@ class TopupOut(BaseModel):
     action_url: str | None = None
     payment_method: PaymentMethodOut | None = None
     balance_after: int | None = None
+    created_at: datetime
+
+
+class PaymentLinkBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    amount: int = MinorUnits
+    save_card: bool = False
+
+
+class PaymentLinkFailure(BaseModel):
+    code: str
+    message: str
+
+
+class PaymentLinkOut(BaseModel):
+    """A link to the secure payment page. `url` holds the link's secret token, so it is given
+    only in the answers of POST /v1/payment-links (null in GET and in events): the server keeps
+    the token's hash alone. `status` is `expired` once `expires_at` has passed unpaid."""
+
+    id: str
+    url: str | None
+    amount: int
+    currency: str
+    status: Literal["open", "paid", "expired"]
+    expires_at: datetime
+    save_card: bool = False
+    topup: TopupOut | None = None
+    last_failure: PaymentLinkFailure | None = None
     created_at: datetime
 
 

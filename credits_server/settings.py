@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -100,6 +101,12 @@ class Settings(BaseSettings):
     """A payment still unsettled this long is settled from the gateway's answer (reconciliation)."""
     reconcile_poll_seconds: float = 30.0
     """How often each server process looks for payments to reconcile."""
+    payment_page: Literal["offered", "only", "off"] = "offered"
+    """The secure payment page (a payment link the app shows as a short link and a QR code):
+    "offered" beside the app's card form, "only" (the app hides its card form and
+    POST /v1/topups with a new card is refused), or "off" (no payment links)."""
+    payment_link_ttl_seconds: int = Field(default=900, ge=60)
+    """How long a payment link opens its page; then it answers 410 and the app offers a new one."""
     sandbox_charge_delay_ms: int = 0
     """Pretend latency of the sandbox gateway, so a client can see a payment in flight."""
     duplicate_wait_seconds: float = 30.0

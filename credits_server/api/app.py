@@ -15,6 +15,7 @@ from credits_server.api import (
     auto_recharge,
     events,
     info,
+    payment_links,
     payment_methods,
     problems,
     sessions,
@@ -30,6 +31,7 @@ from credits_server.api.database_errors import install_database_error_handler
 from credits_server.api.document import install_document
 from credits_server.api.method_not_allowed import install_method_not_allowed
 from credits_server.context import make_context
+from credits_server.gateway.base import ServerHooks
 from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
 from credits_server.services.recharge_worker import new_worker_id, run_worker
@@ -46,6 +48,7 @@ ROUTERS = [
     account.router,
     payment_methods.router,
     topups.router,
+    payment_links.router,
     auto_recharge.router,
     support.router,
     events.router,
@@ -92,9 +95,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     if gateway.routes is not None:  # a gateway's own pages, such as the sandbox's 3-D Secure
-        app.include_router(gateway.routes(topups.finish_authentication))
+        hooks = ServerHooks(topups.finish_authentication, payment_links.PAYMENT_PAGES)
+        app.include_router(gateway.routes(hooks))
     install_document(app, settings)
-    app.add_middleware(CardGuardMiddleware, allowed_path=gateway.card_path)
+    app.add_middleware(
+        CardGuardMiddleware,
+        allowed_path=gateway.card_path,
+        allowed_prefix=gateway.card_path_prefix,
+    )
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)

@@ -3,8 +3,9 @@ only the token. A request whose body or query string carries a card field (`numb
 `cvv`, `card_number`, Stripe's `card[number]` / `card[cvc]`) or a Luhn-valid run of 13 to 19
 digits standing on its own is refused with 422 `card_data_refused` before any route reads it.
 
-Two exceptions: the path the gateway's plugin names (`GatewayPlugin.card_path`, the sandbox's
-tokenization endpoint), which is the gateway's, not the service's; and the gateway's webhooks
+Two exceptions: the paths the gateway's plugin names (`GatewayPlugin.card_path`, the sandbox's
+tokenization endpoint, and `card_path_prefix`, the sandbox's payment page), which are the
+gateway's, not the service's; and the gateway's webhooks
 (`/v1/webhooks/`), which it signs, never carry a card, and may carry fields such as an invoice's
 `number` or a network transaction id of 15 digits.
 """
@@ -51,13 +52,21 @@ def carries_card(data: bytes) -> bool:
 
 
 class CardGuardMiddleware:
-    def __init__(self, app: ASGIApp, *, allowed_path: str | None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, allowed_path: str | None, allowed_prefix: str | None = None
+    ) -> None:
         self.app = app
         self.allowed_path = allowed_path
+        self.allowed_prefix = allowed_prefix
+
+    def _gateways(self, path: str) -> bool:
+        if path == self.allowed_path or path.startswith(WEBHOOKS):
+            return True
+        return self.allowed_prefix is not None and path.startswith(self.allowed_prefix)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path == self.allowed_path or path.startswith(WEBHOOKS):
+        if scope["type"] != "http" or self._gateways(path):
             await self.app(scope, receive, send)
             return
         if carries_card(scope.get("query_string") or b""):

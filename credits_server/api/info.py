@@ -52,4 +52,5 @@ async def payment_config(ctx: ContextDep) -> PaymentConfigOut:
         gateway=config.gateway,
         publishable_key=config.publishable_key,
         tokenization_url=config.tokenization_url,
+        payment_page=ctx.settings.payment_page,
     )

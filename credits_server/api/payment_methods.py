@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from credits_server.api.deps import CallerDep, ContextDep, OwnerDep
 from credits_server.api.openapi import PROBLEM_REF
+from credits_server.api.topups import refuse_a_new_card_when_page_only
 from credits_server.representations import payment_method_out
 from credits_server.schemas import Page, PaymentMethodOut, SaveCardBody
 from credits_server.services import payment_methods
@@ -38,6 +39,7 @@ async def list_methods(ctx: ContextDep, caller: CallerDep) -> Page[PaymentMethod
 )
 async def add_method(ctx: ContextDep, owner: OwnerDep, body: SaveCardBody) -> PaymentMethodOut:
     # The card was typed into the app and tokenized at the gateway; this is its token there.
+    refuse_a_new_card_when_page_only(ctx)
     saved = await payment_methods.add_method(ctx, owner.account_id, body.card_token, body.name)
     return payment_method_out(saved)
 

@@ -25,6 +25,7 @@ from credits_server.errors import (
     DomainError,
     FieldProblem,
     Forbidden,
+    Gone,
     Invalid,
     KeyInUse,
     NotFound,
@@ -76,6 +77,7 @@ ANSWERS: dict[type[DomainError], Answer] = {
     RateLimited: Answer(429, _retry_after),
     Declined: Answer(402),
     NotReady: Answer(503),
+    Gone: Answer(410),
     PreconditionRequired: Answer(428),
     PreconditionFailed: Answer(412),
 }

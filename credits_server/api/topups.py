@@ -16,6 +16,17 @@ from credits_server.services import topups
 
 router = APIRouter(tags=["top-ups"])
 
+PAYMENT_PAGE_ONLY = (
+    "New cards are taken only on the secure payment page here: make a payment link "
+    "(POST /v1/payment-links) and pay there, or pay with a saved card."
+)
+
+
+def refuse_a_new_card_when_page_only(ctx: Context) -> None:
+    """With `payment_page = "only"` a card is typed on the secure payment page alone."""
+    if ctx.settings.payment_page == "only":
+        raise HttpProblem(403, "payment_page_only", PAYMENT_PAGE_ONLY)
+
 
 def action_url(ctx: Context, request: Request, topup: Topup) -> str | None:
     if topup.status != "requires_action":
@@ -56,6 +67,8 @@ async def create_topup(
         raise HttpProblem(
             400, "idempotency_key_required", "Send an Idempotency-Key header with each top-up."
         )
+    if body.card_token is not None:
+        refuse_a_new_card_when_page_only(ctx)
     wanted = topups.TopupRequest(
         body.amount, body.payment_method_id, body.card_token, body.save_card
     )

@@ -11,8 +11,11 @@ from credits_server.db import Database
 from credits_server.settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from fastapi import APIRouter, Request
 
+    from credits_server.context import Context
     from credits_server.gateway.events import GatewayEvent
     from credits_server.schemas import TopupOut
 
@@ -62,6 +65,57 @@ class ChargeResult:
     @property
     def failure_message(self) -> str | None:
         return failure_message(self.failure_code)
+
+
+PageState = Literal["open", "confirming", "processing", "paid"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """A payment link as its payment page may show it: what is paid for and by whom (the
+    account's name, nothing else of it), and where the page stands. `form_secret` goes in the
+    page's forms (CSRF); `failure_message` is the last try's decline in plain words."""
+
+    link_id: str
+    account_id: str
+    account_name: str
+    amount: int
+    currency: str
+    save_card: bool
+    expires_at: datetime
+    form_secret: str
+    state: PageState
+    failure_message: str | None = None
+    card_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPages:
+    """The credits server's side of a gateway's payment page, handed to its routes by the app
+    (a gateway's folder never imports the services). Each takes the link's token; each raises
+    the services' NotFound (no such link) or Gone (paid with, or expired)."""
+
+    view: Callable[[Context, str], Awaitable[PageView]]
+    pay: Callable[[Context, str, str], Awaitable[PageView]]
+    """Pay the link with a card token the gateway made on its page; the outcome."""
+    confirm: Callable[[Context, str, bool], Awaitable[PageView]]
+    """The customer's 3-D Secure answer for the link's waiting try."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHooks:
+    """What the credits server hands a gateway's routes."""
+
+    finish_authentication: FinishAuthentication
+    payment_pages: PaymentPages
+
+
+@dataclass(frozen=True, slots=True)
+class CheckoutOutcome:
+    """A payment the gateway took on its own hosted page, once paid: its charge and the card."""
+
+    charge_id: str
+    card: SavedCard
 
 
 class CardRefused(Exception):
@@ -125,6 +179,11 @@ class PaymentGateway(Protocol):
         idempotency key; `base_url` is where the credits server is reached."""
         ...
 
+    async def checkout_outcome(self, session_id: str) -> CheckoutOutcome | None:
+        """A payment on the gateway's hosted page as the gateway tells it now: None unless it
+        is paid (a gateway without a hosted page knows none)."""
+        ...
+
     async def webhook_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
         """A webhook delivery, its signature checked, read as the service's event; BadSignature
         when it is not the gateway's (a gateway without webhooks refuses every delivery)."""
@@ -137,7 +196,9 @@ class GatewayPlugin:
     credits server (imported only when the app is built)."""
 
     make: Callable[[Settings, Database], PaymentGateway]
-    routes: Callable[[FinishAuthentication], APIRouter] | None = None
-    # A path on the credits server that takes card data (the sandbox's tokenization endpoint):
-    # the only one the card-data guard lets a card number through to.
+    routes: Callable[[ServerHooks], APIRouter] | None = None
+    # A path on the credits server that takes card data (the sandbox's tokenization endpoint),
+    # and a prefix of such paths (its payment page): the only ones the card-data guard lets a
+    # card number through to.
     card_path: str | None = None
+    card_path_prefix: str | None = None

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from credits_server.models import Base, UtcDateTime, utcnow
 
-EventKind = Literal["payment_settled", "refunded", "disputed", "ignored"]
+EventKind = Literal["payment_settled", "refunded", "disputed", "checkout_completed", "ignored"]
 
 
 @dataclass(frozen=True, slots=True)
 class GatewayEvent:
     """One delivery, read. `topup_id` is ours (the gateway carries it in metadata, or we find
-    it from the gateway's charge); `amount` is the refunded or disputed amount."""
+    it from the gateway's charge); `amount` is the refunded or disputed amount. A completed
+    hosted page (`checkout_completed`) names its session as `charge_id` and our payment link."""
 
     event_id: str
     kind: EventKind
@@ -30,6 +31,7 @@ class GatewayEvent:
     topup_id: str | None = None
     amount: int = 0
     reason: str = ""
+    payment_link_id: str | None = None
 
 
 class BadSignature(Exception):

@@ -33,6 +33,7 @@ TYPES = (
     "settings.updated",
     "low_balance",
     "payment.disputed",
+    "payment_link.updated",
 )
 
 

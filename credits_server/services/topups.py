@@ -42,6 +42,7 @@ from credits_server.ids import new_id
 from credits_server.ledger import post
 from credits_server.logging import LOGGER_NAME
 from credits_server.models import Account, PaymentMethod, Topup, utcnow
+from credits_server.services import payment_link_events
 from credits_server.services.payment_methods import (
     described,
     find_method,
@@ -378,8 +379,10 @@ async def apply_charge_result(ctx: Context, topup_id: str, result: ChargeResult)
             topup.status = "failed"
             topup.failure_code = result.failure_code or "processing_error"
             topup.failure_message = result.failure_message
-        # Events, re-enabling auto-recharge, a recharge intent's next step: in this same commit.
+        # Events, re-enabling auto-recharge, a recharge intent's next step, the payment link the
+        # top-up was a try of: in this same commit.
         await on_topup_settled(session, ctx.settings, topup)
+        await payment_link_events.on_settled(session, topup)
     if set_up_token is not None:
         await ctx.gateway.mark_set_up(set_up_token)
     return topup

@@ -6,6 +6,8 @@
   confirm what is true; the ledger credit happens once (`apply_charge_result`, `topup:<id>`).
 - A refund: the refunded credits leave the balance (an adjustment, `refund:<top-up id>`, once).
 - A dispute: the owner is told (a `payment.disputed` event on the account's stream).
+- A payment link paid on the gateway's hosted page: asked of the gateway again, then its top-up
+  recorded and credited once (`payment_links.settle_checkout`).
 - Anything else: acknowledged and ignored.
 The event's id is stored (`gateway_events`); a repeat of it does nothing.
 """
@@ -23,7 +25,7 @@ from credits_server.gateway.events import GatewayEvent, ProcessedGatewayEvent
 from credits_server.ledger import post
 from credits_server.logging import LOGGER_NAME
 from credits_server.models import Topup
-from credits_server.services import events
+from credits_server.services import events, payment_links
 from credits_server.services.topups import apply_charge_result
 
 _log = logging.getLogger(LOGGER_NAME)
@@ -33,7 +35,11 @@ async def handle(ctx: Context, event: GatewayEvent) -> None:
     async with ctx.db.read() as session:
         if await session.get(ProcessedGatewayEvent, event.event_id) is not None:
             return
-    if event.kind != "ignored" and event.topup_id and event.charge_id:
+    if event.kind == "checkout_completed" and event.payment_link_id and event.charge_id:
+        outcome = await ctx.gateway.checkout_outcome(event.charge_id)
+        if outcome is not None:
+            await payment_links.settle_checkout(ctx, event.payment_link_id, outcome)
+    elif event.kind != "ignored" and event.topup_id and event.charge_id:
         # Whatever came first: a refund or a dispute may be delivered before the success.
         await settle_from_gateway(ctx, event.topup_id, event.charge_id)
     try:

@@ -242,4 +242,5 @@ async def test_the_app_learns_where_to_tokenize(client: httpx.AsyncClient) -> No
         "gateway": "sandbox",
         "publishable_key": "pk_sandbox",
         "tokenization_url": "/sandbox/v1/payment_methods",
+        "payment_page": "offered",
     }

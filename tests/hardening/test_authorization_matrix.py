@@ -48,6 +48,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/topups"): Rule("user", owner_only=True),
     ("GET", "/v1/topups"): Rule("user"),
     ("GET", "/v1/topups/{topup_id}"): Rule("user"),
+    ("POST", "/v1/payment-links"): Rule("user", owner_only=True),
+    ("GET", "/v1/payment-links/{link_id}"): Rule("user"),
     ("GET", "/v1/auto-recharge"): Rule("user"),
     ("PUT", "/v1/auto-recharge"): Rule("user", owner_only=True),
     ("GET", "/v1/support-requests"): Rule("user"),
@@ -79,6 +81,7 @@ class World:
     """caller name -> Authorization header value ("" for none)."""
     secrets: list[str]
     """Strings of the victim's that no wrong caller may ever see."""
+    link_id: str = ""
 
 
 async def _expire(ctx: Any, token: str) -> None:
@@ -123,15 +126,25 @@ def world(live_server: LiveServer) -> World:
         "a service API key": f"Bearer {live_server.run(_api_key)}",
         "the owner's session": f"Bearer {victim.token}",
     }
+    link = httpx.post(
+        f"{live_server.url}/v1/payment-links",
+        json={"amount": 1000},
+        headers={**victim.headers, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert link.status_code == 201
     secrets = [victim.account_id, str(victim.payment_method_id), made.json()["id"], victim.email]
-    return World(victim, made.json()["id"], credentials, secrets)
+    secrets.append(link.json()["id"])
+    return World(victim, made.json()["id"], credentials, secrets, link.json()["id"])
 
 
 def _request(world: World, method: str, path: str) -> dict[str, Any]:
     """A request that would succeed for the right caller, so only authorisation can stop it."""
     victim = world.victim
     url = path.format(
-        method_id=victim.payment_method_id, topup_id=world.topup_id, key_id="sshk_none"
+        method_id=victim.payment_method_id,
+        topup_id=world.topup_id,
+        key_id="sshk_none",
+        link_id=world.link_id,
     )
     if path == "/v1/account/daily-balances":
         url += "?start=2026-11-01&end=2026-11-30"
@@ -140,6 +153,7 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         "/v1/sessions": {"email": victim.email, "password": "wrong"},
         "/v1/payment-methods": CARD,
         "/v1/topups": {"amount": 1000, "payment_method_id": victim.payment_method_id},
+        "/v1/payment-links": {"amount": 1000},
         "/v1/auto-recharge": {"enabled": False, "threshold": 1000, "amount": 2500},
         "/v1/support-requests": {"amount": 250000, "message": "m", "contact": "a@b.test"},
         "/v1/ssh-keys": {"public_key": SSH_KEY},

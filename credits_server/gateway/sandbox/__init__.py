@@ -1,5 +1,6 @@
-"""The offline sandbox gateway: Stripe's test cards, its own tables, and the stand-in for the
-bank's 3-D Secure page that it serves on the credits server."""
+"""The offline sandbox gateway: Stripe's test cards, its own tables, and the pages it serves on
+the credits server: the stand-in for the bank's 3-D Secure page, and the secure payment page of
+a payment link (it plays the card processor: a card typed there is tokenized there)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from credits_server.db import Database
 from credits_server.gateway.base import GatewayPlugin
-from credits_server.gateway.sandbox.gateway import TOKENIZATION_PATH, SandboxGateway
+from credits_server.gateway.sandbox.gateway import PAY_PATH, TOKENIZATION_PATH, SandboxGateway
 from credits_server.settings import Settings
 
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
-    from credits_server.gateway.base import FinishAuthentication
+    from credits_server.gateway.base import ServerHooks
 
 
 def _make(settings: Settings, db: Database) -> SandboxGateway:
@@ -24,12 +25,17 @@ def _make(settings: Settings, db: Database) -> SandboxGateway:
     )
 
 
-def _routes(finish: FinishAuthentication) -> APIRouter:
+def _routes(hooks: ServerHooks) -> APIRouter:
+    from credits_server.gateway.sandbox.page import make_page_router
     from credits_server.gateway.sandbox.routes import make_router
 
-    return make_router(finish)
+    router = make_router(hooks.finish_authentication)
+    router.include_router(make_page_router(hooks.payment_pages))
+    return router
 
 
-PLUGIN = GatewayPlugin(make=_make, routes=_routes, card_path=TOKENIZATION_PATH)
+PLUGIN = GatewayPlugin(
+    make=_make, routes=_routes, card_path=TOKENIZATION_PATH, card_path_prefix=PAY_PATH + "/"
+)
 
 __all__ = ["PLUGIN", "SandboxGateway"]

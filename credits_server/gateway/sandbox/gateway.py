@@ -20,6 +20,7 @@ from credits_server.gateway.base import (
     CardRefused,
     ChargeResult,
     ChargeStatus,
+    CheckoutOutcome,
     PaymentConfig,
     SavedCard,
 )
@@ -45,6 +46,8 @@ TEST_CARDS = {
 
 # The stand-in for the bank's 3-D Secure page, served by `routes` on the credits server.
 AUTHENTICATION_PATH = "/sandbox/authenticate"
+# The payment page of a payment link (`page.py`): GET shows it, POST takes a card.
+PAY_PATH = "/pay"
 # Where the app tokenizes a card, shaped as Stripe's POST /v1/payment_methods (also `routes`).
 TOKENIZATION_PATH = "/sandbox/v1/payment_methods"
 PUBLISHABLE_KEY = "pk_sandbox"
@@ -63,6 +66,10 @@ class SandboxGateway:
 
     def authentication_url(self, base_url: str, charge_reference: str) -> str:
         return f"{base_url.rstrip('/')}{AUTHENTICATION_PATH}/{charge_reference}"
+
+    async def checkout_outcome(self, session_id: str) -> CheckoutOutcome | None:
+        """The sandbox's payment page is served by the credits server itself: no hosted one."""
+        return None
 
     async def webhook_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
         """The sandbox answers at once and sends no webhooks: every delivery is refused."""

@@ -14,7 +14,7 @@ from credits_server.settings import Settings
 if TYPE_CHECKING:
     from fastapi import APIRouter
 
-    from credits_server.gateway.base import FinishAuthentication
+    from credits_server.gateway.base import ServerHooks
     from credits_server.gateway.stripe.gateway import StripeGateway
 
 
@@ -25,10 +25,10 @@ def _make(settings: Settings, db: Database) -> StripeGateway:
     return StripeGateway(settings, db)
 
 
-def _routes(finish: FinishAuthentication) -> APIRouter:
+def _routes(hooks: ServerHooks) -> APIRouter:
     from credits_server.gateway.stripe.routes import make_router
 
-    return make_router(finish)
+    return make_router(hooks)
 
 
 PLUGIN = GatewayPlugin(make=_make, routes=_routes)

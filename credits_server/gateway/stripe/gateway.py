@@ -22,9 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from credits_server.db import Database
-from credits_server.gateway.base import CardRefused, ChargeResult, PaymentConfig, SavedCard
+from credits_server.gateway.base import (
+    CardRefused,
+    ChargeResult,
+    CheckoutOutcome,
+    PageView,
+    PaymentConfig,
+    SavedCard,
+)
 from credits_server.gateway.events import GatewayEvent
-from credits_server.gateway.stripe import webhooks
+from credits_server.gateway.stripe import checkout, webhooks
 from credits_server.gateway.stripe.results import failure_code, result_of
 from credits_server.gateway.stripe.tables import StripeCustomer, StripePayment
 from credits_server.settings import Settings
@@ -33,6 +40,8 @@ from credits_server.settings import Settings
 AUTHENTICATION_PATH = "/stripe/authenticate"
 # Where Stripe sends the customer back after 3-D Secure (a page saying to return to the app).
 RETURN_PATH = "/stripe/returned"
+# Where Stripe Checkout sends the customer once a payment link is paid.
+CHECKOUT_DONE_PATH = "/stripe/checkout-done"
 
 
 def stripe_key(topup_id: str) -> str:
@@ -158,6 +167,27 @@ class StripeGateway:
     async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
         """Stripe decides: the customer answered on Stripe's page, so ask it how that went."""
         return await self.refresh(charge_id)
+
+    async def checkout_url(self, view: PageView, token: str, base_url: str) -> str:
+        """The Checkout Session page where the link `view` (opened with `token`) is paid."""
+        base = base_url.rstrip("/")
+        params = checkout.session_params(
+            view,
+            customer=await self._customer(view.account_id) if view.save_card else None,
+            success_url=f"{base}{CHECKOUT_DONE_PATH}",
+            cancel_url=f"{base}/pay/{token}",
+        )
+        return await checkout.create_session(
+            self.client, params, checkout.session_key(view.link_id, token)
+        )
+
+    async def checkout_outcome(self, session_id: str) -> CheckoutOutcome | None:
+        intent = await checkout.paid_intent(self.client, session_id)
+        if intent is None:
+            return None
+        return CheckoutOutcome(
+            str(intent["id"]), await self.describe(str(intent["payment_method"]))
+        )
 
     async def webhook_event(self, payload: bytes, signature: str | None) -> GatewayEvent:
         secret = self.webhook_secret.get_secret_value()

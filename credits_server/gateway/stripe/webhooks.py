@@ -35,6 +35,9 @@ def read(event: dict[str, Any]) -> GatewayEvent:
     if type_ in SETTLING:
         topup_id = (obj.get("metadata") or {}).get("topup_id")
         return GatewayEvent(event_id, "payment_settled", obj.get("id"), topup_id)
+    if type_ == "checkout.session.completed":
+        link_id = (obj.get("metadata") or {}).get("payment_link_id")
+        return GatewayEvent(event_id, "checkout_completed", obj.get("id"), payment_link_id=link_id)
     if type_ == "charge.refunded":
         amount = int(obj.get("amount_refunded") or 0)
         return GatewayEvent(event_id, "refunded", obj.get("payment_intent"), amount=amount)
