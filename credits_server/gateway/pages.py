@@ -59,7 +59,7 @@ h1{font-size:1.375rem;line-height:1.3;margin:0 0 .25rem}
 label{display:block;font-weight:600;margin:1rem 0 .25rem}
 input{display:block;width:100%;min-height:2.75rem;padding:.5rem .75rem;font:inherit;
 color:${text};background:${card};border:1px solid ${border};border-radius:.375rem}
-.pair{display:flex;gap:.75rem}.pair>div{flex:1}
+.pair{display:flex;gap:.75rem;align-items:flex-end}.pair>div{flex:1}
 button{display:block;width:100%;min-height:3rem;margin-top:1.5rem;font:inherit;
 font-weight:700;color:${on_accent};background:${accent};border:0;border-radius:.375rem;
 cursor:pointer}

@@ -4,6 +4,7 @@ expired; `payment_page = "only"` refuses a new card on POST /v1/topups."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -236,3 +237,25 @@ async def test_payment_page_only_refuses_a_new_card_in_a_top_up(tmp_path: Path) 
             assert (await make_link(api, 2500))["status"] == "open"
     finally:
         stop_engine_server(only)
+
+
+def _luminance(colour: str) -> float:
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def test_the_page_colours_meet_wcag_aa_contrast() -> None:
+    from credits_server.gateway.pages import CONTRASTS, CSS, PALETTE
+
+    for foreground, background, least in CONTRASTS:
+        lighter, darker = sorted(
+            (_luminance(PALETTE[foreground]), _luminance(PALETTE[background])), reverse=True
+        )
+        ratio = (lighter + 0.05) / (darker + 0.05)
+        assert ratio >= least, f"{foreground} on {background}: {ratio:.2f}"
+    # The stylesheet's colours are the palette's, each checked above.
+    assert set(re.findall(r"#[0-9a-f]{6}", CSS)) <= set(PALETTE.values())

@@ -113,11 +113,10 @@ def pay_form(
             errors.get("exp"),
             inputmode="numeric",
             maxlength="7",
-            placeholder="MM/YY",
         )
         + _field(
             "cvc",
-            "Security code (CVC)",
+            "Security code",
             "cc-csc",
             "",
             errors.get("cvc"),
