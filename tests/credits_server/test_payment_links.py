@@ -7,13 +7,11 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.cards import card_token
-from tests.support.engine import collect_events, engine_server_at, stop_engine_server
+from tests.support.engine import collect_events
 from tests.support.live_server import LiveServer, Owner
 from tests.support.payment_links import expire, make_link, page_path, pay_on_page
 from tests.support.wait import wait_for_async
@@ -209,34 +207,6 @@ async def test_another_account_cannot_read_a_link(
     stranger = server.make_owner(with_card=False)
     async with httpx.AsyncClient(base_url=server.url, headers=stranger.headers) as other:
         assert (await other.get(f"/v1/payment-links/{link['id']}")).status_code == 404
-
-
-async def test_payment_page_only_refuses_a_new_card_in_a_top_up(tmp_path: Path) -> None:
-    only = engine_server_at(tmp_path, CREDITS_SERVER_PAYMENT_PAGE="only")
-    try:
-        owner = only.make_owner(balance=0, with_card=True)
-        async with httpx.AsyncClient(base_url=only.url, headers=owner.headers) as api:
-            config = (await api.get("/v1/payment-config")).json()
-            assert config["payment_page"] == "only"
-            token = await card_token(
-                api, {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
-            )
-            refused = await api.post(
-                "/v1/topups",
-                json={"amount": 2500, "card_token": token},
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-            )
-            assert (refused.status_code, refused.json()["code"]) == (403, "payment_page_only")
-            assert "secure payment page" in refused.json()["detail"]
-            saved = await api.post(
-                "/v1/topups",
-                json={"amount": 2500, "payment_method_id": owner.payment_method_id},
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-            )
-            assert saved.status_code == 201
-            assert (await make_link(api, 2500))["status"] == "open"
-    finally:
-        stop_engine_server(only)
 
 
 def _luminance(colour: str) -> float:

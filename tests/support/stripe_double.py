@@ -2,7 +2,8 @@
 
 Only what credits-server and the app use: `POST /v1/payment_methods` (with the publishable key, as
 the app tokenizes), `GET /v1/payment_methods/{id}`, `POST /v1/customers`, `POST /v1/setup_intents`,
-`POST /v1/payment_intents` (created and confirmed at once) and `GET /v1/payment_intents/{id}`;
+`POST /v1/payment_intents` (created and confirmed at once), `GET /v1/payment_intents/{id}`, and
+Checkout Sessions with their hosted page (tests/support/stripe_checkout.py);
 form-encoded bodies, Idempotency-Key honoured (the same key answers the first answer again), and a
 stand-in for the bank's 3-D Secure page at `/3ds/{payment_intent}`. Stripe's documented test cards
 behave as documented (`TEST_CARDS`).
@@ -35,6 +36,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.support.ports import free_port
+from tests.support.stripe_checkout import CheckoutSessions
 from tests.support.stripe_wire import (
     TEST_CARDS,
     WEBHOOK_SECRET,
@@ -54,7 +56,7 @@ PUBLISHABLE_KEY = "pk_test_double_0123456789"
 
 
 @dataclass
-class StripeDouble:
+class StripeDouble(CheckoutSessions):
     webhook_url: str = ""
     hold: bool = False
     """Keep webhooks in `held` until `release` instead of sending them at once."""
@@ -62,6 +64,9 @@ class StripeDouble:
     methods: dict[str, dict[str, Any]] = field(default_factory=dict)
     intents: dict[str, dict[str, Any]] = field(default_factory=dict)
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Checkout Sessions by id (tests/support/stripe_checkout.py)."""
+    session_intent_data: dict[str, dict[str, Any]] = field(default_factory=dict)
     charges: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Charges that took money, by id (refunded or not)."""
     held: list[dict[str, Any]] = field(default_factory=list)
@@ -92,6 +97,10 @@ class StripeDouble:
                 Route("/v1/payment_intents", self._create_intent, methods=["POST"]),
                 Route("/v1/payment_intents/{id}", self._get_intent, methods=["GET"]),
                 Route("/3ds/{id}", self._authenticate, methods=["POST"]),
+                Route("/v1/checkout/sessions", self._create_session, methods=["POST"]),
+                Route("/v1/checkout/sessions/{id}", self._get_session, methods=["GET"]),
+                Route("/v1/checkout/sessions/{id}/expire", self._expire_session, methods=["POST"]),
+                Route("/c/pay/{id}", self._page, methods=["GET", "POST"]),
             ]
         )
 
