@@ -9,7 +9,8 @@ import uuid
 import httpx
 
 from tests.support.cards import tokenize
-from tests.support.live_server import STRIPE_TEST_CARDS, LiveServer
+from tests.support.live_server import STRIPE_TEST_CARDS, LiveServer, Owner
+from tests.support.payment_links import make_link, pay_on_page
 
 CVC = "9871"
 STANDALONE_CVC = re.compile(rf"(?<![0-9A-Za-z]){CVC}(?![0-9A-Za-z])")
@@ -51,6 +52,10 @@ async def test_no_card_number_cvc_password_or_token_is_written(live_server: Live
             "/v1/sessions", json={"email": owner.email, "password": f"wrong-{owner.password}"}
         )
     assert live_server.find_secrets([*STRIPE_TEST_CARDS, owner.password, owner.token]) == []
+    assert_no_cvc_written(live_server, owner)
+
+
+def assert_no_cvc_written(live_server: LiveServer, owner: Owner) -> None:
     database = sqlite3.connect(live_server.database_path)
     try:
         tables = [
@@ -65,3 +70,17 @@ async def test_no_card_number_cvc_password_or_token_is_written(live_server: Live
     log = live_server.log_path.read_text()
     assert not STANDALONE_CVC.search(log)
     assert owner.account_id in log  # the log is there, and it is about this account's requests
+
+
+async def test_the_payment_page_keeps_no_card_number_or_cvc(live_server: LiveServer) -> None:
+    """Every test card typed on a payment link's page (the sandbox tokenizes it there): paid,
+    declined, or refused as mistyped, the number and CVC are neither written nor sent back."""
+    owner = live_server.make_owner(balance=1000, with_card=False)
+    async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as client:
+        for number in STRIPE_TEST_CARDS:
+            link = await make_link(client, 1000, save_card=True)
+            answer = await pay_on_page(live_server.url, link, number, cvc=CVC)
+            assert number not in answer.text
+            assert not STANDALONE_CVC.search(answer.text)
+    assert live_server.find_secrets([*STRIPE_TEST_CARDS, owner.token]) == []
+    assert_no_cvc_written(live_server, owner)
