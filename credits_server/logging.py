@@ -23,10 +23,12 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # Payment gateway secrets (Stripe's secret, restricted and webhook signing keys), wherever they
 # would appear in a line: only their kind is written.
 _GATEWAY_SECRET = re.compile(r"\b(sk|rk|whsec)_[A-Za-z0-9_]+")
+# A payment link's token, in the path of its page: the link pays whoever holds it.
+_PAYMENT_LINK = re.compile(r"(/pay/)[A-Za-z0-9]+")
 
 
 def redact(text: str) -> str:
-    return _GATEWAY_SECRET.sub(r"\1_[redacted]", text)
+    return _PAYMENT_LINK.sub(r"\1[redacted]", _GATEWAY_SECRET.sub(r"\1_[redacted]", text))
 
 
 class JsonFormatter(logging.Formatter):

@@ -102,6 +102,9 @@ async def test_paid_on_the_page_credits_once_and_the_app_hears_it(
     methods = (await api.get("/v1/payment-methods")).json()["data"]
     assert [m["last4"] for m in methods] == ["4242"]  # saved, as the link asked
     used = await httpx.AsyncClient(base_url=server.url).get(page_path(link))
+    token = page_path(link).removeprefix("/pay/")
+    assert server.find_secrets([token]) == []  # its page was opened, posted to, and logged
+    assert "/pay/[redacted]" in server.log_path.read_text()
     assert used.status_code == 410
     assert "This payment link has been used" in used.text
     again = await pay_on_page_without_opening(server.url, link)

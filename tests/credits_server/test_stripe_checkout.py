@@ -73,6 +73,9 @@ async def test_the_link_opens_a_checkout_session_for_its_amount(
     assert (session["status"], session["payment_status"]) == ("open", "unpaid")
     assert session["metadata"] == {"payment_link_id": link["id"]}
     assert session["customer"] is None
+    assert page_path(link) not in str(session)  # the link's token stays with us
+    cancelled = await api.get(session["cancel_url"])
+    assert "Nothing was charged" in cancelled.text
     assert "setup_future_usage" not in double.session_intent_data[session["id"]]
     assert session_of(double, open_link(server, link))["id"] == session["id"]  # the same one
 

@@ -117,6 +117,12 @@ checks.positive_data_acceptance.expected-statuses = [
     "2xx", 400, 401, 402, 403, 404, 409, 422, 429,
 ]
 
+# The Idempotency-Key each payment link needs (400), an amount outside the server's top-up
+# bounds (settings, 422).
+[[operations]]
+include-name = "POST /v1/payment-links"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
+
 # If-Match must name the current ETag (428 without, 412 stale); bounds are settings (422).
 [[operations]]
 include-name = "PUT /v1/auto-recharge"

@@ -42,6 +42,8 @@ AUTHENTICATION_PATH = "/stripe/authenticate"
 RETURN_PATH = "/stripe/returned"
 # Where Stripe Checkout sends the customer once a payment link is paid.
 CHECKOUT_DONE_PATH = "/stripe/checkout-done"
+# Where it sends them when they leave without paying (the link's token is never given to Stripe).
+CHECKOUT_CANCELLED_PATH = "/stripe/checkout-cancelled"
 
 
 def stripe_key(topup_id: str) -> str:
@@ -175,7 +177,7 @@ class StripeGateway:
             view,
             customer=await self._customer(view.account_id) if view.save_card else None,
             success_url=f"{base}{CHECKOUT_DONE_PATH}",
-            cancel_url=f"{base}/pay/{token}",
+            cancel_url=f"{base}{CHECKOUT_CANCELLED_PATH}",
         )
         return await checkout.create_session(
             self.client, params, checkout.session_key(view.link_id, token)

@@ -16,6 +16,7 @@ from credits_server.errors import Gone, NotFound, not_found
 from credits_server.gateway.pages import gone_page, message_page, missing_page
 from credits_server.gateway.stripe.gateway import (
     AUTHENTICATION_PATH,
+    CHECKOUT_CANCELLED_PATH,
     CHECKOUT_DONE_PATH,
     RETURN_PATH,
     StripeGateway,
@@ -43,6 +44,14 @@ def make_router(hooks: ServerHooks) -> APIRouter:
         base = ctx.settings.public_url or str(request.base_url)
         url = await gateway.checkout_url(view, token, base)
         return RedirectResponse(url, status_code=303, headers={"Referrer-Policy": "no-referrer"})
+
+    @router.get(CHECKOUT_CANCELLED_PATH, include_in_schema=False)
+    async def checkout_cancelled() -> Response:
+        return message_page(
+            "Payment not made",
+            "Nothing was charged. Open the payment link again to pay, while it is valid.",
+            200,
+        )
 
     @router.get(CHECKOUT_DONE_PATH, include_in_schema=False)
     async def checkout_done() -> Response:
