@@ -186,9 +186,15 @@ async def test_an_expired_link_is_gone_and_says_so(
     assert server.balance(owner.account_id) == 5000
 
 
-async def test_the_page_is_kept_to_itself(server: LiveServer, api: httpx.AsyncClient) -> None:
+async def test_the_page_is_kept_to_itself(
+    server: LiveServer, owner: Owner, api: httpx.AsyncClient
+) -> None:
     link = await make_link(api, 2500)
     page = await httpx.AsyncClient(base_url=server.url).get(page_path(link))
+    # What is paid for (the account's name, the amount) and nothing else of the account.
+    assert "$25.00" in page.text
+    for private in (owner.email, owner.account_id, owner.token, "$50.00", link["id"]):
+        assert private not in page.text
     csp = page.headers["content-security-policy"]
     assert "default-src 'none'" in csp
     assert "frame-ancestors 'none'" in csp
