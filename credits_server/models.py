@@ -339,3 +339,53 @@ class PaymentLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class NotificationTarget(Base):
+    """Where an account's notifications go: an email address or a webhook endpoint, with the
+    notification kinds it wants (a JSON list). `secret` signs the webhook's requests, so it is
+    kept as is. `failing_since` is the first failure since the last success; a target failing
+    for long is switched off (`enabled` false, `disabled_reason` says why). `claimed_by` and
+    `claimed_at` are the lease of the worker delivering its messages (one at a time, in order)."""
+
+    __tablename__ = "notification_targets"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    kinds: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    failing_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class OutboxMessage(Base):
+    """One notification to one target, written in the transaction of its cause. `id` is the
+    message's stable id (receivers de-duplicate by it); `status` is pending|delivered|dead.
+    A target's messages are delivered in `seq` order (the id column), one at a time."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_messages_target_status_seq", "target_id", "status", "seq"),
+        Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
+        Index("ix_outbox_messages_account_status", "account_id", "status"),
+    )
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(40), unique=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    target_id: Mapped[str] = mapped_column(ForeignKey("notification_targets.id"))
+    kind: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -135,6 +135,33 @@ class Settings(BaseSettings):
     """How often an open event stream reads new events from the database."""
     events_keepalive_seconds: float = 15.0
 
+    smtp_url: SecretStr = SecretStr("")
+    """Where notification emails are sent: `smtp://[user:password@]host[:port]` (STARTTLS when
+    the server offers it) or `smtps://…` (TLS from the start); never logged. Empty: emails wait
+    in the outbox (retried, then dead letters) until it is set."""
+    mail_from: str = ""
+    """The From address of notification emails (e.g. `Credits <billing@example.com>`)."""
+    notify_poll_seconds: float = 1.0
+    """How often each server process looks for notifications to deliver (it is also woken)."""
+    notify_lease_seconds: float = 60.0
+    """A target whose delivering worker's lease is this old (it died) is taken over by another."""
+    notify_timeout_seconds: float = 10.0
+    """How long one delivery (an SMTP exchange, a webhook request) may take before it failed."""
+    notify_backoff_seconds: float = 30.0
+    """Wait before a failed message is tried again; doubled for each later failure..."""
+    notify_backoff_max_seconds: float = 3600.0
+    """...up to this wait between tries."""
+    notify_give_up_seconds: float = 3 * 24 * 3600.0
+    """A message still undelivered this long after it was written becomes a dead letter."""
+    notify_disable_after_seconds: float = 4 * 24 * 3600.0
+    """A target that has failed for this long without one success is switched off, and the
+    owner is told (by email to the account's email targets, and in the app)."""
+    webhook_allow_http: bool = False
+    """Tests only: webhook URLs may use http:// when they reach a loopback address."""
+    webhook_allowed_networks: list[str] = Field(default=[])
+    """Private networks (CIDR) webhooks may reach; without them a webhook whose host resolves to
+    a private, loopback, link-local or reserved address is refused (SSRF defence)."""
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -147,7 +174,7 @@ class Settings(BaseSettings):
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_path())
         return (init_settings, env_settings, toml)
 
-    @field_validator("trusted_proxies")
+    @field_validator("trusted_proxies", "webhook_allowed_networks")
     @classmethod
     def _are_networks(cls, entries: list[str]) -> list[str]:
         for entry in entries:

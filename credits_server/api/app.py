@@ -34,6 +34,7 @@ from credits_server.context import make_context
 from credits_server.gateway.base import ServerHooks
 from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
+from credits_server.services.notifications import worker as notify_worker
 from credits_server.services.recharge_worker import new_worker_id, run_worker
 from credits_server.services.reconcile import run_reconciler
 from credits_server.services.topups import resume_stale_topups
@@ -74,10 +75,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Settles payments left unsettled for minutes from the gateway's answer (one process
         # at a time, by a lease).
         reconciling = asyncio.create_task(run_reconciler(context, new_worker_id()))
+        # Delivers the notification outbox (leased per target, as recharges are per intent).
+        notifying = asyncio.create_task(notify_worker.run_worker(context, new_worker_id()))
         try:
             yield
         finally:
-            for task in (resuming, recharging, reconciling):
+            for task in (resuming, recharging, reconciling, notifying):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credits_server import outbox
 from credits_server.context import Context
 from credits_server.ledger import lock_account, per_transaction
 from credits_server.models import AutoRechargeSettings, Event, PaymentMethod, Topup, utcnow
@@ -34,11 +35,23 @@ TYPES = (
     "low_balance",
     "payment.disputed",
     "payment_link.updated",
+    "support_request.received",
+    "payment_method.saved",
+    "payment_method.removed",
+    "notifications.target_disabled",
 )
 
 
-async def emit(session: AsyncSession, account_id: str, type_: str, data: dict[str, Any]) -> Event:
-    """Add an event inside the caller's write transaction."""
+async def emit(
+    session: AsyncSession,
+    account_id: str,
+    type_: str,
+    data: dict[str, Any],
+    *,
+    skip_target: str | None = None,
+) -> Event:
+    """Add an event inside the caller's write transaction, and the notification messages of the
+    targets that want it (the outbox: they commit or roll back with their cause)."""
     if type_ not in TYPES:
         raise ValueError(f"unknown event type {type_!r}")
     await lock_account(session, account_id)
@@ -61,6 +74,9 @@ async def emit(session: AsyncSession, account_id: str, type_: str, data: dict[st
     )
     session.add(event)
     await session.flush()
+    await outbox.add_for_event(
+        session, account_id, type_, data, event.created_at, seq, skip=skip_target
+    )
     return event
 
 

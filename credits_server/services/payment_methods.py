@@ -20,6 +20,8 @@ from credits_server.gateway.base import CardRefused, SavedCard, failure_message
 from credits_server.ids import new_id
 from credits_server.ledger import lock_account
 from credits_server.models import AutoRechargeSettings, CardSaveAttempt, PaymentMethod, utcnow
+from credits_server.representations import payment_method_out
+from credits_server.services import events
 
 
 async def list_methods(ctx: Context, account_id: str) -> list[PaymentMethod]:
@@ -65,7 +67,13 @@ async def save_tokenized(
     )
     session.add(method)
     await session.flush()
+    await _emit(session, "payment_method.saved", method)
     return method
+
+
+async def _emit(session: AsyncSession, type_: str, method: PaymentMethod) -> None:
+    card = payment_method_out(method).model_dump(mode="json")
+    await events.emit(session, method.account_id, type_, {"payment_method": card})
 
 
 async def described(ctx: Context, token: str, *, field: str) -> SavedCard:
@@ -172,6 +180,7 @@ async def delete_method(ctx: Context, account_id: str, method_id: str) -> None:
         if remaining and not any(m.is_default for m in remaining):
             remaining[-1].is_default = True
         await _forget_in_auto_recharge(session, account_id, method_id)
+        await _emit(session, "payment_method.removed", method)
 
 
 async def _forget_in_auto_recharge(session: AsyncSession, account_id: str, method_id: str) -> None:

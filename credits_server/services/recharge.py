@@ -250,8 +250,12 @@ async def _recharge_settled(session: AsyncSession, settings: Settings, topup: To
     if topup.status == "succeeded":
         close(intent, "succeeded", None)
         await record_attempt(session, row, "succeeded", None)
+        receipt = {"topup": await events.topup_payload(session, topup)}  # what the email shows
         await events.emit(
-            session, topup.account_id, "auto_recharge.succeeded", {**payload, "failure_code": None}
+            session,
+            topup.account_id,
+            "auto_recharge.succeeded",
+            {**payload, "failure_code": None, **receipt},
         )
         await events.emit_balance(session, topup.account_id)
         await events.emit_settings(session, settings, row)

@@ -20,6 +20,8 @@ from credits_server.context import Caller, Context
 from credits_server.errors import FieldProblem, Invalid, invalid
 from credits_server.ids import new_id
 from credits_server.models import Account, SupportRequest
+from credits_server.representations import support_out
+from credits_server.services import events
 
 
 def fingerprint(amount: int, message: str, contact: str) -> str:
@@ -72,6 +74,13 @@ async def create_request(
                 request_hash=wanted if idempotency_key is not None else None,
             )
             session.add(item)
+            await session.flush()
+            await events.emit(
+                session,
+                caller.account_id,
+                "support_request.received",
+                {"support_request": support_out(item).model_dump(mode="json")},
+            )
     except IntegrityError:
         if idempotency_key is None:
             raise

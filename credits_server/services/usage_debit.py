@@ -33,6 +33,7 @@ from credits_server.models import (
     utcnow,
 )
 from credits_server.money_rules import Debit, DebitPlan, Posted
+from credits_server.outbox import add_for_events_sync
 from credits_server.services import usage_debit_postgres
 
 
@@ -233,13 +234,11 @@ def _write(
     if opened:
         values = money_rules.new_intent_values(new_id("ri"), account_id, now)
         connection.execute(insert(RechargeIntent).values(**values))
+    written = event_rows(events, int(state.last_seq))
     connection.execute(
-        _INSERT_EVENTS,
-        [
-            {"account_id": account_id, "created_at": now, **row}
-            for row in event_rows(events, int(state.last_seq))
-        ],
+        _INSERT_EVENTS, [{"account_id": account_id, "created_at": now, **row} for row in written]
     )
+    add_for_events_sync(connection, account_id, written, now)
     return Written([made_ids[debit.reference] for debit, _ in plan.made], opened)
 
 
@@ -258,15 +257,17 @@ def _write_postgres(
     intent = None
     if money_rules.opens_intent(crossed, state.intent_open):
         intent = money_rules.new_intent_values(new_id("ri"), account_id, now)
+    written = event_rows(events, state.last_seq)
     made_ids = usage_debit_postgres.write(
         connection,
         account_id,
         plan.balance,
         entry_rows(account_id, plan, now),
-        event_rows(events, state.last_seq),
+        written,
         intent,
         now,
     )
+    add_for_events_sync(connection, account_id, written, now)
     return Written([made_ids[debit.reference] for debit, _ in plan.made], intent is not None)
 
 

@@ -1,0 +1,42 @@
+"""The notification kinds a target may want, shared by the app and the server: each is the type
+of the account event it reports, so an event becomes a message by its type alone."""
+
+from __future__ import annotations
+
+CHOOSABLE = (
+    "low_balance",
+    "auto_recharge.succeeded",
+    "auto_recharge.failed",
+    "auto_recharge.disabled",
+    "topup.succeeded",
+    "support_request.received",
+    "payment_method.saved",
+    "payment_method.removed",
+)
+"""In the order the app lists them."""
+
+TARGET_DISABLED = "notifications.target_disabled"
+"""A target of the account was switched off: every email target is told, whatever it chose."""
+
+TEST = "notifications.test"
+"""The "send a test" message: only to the target it was asked for."""
+
+LABELS = {
+    "low_balance": "Low balance",
+    "auto_recharge.succeeded": "Auto-recharge succeeded (receipt)",
+    "auto_recharge.failed": "Auto-recharge failed",
+    "auto_recharge.disabled": "Auto-recharge switched off",
+    "topup.succeeded": "Top-up receipt",
+    "support_request.received": "Support request received",
+    "payment_method.saved": "Card saved",
+    "payment_method.removed": "Card removed",
+}
+
+DEFAULT = ("low_balance", "auto_recharge.failed", "auto_recharge.disabled")
+
+
+def wanted_by(kinds: list[str], channel: str, kind: str) -> bool:
+    """Whether a target with these chosen `kinds` on `channel` gets a message of `kind`."""
+    if kind == TARGET_DISABLED:
+        return channel == "email"
+    return kind in kinds
