@@ -16,6 +16,7 @@ from credits_server.api import (
     events,
     info,
     payment_links,
+    notifications,
     payment_methods,
     problems,
     sessions,
@@ -55,6 +56,7 @@ ROUTERS = [
     events.router,
     webhooks.router,
     ssh_keys.router,
+    notifications.router,
 ]
 
 

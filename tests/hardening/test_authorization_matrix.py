@@ -61,6 +61,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/ssh-keys"): Rule("user"),
     ("POST", "/v1/ssh-keys"): Rule("user"),
     ("DELETE", "/v1/ssh-keys/{key_id}"): Rule("user"),
+    ("GET", "/v1/notification-targets"): Rule("user", owner_only=True),
+    ("POST", "/v1/notification-targets"): Rule("user", owner_only=True),
+    ("PUT", "/v1/notification-targets/{target_id}"): Rule("user", owner_only=True),
+    ("DELETE", "/v1/notification-targets/{target_id}"): Rule("user", owner_only=True),
+    ("POST", "/v1/notification-targets/{target_id}/test"): Rule("user", owner_only=True),
+    ("GET", "/v1/notification-dead-letters"): Rule("user", owner_only=True),
     ("POST", "/v1/ssh-gateway/known-keys"): Rule("gateway"),
     ("POST", "/v1/ssh-gateway/sessions"): Rule("gateway"),
     # The sandbox's stand-in for the bank's 3-D Secure page (mounted only with the sandbox
@@ -77,6 +83,7 @@ class World:
 
     victim: Owner
     topup_id: str
+    target_id: str
     credentials: dict[str, str]
     """caller name -> Authorization header value ("" for none)."""
     secrets: list[str]
@@ -113,6 +120,12 @@ def world(live_server: LiveServer) -> World:
         headers={**victim.headers, "Idempotency-Key": uuid.uuid4().hex},
     )
     assert made.status_code == 201
+    target = httpx.post(
+        f"{live_server.url}/v1/notification-targets",
+        json={"channel": "email", "address": "finance@example.test", "events": ["low_balance"]},
+        headers=victim.headers,
+    )
+    assert target.status_code == 201
     expired = live_server.make_owner(with_card=False)
     live_server.run(lambda ctx: _expire(ctx, expired.token))
     other = live_server.make_owner(balance=100)
@@ -134,7 +147,9 @@ def world(live_server: LiveServer) -> World:
     assert link.status_code == 201
     secrets = [victim.account_id, str(victim.payment_method_id), made.json()["id"], victim.email]
     secrets.append(link.json()["id"])
-    return World(victim, made.json()["id"], credentials, secrets, link.json()["id"])
+    return World(
+        victim, made.json()["id"], target.json()["id"], credentials, secrets, link.json()["id"]
+    )
 
 
 def _request(world: World, method: str, path: str) -> dict[str, Any]:
@@ -145,6 +160,7 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         topup_id=world.topup_id,
         key_id="sshk_none",
         link_id=world.link_id,
+        target_id=world.target_id,
     )
     if path == "/v1/account/daily-balances":
         url += "?start=2026-11-01&end=2026-11-30"
@@ -157,6 +173,8 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         "/v1/auto-recharge": {"enabled": False, "threshold": 1000, "amount": 2500},
         "/v1/support-requests": {"amount": 250000, "message": "m", "contact": "a@b.test"},
         "/v1/ssh-keys": {"public_key": SSH_KEY},
+        "/v1/notification-targets": {"channel": "email", "address": "a@b.test", "events": []},
+        "/v1/notification-targets/{target_id}": {"events": [], "enabled": True},
         "/v1/ssh-gateway/known-keys": {"public_key": SSH_KEY},
         "/v1/ssh-gateway/sessions": {"public_key": SSH_KEY},
         "/v1/usage": {

@@ -92,6 +92,16 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 include-name = "POST /v1/ssh-gateway/sessions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
+# A notification target's address must be an email address or a webhook URL the server may call
+# (https, a public host): strings no schema can check, refused with 422.
+[[operations]]
+include-name = "POST /v1/notification-targets"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+[[operations]]
+include-name = "PUT /v1/notification-targets/{{target_id}}"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
 # Only Stripe may post here: any request without Stripe's signature over its body is 400.
 [[operations]]
 include-name = "POST /v1/webhooks/stripe"
