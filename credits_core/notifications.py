@@ -23,14 +23,15 @@ TEST = "notifications.test"
 
 LABELS = {
     "low_balance": "Low balance",
-    "auto_recharge.succeeded": "Auto-recharge succeeded (receipt)",
-    "auto_recharge.failed": "Auto-recharge failed",
-    "auto_recharge.disabled": "Auto-recharge switched off",
+    "auto_recharge.succeeded": "Recharge receipt",
+    "auto_recharge.failed": "Recharge failed",
+    "auto_recharge.disabled": "Recharge switched off",
     "topup.succeeded": "Top-up receipt",
     "support_request.received": "Support request received",
     "payment_method.saved": "Card saved",
     "payment_method.removed": "Card removed",
 }
+"""What the app calls each kind (short: they sit beside the targets at 80 columns)."""
 
 DEFAULT = ("low_balance", "auto_recharge.failed", "auto_recharge.disabled")
 

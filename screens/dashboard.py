@@ -45,6 +45,10 @@ class DashboardScreen(AccountScreen):
         Binding("t", "open('transactions')", "History", id="dashboard.transactions"),
         Binding("s", "open('support')", "Support", id="dashboard.support"),
         Binding("k", "open('ssh_keys')", "SSH keys", id="dashboard.ssh_keys"),
+        # Not in the footer, full at 80 columns: in Help, the palette, and the README's keys.
+        Binding(
+            "n", "open('notifications')", "Notifications", show=False, id="dashboard.notifications"
+        ),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
         Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),

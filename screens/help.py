@@ -30,6 +30,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from screens.confirm import ConfirmScreen
     from screens.dashboard import DashboardScreen
     from screens.login import LoginScreen
+    from screens.notifications import NotificationsScreen
     from screens.payment import PaymentScreen
     from screens.ssh_keys import SshKeysScreen
     from screens.support import SupportScreen
@@ -47,6 +48,7 @@ def help_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Transactions", TransactionsScreen.BINDINGS),
         ("Support request", SupportScreen.BINDINGS),
         ("SSH keys", SshKeysScreen.BINDINGS),
+        ("Notifications", NotificationsScreen.BINDINGS),
         ("Sign in", LoginScreen.BINDINGS),
         ("Questions (leave?)", ConfirmScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),

@@ -81,4 +81,8 @@ def describe_event(
     if event.type == "auto_recharge.disabled":
         reason = str(data.get("reason") or "it was turned off")
         return "Auto-recharge is off", clean(reason), "warning"
+    if event.type == "notifications.target_disabled":
+        address = clean(str(data.get("address") or "a target"))
+        why = f"{address} failed for days. See Notifications (n) to switch it on again."
+        return "Notifications switched off", why, "warning"
     return None

@@ -63,6 +63,7 @@ class CreditsApp(CrashReportApp[None]):
         "transactions": screen_loaders.transactions,
         "support": screen_loaders.support,
         "ssh_keys": screen_loaders.ssh_keys,
+        "notifications": screen_loaders.notifications,
         "help": screen_loaders.help_keys,
     }
     BINDINGS = [

@@ -18,6 +18,7 @@ SCREEN_COMMANDS = {
     "transactions": ("Transactions", "Every top-up, recharge and usage charge"),
     "support": ("Support request", "Ask for a top-up larger than the card limit"),
     "ssh_keys": ("SSH keys", "Keys that sign you in over SSH (credits-tui serve-ssh)"),
+    "notifications": ("Notifications", "Who is told what by email or webhook, dead letters"),
     "help": ("Help", "Every key of every screen"),
 }
 

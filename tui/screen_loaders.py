@@ -48,6 +48,12 @@ def ssh_keys() -> Screen[Any]:
     return SshKeysScreen()
 
 
+def notifications() -> Screen[Any]:
+    from screens.notifications import NotificationsScreen
+
+    return NotificationsScreen()
+
+
 def help_keys() -> Screen[Any]:
     from screens.help import HelpScreen
 

@@ -24,7 +24,10 @@ from credits_client.api.models import (
     AutoRechargeUpdate,
     CardInput,
     DailyBalances,
+    DeadLetter,
     Event,
+    NewNotificationTarget,
+    NotificationTarget,
     Page,
     PaymentConfig,
     PaymentMethod,
@@ -296,6 +299,38 @@ class CreditsClient:
     async def support_requests(self) -> Page[SupportRequest]:
         response = await self._call("GET", "/v1/support-requests")
         return self._parse(Page[SupportRequest], response)
+
+    # --- Notifications: the account's targets (owner only) and the messages given up on -------
+    async def notification_targets(self) -> Page[NotificationTarget]:
+        response = await self._call("GET", "/v1/notification-targets")
+        return self._parse(Page[NotificationTarget], response)
+
+    async def add_notification_target(
+        self, channel: str, address: str, events: list[str]
+    ) -> NewNotificationTarget:
+        body = {"channel": channel, "address": address, "events": events}
+        response = await self._call("POST", "/v1/notification-targets", json=body)
+        return self._parse(NewNotificationTarget, response)
+
+    async def change_notification_target(
+        self, target_id: str, events: list[str], enabled: bool
+    ) -> NotificationTarget:
+        body = {"events": events, "enabled": enabled}
+        response = await self._call(
+            "PUT", f"/v1/notification-targets/{target_id}", json=body, idempotent=True
+        )
+        return self._parse(NotificationTarget, response)
+
+    async def delete_notification_target(self, target_id: str) -> None:
+        await self._call("DELETE", f"/v1/notification-targets/{target_id}")
+
+    async def test_notification_target(self, target_id: str) -> str:
+        response = await self._call("POST", f"/v1/notification-targets/{target_id}/test")
+        return str(response.json()["message_id"])
+
+    async def notification_dead_letters(self) -> Page[DeadLetter]:
+        response = await self._call("GET", "/v1/notification-dead-letters")
+        return self._parse(Page[DeadLetter], response)
 
     # --- SSH keys: the signed-in person's, and the SSH gateway's questions (its API key) -------
     async def ssh_keys(self) -> Page[SshKey]:

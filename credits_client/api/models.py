@@ -218,3 +218,32 @@ class SshKey(Model):
     fingerprint: str
     comment: str
     created_at: datetime
+
+
+class NotificationTarget(Model):
+    """Where the account's notifications go: an email address or a webhook endpoint."""
+
+    id: str
+    channel: str
+    address: str
+    events: list[str]
+    enabled: bool
+    disabled_reason: str | None = None
+    created_at: datetime
+
+
+class NewNotificationTarget(NotificationTarget):
+    secret: str | None = None
+    """A webhook's signing secret: in this answer only, never again."""
+
+
+class DeadLetter(Model):
+    """A notification given up on after days of failed deliveries."""
+
+    id: str
+    type: str
+    target_id: str
+    address: str
+    attempts: int
+    last_error: str | None = None
+    created_at: datetime

@@ -27,6 +27,7 @@ from credits_client.store.auto_recharge import AutoRechargeSettings
 from credits_client.store.holder import StateHolder, Unsubscribe
 from credits_client.store.link import Link
 from credits_client.store.live import LiveUpdates
+from credits_client.store.notifications import Notifications
 from credits_client.store.payments import Payments
 from credits_client.store.reads import Reads
 from credits_client.store.session import ForgottenSession, Session, session_key
@@ -130,6 +131,10 @@ class AccountStore:
     def ssh_keys(self) -> SshKeys:
         """The signed-in person's SSH keys (the SSH keys screen)."""
         return SshKeys(self.client, self._link.net)
+
+    def notifications(self) -> Notifications:
+        """The account's notification targets and dead letters (the Notifications screen)."""
+        return Notifications(self.client, self._link.net)
 
     # --- observing -----------------------------------------------------------------------------
     @property
