@@ -16,11 +16,12 @@ import pytest
 from pydantic import SecretStr
 
 from credits_server.context import Caller, Context, make_context
-from credits_server.migrate import migrate_sync
+from credits_server.migrate import migrate, migrate_sync
 from credits_server.models import NotificationTarget, utcnow
 from credits_server.services import payment_methods, support, topups, usage
 from credits_server.services.notifications import addresses, targets, worker
 from credits_server.settings import Settings
+from tests.support.postgres import drop_database, private_database_url
 from tests.support.receivers import MailBox, WebhookInbox, smtp_receiver, webhook_receiver
 
 HOUR = 3600.0
@@ -76,9 +77,14 @@ def receivers() -> Iterator[tuple[MailBox, WebhookInbox]]:
 async def world(
     template: Path, tmp_path: Path, receivers: tuple[MailBox, WebhookInbox]
 ) -> AsyncIterator[World]:
-    shutil.copy(template, tmp_path / "credits.db")
+    # The PostgreSQL pass: a private database of the test cluster; else a copy of the template.
+    url = private_database_url("notify")
+    if url is None:
+        shutil.copy(template, tmp_path / "credits.db")
+    else:
+        await migrate(url)
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'credits.db'}",
+        database_url=url or f"sqlite+aiosqlite:///{tmp_path / 'credits.db'}",
         smtp_url=SecretStr(receivers[0].url),
         mail_from="Credits <billing@example.test>",
         webhook_allow_http=True,
@@ -90,6 +96,8 @@ async def world(
         yield world
     finally:
         await ctx.db.dispose()
+        if url is not None:
+            drop_database(url)
 
 
 async def _account(world: World) -> None:

@@ -40,8 +40,10 @@ Clock = Callable[[], datetime]
 async def run_worker(ctx: Context, worker_id: str, clock: Clock = utcnow) -> None:
     """Forever: claim targets with a message due and deliver to each in a task of its own."""
     running: dict[str, asyncio.Task[None]] = {}
-    with contextlib.suppress(Exception):
+    try:
         await release_orphans(ctx)
+    except Exception:
+        _log.exception("notify_worker_error")
     try:
         while True:
             for target_id in [key for key, task in running.items() if task.done()]:
