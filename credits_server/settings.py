@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     notify_disable_after_seconds: float = 4 * 24 * 3600.0
     """A target that has failed for this long without one success is switched off, and the
     owner is told (by email to the account's email targets, and in the app)."""
+    notify_keep_seconds: float = 30 * 24 * 3600.0
+    """Delivered (and dropped) messages are deleted this long after they were written; dead
+    letters are kept for the owner to see."""
     webhook_allow_http: bool = False
     """Tests only: webhook URLs may use http:// when they reach a loopback address."""
     webhook_allowed_networks: list[str] = Field(default=[])

@@ -200,6 +200,9 @@ async def test_a_receiver_down_for_a_day_gets_everything_after_in_order(world: W
     assert list(dict.fromkeys(delivered)) == references  # all, in the order written
     assert len({b["id"] for b in bodies}) == 5
     assert await targets.dead_letters(ctx, world.account_id) == []
+    assert await worker.prune(ctx, world.clock()) == 0  # kept for a month
+    world.clock.advance(31 * 24 * HOUR)
+    assert await worker.prune(ctx, world.clock()) == 5
 
 
 async def test_a_target_failing_for_days_gives_dead_letters_and_is_switched_off(

@@ -87,3 +87,23 @@ async def test_a_switched_off_target_and_a_dead_letter_are_shown_and_it_is_switc
         await pilot.press("ctrl+o")
         await wait_for_async(lambda: said(pilot, "is on again"), pilot=pilot)
         assert [t["enabled"] for t in on_server(live_server, owner)] == [True, True]
+
+
+def test_the_app_tells_of_a_target_the_server_switched_off() -> None:
+    from datetime import UTC, datetime
+
+    from credits_client.api.models import Event
+    from screens.messages import describe_event
+
+    event = Event(
+        id=7,
+        type="notifications.target_disabled",
+        created_at=datetime(2026, 11, 20, tzinfo=UTC),
+        data={"target_id": "nt_1", "address": "https://hooks.acme.example/x", "error": "503"},
+    )
+    assert describe_event(event) == (
+        "Notifications switched off",
+        "https://hooks.acme.example/x failed for days. See Notifications (n) to switch it on"
+        " again.",
+        "warning",
+    )

@@ -19,7 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
@@ -37,9 +37,26 @@ MAX_RUNNING = 16  # targets one process delivers to at once
 Clock = Callable[[], datetime]
 
 
+async def prune(ctx: Context, now: datetime) -> int:
+    """Delete the delivered and dropped messages older than `notify_keep_seconds`."""
+    before = now - timedelta(seconds=ctx.settings.notify_keep_seconds)
+    async with ctx.db.write() as session:
+        result = await session.execute(
+            delete(OutboxMessage)
+            .where(
+                OutboxMessage.status.in_(("delivered", "cancelled")),
+                OutboxMessage.created_at < before,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def run_worker(ctx: Context, worker_id: str, clock: Clock = utcnow) -> None:
-    """Forever: claim targets with a message due and deliver to each in a task of its own."""
+    """Forever: claim targets with a message due and deliver to each in a task of its own;
+    once an hour, prune what was delivered long ago."""
     running: dict[str, asyncio.Task[None]] = {}
+    pruned_at = clock() - timedelta(hours=1)
     try:
         await release_orphans(ctx)
     except Exception:
@@ -53,6 +70,9 @@ async def run_worker(ctx: Context, worker_id: str, clock: Clock = utcnow) -> Non
                     running[target_id] = asyncio.create_task(
                         _run_logged(ctx, target_id, worker_id, clock)
                     )
+                if clock() - pruned_at >= timedelta(hours=1):
+                    pruned_at = clock()
+                    await prune(ctx, pruned_at)
             except Exception:  # keep serving; a claimed target's lease lets it be retried later
                 _log.exception("notify_worker_error")
             if running:
