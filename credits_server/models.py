@@ -389,3 +389,45 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class ReceiptCounter(Base):
+    """The last receipt number of each seller. Taken with an UPDATE (a row lock until commit) in
+    the transaction that credits the payment, so a rolled-back credit leaves no gap."""
+
+    __tablename__ = "receipt_counters"
+
+    seller: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_number: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Receipt(Base):
+    """One succeeded top-up or auto-recharge, numbered per seller. What it shows is copied in
+    when it is issued: a receipt never changes when the seller's settings or the account do."""
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        UniqueConstraint("seller", "number", name="uq_receipts_seller_number"),
+        UniqueConstraint("topup_id", name="uq_receipts_topup_id"),
+        UniqueConstraint("ledger_entry_id", name="uq_receipts_ledger_entry_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    topup_id: Mapped[str] = mapped_column(String(40))
+    ledger_entry_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))
+    seller: Mapped[str] = mapped_column(String(200))
+    number: Mapped[int] = mapped_column(BigInteger)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    card_brand: Mapped[str] = mapped_column(String(20))
+    card_last4: Mapped[str] = mapped_column(String(4))
+    account_name: Mapped[str] = mapped_column(String(200))
+    seller_address: Mapped[str] = mapped_column(String(500), default="")
+    seller_tax_id: Mapped[str] = mapped_column(String(100), default="")
+    tax_label: Mapped[str] = mapped_column(String(40), default="")
+    # None: no tax line. Basis points (2000 = 20%); the tax is included in `amount`.
+    tax_rate_basis_points: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tax_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -18,6 +18,7 @@ from credits_server.models import (
     LedgerEntry,
     PaymentLink,
     PaymentMethod,
+    Receipt,
     SshKey,
     SupportRequest,
     Topup,
@@ -57,7 +58,7 @@ def daily_balances_out(currency: str, days: Iterable[tuple[date, int]]) -> schem
     return schemas.DailyBalancesOut(currency=currency, data=data)
 
 
-def transaction_out(entry: LedgerEntry) -> schemas.TransactionOut:
+def transaction_out(entry: LedgerEntry, receipt_id: str | None = None) -> schemas.TransactionOut:
     return schemas.TransactionOut.model_validate(
         {
             "id": transaction_id(entry.id),
@@ -66,6 +67,31 @@ def transaction_out(entry: LedgerEntry) -> schemas.TransactionOut:
             "balance_after": entry.balance_after,
             "created_at": entry.created_at,
             "description": entry.description,
+            "receipt_id": receipt_id,
+        }
+    )
+
+
+def receipt_out(receipt: Receipt, lines: list[tuple[str, str]], text: str) -> schemas.ReceiptOut:
+    """`lines` and `text`: the receipt as services.receipts shows it."""
+    return schemas.ReceiptOut.model_validate(
+        {
+            "id": receipt.id,
+            "number": receipt.number,
+            "issued_at": receipt.issued_at,
+            "kind": receipt.kind,
+            "amount": receipt.amount,
+            "currency": receipt.currency,
+            "tax_amount": receipt.tax_amount,
+            "tax_rate_basis_points": receipt.tax_rate_basis_points,
+            "card_brand": receipt.card_brand,
+            "card_last4": receipt.card_last4,
+            "account_name": receipt.account_name,
+            "seller_name": receipt.seller,
+            "topup_id": receipt.topup_id,
+            "transaction_id": transaction_id(receipt.ledger_entry_id),
+            "lines": [{"label": label, "value": value} for label, value in lines],
+            "text": text,
         }
     )
 

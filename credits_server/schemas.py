@@ -99,6 +99,34 @@ class TransactionOut(BaseModel):
     balance_after: int
     created_at: datetime
     description: str
+    receipt_id: str | None = None
+    """The payment's receipt (GET /v1/receipts/{id}); top-ups and auto-recharges only."""
+
+
+class ReceiptLine(BaseModel):
+    label: str
+    value: str
+
+
+class ReceiptOut(BaseModel):
+    """A receipt as issued; `lines` is what it shows, `text` the same as plain text."""
+
+    id: str
+    number: int
+    issued_at: datetime
+    kind: LedgerKind
+    amount: int
+    currency: str
+    tax_amount: int | None
+    tax_rate_basis_points: int | None
+    card_brand: str
+    card_last4: str
+    account_name: str
+    seller_name: str
+    topup_id: str
+    transaction_id: str
+    lines: list[ReceiptLine]
+    text: str
 
 
 class DailyBalanceOut(BaseModel):

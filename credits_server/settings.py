@@ -164,6 +164,18 @@ class Settings(BaseSettings):
     webhook_allowed_networks: list[str] = Field(default=[])
     """Private networks (CIDR) webhooks may reach; without them a webhook whose host resolves to
     a private, loopback, link-local or reserved address is refused (SSRF defence)."""
+    seller_name: str = ""
+    """The seller on receipts (the operator's company); receipts are numbered without gaps per
+    seller name, so a new name starts its own series at 1. Empty: no seller block."""
+    seller_address: str = ""
+    """The seller's address on receipts; a newline (`\\n` in TOML) starts a new line."""
+    seller_tax_id: str = ""
+    """The seller's tax number on receipts (VAT or GST number); empty: not shown."""
+    tax_label: str = "VAT"
+    """The tax's name on the receipt's tax line."""
+    tax_rate_basis_points: int | None = Field(default=None, ge=0, le=10_000)
+    """The tax included in every payment, in hundredths of a percent (2000 = 20%); a receipt then
+    has a tax line with the included tax, rounded half up to the minor unit. None: no tax line."""
 
     @classmethod
     def settings_customise_sources(

@@ -41,7 +41,9 @@ async def transactions(
     entries, next_cursor = await list_transactions(
         ctx, caller.account_id, limit=limit, cursor=cursor, kind=kind
     )
-    return Page[TransactionOut](data=[transaction_out(e) for e in entries], next_cursor=next_cursor)
+    return Page[TransactionOut](
+        data=[transaction_out(*row) for row in entries], next_cursor=next_cursor
+    )
 
 
 @router.get("/v1/account/daily-balances", response_model=DailyBalancesOut)

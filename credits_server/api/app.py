@@ -14,11 +14,13 @@ from credits_server.api import (
     account,
     auto_recharge,
     events,
+    export,
     info,
     notifications,
     payment_links,
     payment_methods,
     problems,
+    receipts,
     sessions,
     ssh_keys,
     support,
@@ -57,6 +59,8 @@ ROUTERS = [
     webhooks.router,
     ssh_keys.router,
     notifications.router,
+    receipts.router,
+    export.router,
 ]
 
 

@@ -49,6 +49,7 @@ from credits_server.services.payment_methods import (
     record_save_attempt,
     save_tokenized,
 )
+from credits_server.services.receipts import issue_receipt
 from credits_server.services.recharge import on_topup_settled
 
 FINAL = ("succeeded", "failed")
@@ -361,6 +362,8 @@ async def apply_charge_result(ctx: Context, topup_id: str, result: ChargeResult)
             )
             topup.status = "succeeded"
             topup.ledger_entry_id = posted.entry.id
+            if posted.created:
+                await issue_receipt(session, ctx.settings, topup, posted.entry)
             topup.balance_after = posted.entry.balance_after
             if topup.save_card and topup.payment_method_id is None:
                 card = SavedCard(

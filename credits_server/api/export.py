@@ -1,0 +1,47 @@
+"""The ledger as a CSV file, streamed (credits_server.services.export)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
+
+from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.schemas import LedgerKind
+from credits_server.services.export import csv_chunks, plan_export
+
+router = APIRouter(tags=["account"])
+ROW_COUNT_HEADER = "X-Row-Count"
+
+
+@router.get(
+    "/v1/account/transactions.csv",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/csv": {}},
+            "description": f"The entries, oldest first; {ROW_COUNT_HEADER} says how many",
+        }
+    },
+)
+async def export_transactions(
+    ctx: ContextDep,
+    caller: CallerDep,
+    start: Annotated[date | None, Query(alias="from")] = None,
+    end: Annotated[date | None, Query(alias="to")] = None,
+    kind: Annotated[LedgerKind | None, Query()] = None,
+) -> StreamingResponse:
+    """Entries from `from` to `to` (whole days, UTC, both included) of `kind`."""
+    plan = await plan_export(ctx, caller.account_id, start, end, kind)
+    name = f"transactions-{start or 'start'}-to-{end or 'now'}.csv"
+    return StreamingResponse(
+        csv_chunks(ctx, plan),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            ROW_COUNT_HEADER: str(plan.rows),
+            "Cache-Control": "no-store",
+        },
+    )
