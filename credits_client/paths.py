@@ -23,3 +23,10 @@ def config_path(explicit: Path | None = None, environ: Mapping[str, str] | None 
     if env.get(CONFIG_ENV):
         return Path(env[CONFIG_ENV]).expanduser()
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def save_folder() -> Path:
+    """Where the app saves receipts and exports: the Downloads folder (XDG_DOWNLOAD_DIR, else
+    ~/Downloads) when it exists, else the home folder."""
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.home()

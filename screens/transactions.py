@@ -1,20 +1,29 @@
-"""Every transaction, newest first; more load as the cursor nears the end; filter by kind."""
+"""Every transaction, newest first; more load as the cursor nears the end; filter by kind.
+
+`enter` on a payment opens its receipt; `e` exports the rows of the filter to a CSV file, with a
+progress bar (the export streams from the server, however long the history)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, ProgressBar, Select, Static
 from textual.widgets.data_table import ColumnKey
+from textual.worker import Worker
 
+from credits_client.api.export import ExportFilter
 from credits_client.api.models import Transaction
 from credits_client.state import AccountState
 from credits_core.money import format_money
 from screens.base import AccountScreen
 from screens.format import KINDS, clean, signed_money
+from screens.messages import describe_error
+from screens.receipt import ReceiptScreen
 from widgets.key_footer import KeyFooter
 
 LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
@@ -24,16 +33,30 @@ FIXED_WIDTHS = {"date": 10, "kind": 13, "amount": 11, "balance": 11}
 TABLE_FRAME = 2 * 5 + 2
 
 
+class HistoryTable(DataTable[Any]):
+    """The history's rows; `enter` (DataTable's own key, hidden there) shows as "Receipt" in the
+    Footer, greyed out on a row that has none."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Receipt", id="transactions.receipt")]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor":
+            return self.screen.check_action("receipt", parameters)
+        return True
+
+
 class TransactionsScreen(AccountScreen):
     CSS_PATH = "transactions.tcss"
     AUTO_FOCUS = "#history"
     BINDINGS = [
         Binding("f", "filter", "Filter", id="transactions.filter"),
+        Binding("e", "export", "Export CSV", id="transactions.export"),
         Binding("escape", "back", "Back", id="transactions.back"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        self._exporting = False
         self._shown: tuple[str, ...] = ()
         # The filter is this screen's own: the store keeps its rows apart from the dashboard's.
         self._kind: str | None = None
@@ -49,8 +72,11 @@ class TransactionsScreen(AccountScreen):
                 compact=True,
             )
             yield Static(id="history-status", markup=False)
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-empty", markup=False)
+        with Horizontal(id="export-row"):
+            yield ProgressBar(id="export-progress", show_eta=False)
+            yield Static(id="export-status", markup=False)
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -131,6 +157,67 @@ class TransactionsScreen(AccountScreen):
 
     def action_filter(self) -> None:
         self.query_one("#kind", Select).focus()
+
+    def _highlighted(self) -> Transaction | None:
+        table = self.query_one("#history", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        rows = self._rows(self.state)[0]
+        return next((item for item in rows if item.id == row_key.value), None)
+
+    @on(DataTable.RowSelected, "#history")
+    def action_receipt(self) -> None:
+        item = self._highlighted()
+        if item is None:
+            return
+        if item.receipt_id is None:
+            self.notify("Only top-ups and auto-recharges have a receipt.", title="No receipt")
+            return
+        self.app.push_screen(ReceiptScreen(item.receipt_id))
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _receipt_key(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "receipt":
+            item = self._highlighted()
+            return None if item is None or item.receipt_id is None else True
+        if action == "export" and self._exporting:
+            return None
+        return True
+
+    def action_export(self) -> None:
+        self._exporting = True
+        self.refresh_bindings()
+        row = self.query_one("#export-row")
+        row.display = True
+        self.query_one("#export-progress", ProgressBar).update(total=None, progress=0)
+        self.query_one("#export-status", Static).update("Exporting...")
+        self.export_csv(ExportFilter(kind=self._kind))
+
+    @work(exclusive=True, group="export", exit_on_error=False)
+    async def export_csv(self, which: ExportFilter) -> None:
+        bar = self.query_one("#export-progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(total=max(total, 1), progress=done)
+
+        try:
+            path, rows = await self.store.documents().export_csv(which, progress=progress)
+        finally:
+            self._exporting = False
+            self.refresh_bindings()
+        noun = "row" if rows == 1 else "rows"
+        self.query_one("#export-status", Static).update(f"{rows:,} {noun} saved as {path}")
+        self.notify(str(path), title=f"Exported {rows:,} {noun}", markup=False)
+
+    def show_error(self, worker: Worker[Any], error: BaseException) -> None:
+        if worker.group == "export":
+            message = describe_error(error)[1]
+            self.query_one("#export-status", Static).update(f"Export failed: {message}")
+        super().show_error(worker, error)
 
     @work(exclusive=True, group="history", exit_on_error=False)
     async def load_more(self, kind: str | None) -> None:

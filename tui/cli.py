@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from credits_core.version import PrintVersion
 from tui.cli_serve_ssh import add_serve_ssh, serve_options
@@ -57,8 +59,39 @@ def build_parser() -> argparse.ArgumentParser:
         "logout", help="sign out: revoke the remembered session on the server and forget it"
     )
     commands.add_parser("config-path", help="print where the configuration file is looked for")
+    add_document_commands(commands)
     add_serve_ssh(commands)
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-12-31") from None
+
+
+def add_document_commands(commands: Any) -> None:
+    receipt = commands.add_parser(
+        "receipt",
+        help="print a payment's receipt, or save it as a PDF",
+        description="Print the receipt (its id is in History or the export's receipt_id column).",
+    )
+    receipt.add_argument("receipt_id", metavar="ID", help="the receipt's id (rc_...)")
+    receipt.add_argument("--pdf", type=Path, metavar="FILE", help="save it as a PDF here")
+    export = commands.add_parser(
+        "export",
+        help="save the transactions of a period as CSV",
+        description=(
+            "Save the ledger entries from --from to --to (whole days, UTC, both included; "
+            "either may be left out) as CSV, oldest first, money in minor units and as text."
+        ),
+    )
+    export.add_argument("--from", dest="start", type=_day, metavar="DATE")
+    export.add_argument("--to", dest="end", type=_day, metavar="DATE")
+    # Checked by the server, which names the kinds there are (topup, usage...) when it refuses one.
+    export.add_argument("--kind", metavar="KIND", help="only entries of this kind, e.g. topup")
+    export.add_argument("--csv", type=Path, metavar="FILE", required=True, help="write it here")
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, object]:
@@ -92,6 +125,14 @@ def main(argv: list[str] | None = None) -> int:
         from tui.cli_commands import print_balance
 
         return print_balance(settings, as_json=args.json)
+    if args.command == "receipt":
+        from tui.cli_documents import save_receipt
+
+        return save_receipt(settings, args.receipt_id, args.pdf)
+    if args.command == "export":
+        from tui.cli_documents import export_csv
+
+        return export_csv(settings, args.start, args.end, args.kind, args.csv)
     if args.command == "logout":
         from tui.cli_commands import logout
 

@@ -29,7 +29,7 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
     # warnings of libraries (stamina's "retry_scheduled") on stderr, among the command's output.
     configure_logging(settings.log_file)
     if SessionFile().load(session_key(settings)) is None:
-        return _not_signed_in()  # at once: no server is asked (nor the embedded one started)
+        return not_signed_in()  # at once: no server is asked (nor the embedded one started)
 
     async def fetch() -> int:
         with open_store(settings) as store:
@@ -40,7 +40,7 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
                     return 1
                 account = store.state.account
                 if not store.state.signed_in or account is None:
-                    return _not_signed_in()
+                    return not_signed_in()
                 if as_json:
                     payload = {
                         "account": account.name,
@@ -65,7 +65,7 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
         return 1
 
 
-def _not_signed_in() -> int:
+def not_signed_in() -> int:
     print(
         "credits-tui: not signed in. Start credits-tui and sign in with "
         '"Remember me" ticked (or set remember_session = true).',

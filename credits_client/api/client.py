@@ -31,6 +31,7 @@ from credits_client.api.models import (
     Page,
     PaymentConfig,
     PaymentMethod,
+    Receipt,
     SaveCard,
     ServerInfo,
     Session,
@@ -173,6 +174,28 @@ class CreditsClient:
         params: dict[str, Any] = {"limit": limit, "cursor": cursor, "kind": kind}
         response = await self._call("GET", "/v1/account/transactions", params=params)
         return self._parse(Page[Transaction], response)
+
+    async def receipt(self, receipt_id: str) -> Receipt:
+        return self._parse(Receipt, await self._call("GET", f"/v1/receipts/{receipt_id}"))
+
+    async def receipt_pdf(self, receipt_id: str) -> bytes:
+        headers = {"Accept": "application/pdf"}
+        response = await self._call("GET", f"/v1/receipts/{receipt_id}/pdf", headers=headers)
+        return response.content
+
+    async def open_download(self, path: str, params: Mapping[str, str]) -> httpx.Response:
+        """GET `path` streamed (a file of any size); the caller reads it and must close it."""
+        request = self._http.build_request(
+            "GET", path, params=params, headers=self._headers({"Accept": "*/*"})
+        )
+        response = await send_with_retries(
+            self._http, request, idempotent=True, policy=self.retry, stream=True
+        )
+        if not response.is_success:
+            await response.aread()
+            await response.aclose()
+            raise_for_problem(response)
+        return response
 
     async def daily_balances(self, start: date, end: date) -> DailyBalances:
         params = {"start": start.isoformat(), "end": end.isoformat()}

@@ -76,6 +76,27 @@ class Transaction(Model):
     balance_after: int
     created_at: datetime
     description: str
+    receipt_id: str | None = None
+    """The payment's receipt (top-ups and auto-recharges)."""
+
+
+class ReceiptLine(Model):
+    label: str
+    value: str
+
+
+class Receipt(Model):
+    """A payment's receipt as issued: `lines` what it shows, `text` the same as plain text."""
+
+    id: str
+    number: int
+    issued_at: datetime
+    kind: TransactionKind
+    amount: int
+    currency: str
+    topup_id: str
+    lines: list[ReceiptLine]
+    text: str
 
 
 class DailyBalance(Model):

@@ -24,6 +24,7 @@ from credits_client.session_handoff import default_session_file
 from credits_client.state import AccountState
 from credits_client.store.attempts import PendingAttempts
 from credits_client.store.auto_recharge import AutoRechargeSettings
+from credits_client.store.documents import Documents
 from credits_client.store.holder import StateHolder, Unsubscribe
 from credits_client.store.link import Link
 from credits_client.store.live import LiveUpdates
@@ -135,6 +136,10 @@ class AccountStore:
     def notifications(self) -> Notifications:
         """The account's notification targets and dead letters (the Notifications screen)."""
         return Notifications(self.client, self._link.net)
+
+    def documents(self) -> Documents:
+        """Receipts and the CSV export, saved as files (History, the receipt screen, the CLI)."""
+        return Documents(self.client, self._link.net)
 
     # --- observing -----------------------------------------------------------------------------
     @property
