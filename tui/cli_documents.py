@@ -74,7 +74,9 @@ def _signed_in(settings: Settings, work: Callable[[AccountStore], Awaitable[None
             except ServerUnreachable as error:
                 return _fail(str(error), 1)
             except ApiError as error:
-                return _fail(str(error), 2)
+                # The field's own message says more than "Some fields are not valid."
+                fields = [f"{name}: {text}" for name, text in error.field_errors.items()]
+                return _fail(fields[0] if fields else error.message, 2)
             except OSError as error:
                 return _fail(f"cannot write {error.filename}: {error.strerror}", 2)
             finally:
