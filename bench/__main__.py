@@ -1,7 +1,7 @@
 """Run every benchmark and write bench/RESULTS.md: `python3 -m uv run python -m bench [--quick]`.
 
-`--only NAME ...` runs some (startup memory bytes server storm postgres history trips ssh) and
-prints them without writing RESULTS.md. `postgres`: the server and storm benchmarks again on a
+`--only NAME ...` runs some (startup memory bytes server storm postgres history export trips ssh)
+and prints them without writing RESULTS.md. `postgres`: the server and storm benchmarks again on a
 throwaway PostgreSQL cluster (fsync on), when PostgreSQL is installed. HTTP throughput load comes
 from wrk, installed with apt-get when missing and running as root.
 """
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bench import (
+    export,
     history,
     memory,
     postgres_cluster,
@@ -56,6 +57,7 @@ def plan(quick: bool) -> dict[str, Callable[[], Table | list[Table]]]:
             ]
         ),
         "history": lambda: history.run(5 if quick else 15),
+        "export": export.run,
         "trips": round_trips.run,
         "ssh": lambda: ssh.run(3 if quick else 7),
     }
