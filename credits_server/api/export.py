@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+from pydantic import BeforeValidator
 
 from credits_server.api.deps import CallerDep, ContextDep
 from credits_server.schemas import LedgerKind
@@ -14,6 +16,16 @@ from credits_server.services.export import csv_chunks, plan_export
 
 router = APIRouter(tags=["account"])
 ROW_COUNT_HEADER = "X-Row-Count"
+
+
+def _iso_day(value: object) -> object:
+    """A day as ISO 8601 writes it: a plain `date` would also take a number (a Unix time)."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise ValueError("Not a date like 2026-12-31.")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_iso_day)]
 
 
 @router.get(
@@ -29,8 +41,8 @@ ROW_COUNT_HEADER = "X-Row-Count"
 async def export_transactions(
     ctx: ContextDep,
     caller: CallerDep,
-    start: Annotated[date | None, Query(alias="from")] = None,
-    end: Annotated[date | None, Query(alias="to")] = None,
+    start: Annotated[Day, Query(alias="from")] = None,
+    end: Annotated[Day, Query(alias="to")] = None,
     kind: Annotated[LedgerKind | None, Query()] = None,
 ) -> StreamingResponse:
     """Entries from `from` to `to` (whole days, UTC, both included) of `kind`."""

@@ -119,3 +119,13 @@ def test_a_kind_that_does_not_exist_is_refused(live_server: LiveServer, owner: O
         headers=owner.headers,
     )
     assert answer.status_code == 422
+
+
+def test_a_day_must_be_written_as_a_date(live_server: LiveServer, owner: Owner) -> None:
+    for value in ("0", "2026-13-01", "yesterday"):
+        answer = httpx.get(
+            f"{live_server.url}/v1/account/transactions.csv",
+            params={"to": value},
+            headers=owner.headers,
+        )
+        assert answer.status_code == 422, value
