@@ -39,6 +39,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("DELETE", "/v1/sessions/current"): Rule("user"),
     ("GET", "/v1/account"): Rule("user"),
     ("GET", "/v1/account/transactions"): Rule("user"),
+    ("GET", "/v1/account/transactions.csv"): Rule("user"),
+    ("GET", "/v1/receipts/{receipt_id}"): Rule("user"),
+    ("GET", "/v1/receipts/{receipt_id}/pdf"): Rule("user"),
     ("GET", "/v1/account/daily-balances"): Rule("user"),
     ("GET", "/v1/topup-options"): Rule("user"),
     ("GET", "/v1/payment-methods"): Rule("user"),
@@ -89,6 +92,7 @@ class World:
     secrets: list[str]
     """Strings of the victim's that no wrong caller may ever see."""
     link_id: str = ""
+    receipt_id: str = ""
 
 
 async def _expire(ctx: Any, token: str) -> None:
@@ -147,8 +151,16 @@ def world(live_server: LiveServer) -> World:
     assert link.status_code == 201
     secrets = [victim.account_id, str(victim.payment_method_id), made.json()["id"], victim.email]
     secrets.append(link.json()["id"])
+    history = httpx.get(f"{live_server.url}/v1/account/transactions", headers=victim.headers)
+    [receipt_id] = [row["receipt_id"] for row in history.json()["data"] if row.get("receipt_id")]
     return World(
-        victim, made.json()["id"], target.json()["id"], credentials, secrets, link.json()["id"]
+        victim,
+        made.json()["id"],
+        target.json()["id"],
+        credentials,
+        secrets,
+        link.json()["id"],
+        receipt_id,
     )
 
 
@@ -161,6 +173,7 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         key_id="sshk_none",
         link_id=world.link_id,
         target_id=world.target_id,
+        receipt_id=world.receipt_id,
     )
     if path == "/v1/account/daily-balances":
         url += "?start=2026-11-01&end=2026-11-30"

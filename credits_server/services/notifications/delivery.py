@@ -15,6 +15,7 @@ async def deliver(
     message: OutboxMessage,
     account: Account,
     now: datetime,
+    receipt: str | None = None,
 ) -> None:
     """Return when the receiver took the message; raise (with the reason) otherwise."""
     if target.channel == "webhook":
@@ -23,5 +24,5 @@ async def deliver(
             settings, target.address, target.secret or "", message.id, body, int(now.timestamp())
         )
         return
-    content = render.email(message.id, account.name, account.currency, message.data)
+    content = render.email(message.id, account.name, account.currency, message.data, receipt)
     await smtp.send(settings, smtp.build(settings, target.address, message.id, content))

@@ -35,9 +35,15 @@ def webhook_body(message_id: str, account_id: str, stored: str) -> bytes:
     ).encode()
 
 
-def email(message_id: str, account_name: str, currency: str, stored: str) -> Email:
+def email(
+    message_id: str, account_name: str, currency: str, stored: str, receipt: str | None = None
+) -> Email:
+    """The message's email; a payment's carries its numbered receipt's text when there is one."""
     body = json.loads(stored)
-    subject, lines = _words(body["type"], {"currency": currency, **body["data"]})
+    data = {"currency": currency, **body["data"]}
+    if receipt is not None and isinstance(data.get("topup"), dict):
+        data["topup"] = {**data["topup"], "receipt_text": receipt}
+    subject, lines = _words(body["type"], data)
     lines = [*lines, "", f"Account: {account_name}", f"Message id: {message_id}"]
     text = "\n".join(lines) + "\n"
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
@@ -50,7 +56,9 @@ def _money(data: dict[str, Any], amount_key: str = "amount") -> str:
 
 
 def _receipt(topup: dict[str, Any]) -> list[str]:
-    """The payment's facts. The numbered receipt's text, once receipts exist, belongs here."""
+    """The numbered receipt's text, or the payment's own facts when it has none."""
+    if isinstance(topup.get("receipt_text"), str):
+        return str(topup["receipt_text"]).splitlines()
     card = topup.get("payment_method")
     return [
         f"Date: {topup.get('created_at', '')}",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from credits_server.logging import LOGGER_NAME
 from credits_server.models import Account, NotificationTarget, OutboxMessage, utcnow
 from credits_server.services import events
 from credits_server.services.notifications import delivery
+from credits_server.services.receipts import receipt_for_topup, receipt_text
 from credits_server.services.recharge_worker import _process_gone
 
 _log = logging.getLogger(LOGGER_NAME)
@@ -230,6 +232,18 @@ async def run_target(ctx: Context, target_id: str, worker_id: str, clock: Clock)
         await release(ctx, target_id, worker_id)
 
 
+async def _receipt_of(session: AsyncSession, message: OutboxMessage) -> str | None:
+    """The numbered receipt's text for a payment's message (issued in the payment's own
+    transaction, so it is there), so the email says what the receipt says."""
+    if message.kind not in ("topup.succeeded", "auto_recharge.succeeded"):
+        return None
+    topup = json.loads(message.data)["data"].get("topup")
+    if not isinstance(topup, dict):
+        return None
+    receipt = await receipt_for_topup(session, str(topup["id"]))
+    return None if receipt is None else receipt_text(receipt)
+
+
 async def _send_head(ctx: Context, target_id: str, worker_id: str, clock: Clock) -> bool:
     async with ctx.db.read() as session:
         target = await session.get(NotificationTarget, target_id)
@@ -247,10 +261,11 @@ async def _send_head(ctx: Context, target_id: str, worker_id: str, clock: Clock)
             return False
         account = await session.get(Account, target.account_id)
         assert account is not None
+        receipt = await _receipt_of(session, message)
     error: str | None = None
     try:
         async with lease_kept(ctx, target_id, worker_id, clock):
-            await delivery.deliver(ctx.settings, target, message, account, clock())
+            await delivery.deliver(ctx.settings, target, message, account, clock(), receipt)
     except Exception as failure:  # any failure is the receiver's answer for now: retried
         error = (str(failure) or type(failure).__name__)[:300]
     return await _record(ctx, target_id, message.seq, worker_id, error, clock())
