@@ -12,7 +12,9 @@ if TYPE_CHECKING:
         AutoRecharge,
         AutoRechargeUpdate,
         DailyBalances,
+        PaymentLink,
         PaymentMethod,
+        PaymentPage,
         ServerInfo,
         SupportRequest,
         TopupOptions,
@@ -32,6 +34,7 @@ Operation = Literal[
     "support",
     "history",
     "cards",
+    "payment_link",
 ]
 
 
@@ -67,6 +70,10 @@ class AccountState:
     history_filter: FilteredHistory | None = None
     trend: DailyBalances | None = None
     support_requests: tuple[SupportRequest, ...] = ()
+    # The link to the secure payment page made last, followed until it is paid or expires.
+    payment_link: PaymentLink | None = None
+    # Whether the server offers its secure payment page (None until its payment config is read).
+    payment_page: PaymentPage | None = None
     in_flight: frozenset[Operation] = field(default_factory=frozenset)
     last_event_id: int | None = None
     # The server's event stream is connected: balance changes arrive without a refresh.

@@ -62,6 +62,8 @@ def describe_event(
     screen says the others itself."""
     data = event.data
     topup = data.get("topup")
+    if event.type == "payment_link.updated":
+        return _link_news(data, left_with_bank)
     if event.type in ("topup.succeeded", "topup.failed") and isinstance(topup, dict):
         if topup.get("id") not in left_with_bank:
             return None
@@ -85,4 +87,23 @@ def describe_event(
         address = clean(str(data.get("address") or "a target"))
         why = f"{address} failed for days. See Notifications (n) to switch it on again."
         return "Notifications switched off", why, "warning"
+    return None
+
+
+def _link_news(
+    link: dict[str, object], left: Collection[str]
+) -> tuple[str, str, SeverityLevel] | None:
+    """A payment link's outcome, for one whose screen the person left (that screen says it)."""
+    if link.get("id") not in left:
+        return None
+    currency = str(link.get("currency") or "USD")
+    amount = link.get("amount")
+    paid = format_money(amount if isinstance(amount, int) else 0, currency)
+    if link.get("status") == "paid":
+        topup = link.get("topup")
+        after = topup.get("balance_after") if isinstance(topup, dict) else None
+        balance = f", new balance {format_money(after, currency)}" if isinstance(after, int) else ""
+        return "Payment done", f"Paid on the secure page: {paid} added{balance}.", "information"
+    if link.get("status") == "expired":
+        return "Payment link expired", f"{paid} was not paid; nothing was charged.", "warning"
     return None

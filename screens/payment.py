@@ -1,4 +1,5 @@
-"""Pay for a top-up with a saved card or a new one; no double submit; declines keep the form."""
+"""Pay for a top-up with a saved card or a new one, or on the secure page (`payment_page`);
+no double submit; declines keep the form."""
 
 from __future__ import annotations
 
@@ -27,11 +28,16 @@ from screens.base import AccountScreen, credits_app
 from screens.card_form import CardForm
 from screens.format import card_expiry, card_label, clean
 from screens.messages import describe_error
+from screens.payment_page import PaymentPageScreen, page_choice
 from screens.qr import qr_text
 from widgets.key_footer import KeyFooter
 from widgets.toggles import Choice, TickBox
 
 NEW_CARD = "new-card"
+PAGE_ONLY = (
+    "Cards are paid for on this company's secure payment page only: no card details are typed "
+    "into this app. Press ctrl+o for the page's link and QR code."
+)
 
 
 class PaymentScreen(AccountScreen):
@@ -39,6 +45,7 @@ class PaymentScreen(AccountScreen):
     AUTO_FOCUS = "#method"
     BINDINGS = [
         Binding("ctrl+s", "pay", "Pay", id="payment.pay"),
+        Binding("ctrl+o", "secure_page", "Secure page", id="payment.secure_page"),
         Binding("escape", "back", "Back", id="payment.back"),
         # Only on the embedded server, whose bank page nothing outside the app can open.
         Binding("y", "sandbox_bank(True)", "Approve (sandbox)", id="payment.sandbox_yes"),
@@ -56,12 +63,14 @@ class PaymentScreen(AccountScreen):
         yield Header()
         with VerticalScroll(id="payment-box"):
             yield Static(id="pay-title", markup=False)
+            yield Static(PAGE_ONLY, id="page-only", markup=False)
             yield RadioSet(id="method", compact=True)
             yield Static(id="paying-with", markup=False)
             yield CardForm(lambda: credits_app(self.app).today, id="card-form")
             yield TickBox("Save this card for auto-recharge", id="save-card", compact=True)
             with Horizontal(id="pay-row"):
                 yield Button("Pay", id="pay", variant="success")
+                yield Button("Pay on a secure page", id="secure-page")
                 yield LoadingIndicator(id="paying")
                 yield Static(id="pay-status", markup=False)
             yield Static(id="pay-message", markup=False)
@@ -77,6 +86,15 @@ class PaymentScreen(AccountScreen):
     def on_mount(self) -> None:
         self.query_one("#paying").display = False
         self.query_one("#action").display = False
+        if self.state.payment_page is None:
+            self.load_choice()
+
+    @work(exclusive=True, group="payment-choice", exit_on_error=False)
+    async def load_choice(self) -> None:
+        await self.store.load_payment_choice()
+
+    def _page(self) -> str | None:
+        return page_choice(self.state, embedded=self.store.embedded)
 
     def _currency(self) -> str:
         options = self.state.topup_options
@@ -94,6 +112,7 @@ class PaymentScreen(AccountScreen):
             self._show_methods(state)
         busy = self._paying or state.busy("top_up")
         self.query_one("#pay", Button).disabled = busy
+        self._show_page_choice()
         self.query_one("#paying").display = busy
         self.refresh_bindings()
 
@@ -133,7 +152,22 @@ class PaymentScreen(AccountScreen):
         if new_card:
             self.call_after_refresh(self.query_one(CardForm).focus_first)
 
+    def _show_page_choice(self) -> None:
+        page, waiting = self._page(), self._at_bank is not None
+        only = page == "only"
+        self.query_one("#page-only").display = only
+        self.query_one("#secure-page").display = page in ("offered", "only")
+        self.query_one("#pay").display = not only
+        for part in ("#method", "#paying-with"):
+            self.query_one(part).display = not only and not waiting
+        if only:
+            self._show_form(False)
+            button = self.query_one("#secure-page", Button)
+            if not button.has_focus:
+                button.focus()
+
     def _show_form(self, new_card: bool) -> None:
+        new_card = new_card and self._page() != "only"
         self.query_one(CardForm).display = new_card
         self.query_one("#save-card").display = new_card
         self._show_choice()
@@ -158,8 +192,13 @@ class PaymentScreen(AccountScreen):
         return self.state.payment_methods[index].id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pay" and self._at_bank is not None:
+        if action in ("pay", "secure_page") and self._at_bank is not None:
             return False  # the screen is the bank's until it answers or esc
+        if action == "pay" and self._page() == "only":
+            return False
+        if action == "secure_page":
+            offered = self._page() in ("offered", "only")
+            return None if offered and self._paying else offered
         if action == "pay" and (self._paying or self.state.busy("top_up")):
             return None  # shown greyed out: a payment is in flight
         if action == "sandbox_bank":
@@ -199,6 +238,15 @@ class PaymentScreen(AccountScreen):
         if self.query_one(CardForm).has_input():
             return "Leave without paying? The card details you typed will be cleared."
         return None
+
+    @on(Button.Pressed, "#secure-page")
+    def action_secure_page(self) -> None:
+        if self._paying or self._page() not in ("offered", "only"):
+            return
+        save = self._chosen_card_id() is None and self.query_one("#save-card", Checkbox).value
+        self.app.push_screen(
+            PaymentPageScreen(self.amount, save_card=save and self._page() != "only")
+        )
 
     @on(Button.Pressed, "#pay")
     def action_pay(self) -> None:

@@ -30,6 +30,7 @@ from credits_client.api.models import (
     NotificationTarget,
     Page,
     PaymentConfig,
+    PaymentLink,
     PaymentMethod,
     Receipt,
     SaveCard,
@@ -287,6 +288,23 @@ class CreditsClient:
         )
         page = self._parse(Page[Topup], response)
         return page.data[0] if page.data else None
+
+    async def create_payment_link(
+        self, amount: int, *, idempotency_key: str, save_card: bool = False
+    ) -> PaymentLink:
+        """A link to the secure payment page for `amount`. Retried with the SAME key: one link
+        (and at most one charge) per key."""
+        response = await self._call(
+            "POST",
+            "/v1/payment-links",
+            json={"amount": amount, "save_card": save_card},
+            headers={"Idempotency-Key": idempotency_key},
+            idempotent=True,
+        )
+        return self._parse(PaymentLink, response)
+
+    async def payment_link(self, link_id: str) -> PaymentLink:
+        return self._parse(PaymentLink, await self._call("GET", f"/v1/payment-links/{link_id}"))
 
     async def auto_recharge(self) -> tuple[AutoRecharge, str]:
         """The settings and their ETag (for the If-Match of the next save)."""

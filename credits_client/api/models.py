@@ -13,6 +13,8 @@ Role = Literal["owner", "member"]
 TransactionKind = Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
 TopupStatus = Literal["succeeded", "failed", "requires_action", "processing"]
 UsageKind = Literal["call", "sms", "other"]
+PaymentPage = Literal["offered", "only", "off"]
+PaymentLinkStatus = Literal["open", "paid", "expired"]
 
 T = TypeVar("T")
 
@@ -45,6 +47,9 @@ class PaymentConfig(Model):
     gateway: str
     publishable_key: str
     tokenization_url: str
+    payment_page: PaymentPage = "off"
+    """The secure payment page beside the card form ("offered"), instead of it ("only"), or
+    not at all ("off", also from a server that does not say)."""
 
 
 class User(Model):
@@ -159,6 +164,28 @@ class Topup(Model):
     action_url: str | None = None
     payment_method: PaymentMethod | None = None
     balance_after: int | None = None
+    created_at: datetime
+
+
+class LinkFailure(Model):
+    """Why the last try on a payment link's page was declined (the link stays open)."""
+
+    code: str
+    message: str
+
+
+class PaymentLink(Model):
+    """A single-use link to the secure payment page for one top-up; `url` is what the person
+    opens (on a phone or a laptop), `topup` the top-up once paid."""
+
+    id: str
+    url: str
+    amount: int
+    currency: str
+    status: PaymentLinkStatus
+    expires_at: datetime
+    topup: Topup | None = None
+    last_failure: LinkFailure | None = None
     created_at: datetime
 
 

@@ -9,7 +9,8 @@ act; each action is carried out by the part that owns it:
 - `reads.Reads`: refresh, history pages, and the reloads that follow events and payments;
 - `live.LiveUpdates`: the event stream, applied to the state as it arrives;
 - `session.Session`: sign in and out, the remembered session;
-- `payments.Payments`, `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`.
+- `payments.Payments`, `payment_links.PaymentLinks` (the secure payment page),
+  `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from credits_client.store.holder import StateHolder, Unsubscribe
 from credits_client.store.link import Link
 from credits_client.store.live import LiveUpdates
 from credits_client.store.notifications import Notifications
+from credits_client.store.payment_links import PaymentLinks
 from credits_client.store.payments import Payments
 from credits_client.store.reads import Reads
 from credits_client.store.session import ForgottenSession, Session, session_key
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
         AutoRechargeUpdate,
         CardInput,
         Event,
+        PaymentLink,
         PaymentMethod,
         SupportRequest,
         Topup,
@@ -105,6 +108,7 @@ class AccountStore:
         self._payments = Payments(
             client, holder, link, reads=reads, attempts=attempts, poll_interval=poll_interval
         )
+        self._links = PaymentLinks(client, holder, link, attempts=attempts)
         self._auto_recharge = AutoRechargeSettings(client, holder, link, reads=reads)
         self._support = SupportRequests(client, holder, link, attempts=attempts)
 
@@ -220,12 +224,31 @@ class AccountStore:
 
     @property
     def left_with_bank(self) -> frozenset[str]:
-        """The top-ups the person stopped waiting for, whose outcome is news when it comes."""
-        return frozenset(self._payments.left_with_bank)
+        """The payments the person stopped waiting for, whose outcome is news when it comes: top-ups
+        left with their bank and open payment links whose screen was left."""
+        return frozenset(self._payments.left_with_bank | self._links.left)
 
     async def answer_as_sandbox_bank(self, topup_id: str, *, approve: bool) -> Topup:
         """On a sandbox server: confirm or refuse a top-up's 3-D Secure, as its bank."""
         return await self._payments.answer_as_sandbox_bank(topup_id, approve=approve)
+
+    async def load_payment_choice(self) -> None:
+        """Read whether the server offers its secure payment page into `state.payment_page`."""
+        await self._links.load_choice()
+
+    async def open_payment_link(self, amount: int, *, save_card: bool = False) -> PaymentLink:
+        """The open link to the secure payment page for `amount`, or a new one (made once
+        however often it is asked for), into `state.payment_link` and followed live there."""
+        return await self._links.open(amount, save_card=save_card)
+
+    async def check_payment_link(self) -> None:
+        """Read `state.payment_link` again from the server."""
+        await self._links.check()
+
+    def leave_payment_link(self, link_id: str) -> None:
+        """The person leaves an open link's screen: the link still works, and its outcome is
+        news when it comes (`left_with_bank`)."""
+        self._links.leave(link_id)
 
     async def add_payment_method(self, card: CardInput) -> PaymentMethod:
         """Save a card (the server keeps only the gateway's token, brand, last4 and expiry)."""

@@ -26,10 +26,12 @@ class PendingAttempt:
 
 @dataclass(slots=True)
 class PendingAttempts:
-    """The payment and the support request of the person signed in whose outcome is not known."""
+    """The payment, the payment link and the support request of the person signed in whose
+    outcome is not known."""
 
     payment: PendingAttempt | None = None
     support: PendingAttempt | None = None
+    link: PendingAttempt | None = None
 
     def forget_payment(self) -> None:
         self.payment = None
@@ -37,9 +39,12 @@ class PendingAttempts:
     def forget_support(self) -> None:
         self.support = None
 
+    def forget_link(self) -> None:
+        self.link = None
+
     def forget_all(self) -> None:
         """Someone else signs in, or nobody: their attempts are not to be replayed."""
-        self.payment = self.support = None
+        self.payment = self.support = self.link = None
 
 
 def attempt_for(pending: PendingAttempt | None, fingerprint: tuple[object, ...]) -> PendingAttempt:

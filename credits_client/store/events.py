@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from credits_client.api.models import Account, AutoRecharge, Event, Topup
+from credits_client.api.models import Account, AutoRecharge, Event, PaymentLink, Topup
 from credits_client.state import AccountState
 
 log = logging.getLogger("credits_client.store")
@@ -18,6 +18,14 @@ def with_balance(account: Account, balance: int) -> Account:
     return account.model_copy(
         update={"balance": balance, "low_balance": balance < account.low_balance_level}
     )
+
+
+def later_link(shown: PaymentLink, incoming: PaymentLink) -> PaymentLink:
+    """Which of two readings of one link to show: a paid or expired link never reads as open
+    again (an answer that travelled while its event arrived is older than the event)."""
+    if incoming.id != shown.id or (shown.status != "open" and incoming.status == "open"):
+        return shown
+    return incoming
 
 
 def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
@@ -45,6 +53,11 @@ def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
             # The ETag is not in the event: keep the old one so a save still meets a 412 and the
             # reload that `needs_reload` asks for brings the new tag.
             changes["auto_recharge"] = AutoRecharge.model_validate(data["auto_recharge"])
+        elif event.type == "payment_link.updated" and state.payment_link is not None:
+            # The balance comes with the top-up's own events; this is the link's news alone.
+            link = PaymentLink.model_validate(data)
+            if later_link(state.payment_link, link) is link:
+                changes["payment_link"] = link
     except (KeyError, TypeError, ValueError, ValidationError):
         log.warning("ignored the unexpected body of event %s (%s)", event.id, event.type)
     return changes

@@ -30,6 +30,7 @@ _SIGNED_OUT_FIELDS = [
     "history_filter",
     "trend",
     "support_requests",
+    "payment_link",
     "last_event_id",
     "session_expired",
 ]

@@ -62,3 +62,37 @@ def test_an_odd_event_changes_nothing_but_its_id() -> None:
     odd = event(11, "balance.updated", {"balance": "lots"})
     assert apply_event(AccountState(account=ACCOUNT), odd) == {"last_event_id": 11}
     assert apply_event(AccountState(), event(12, "something.new", {})) == {"last_event_id": 12}
+
+
+def link_body(status: str, **extra: object) -> dict[str, object]:
+    return {
+        "id": "pl_1",
+        "url": "https://pay.example.test/pay/abc",
+        "amount": 2500,
+        "currency": "USD",
+        "status": status,
+        "expires_at": "2026-01-01T00:15:00Z",
+        "created_at": "2026-01-01T00:00:00Z",
+        **extra,
+    }
+
+
+def test_a_payment_link_event_updates_the_followed_link_and_never_reopens_it() -> None:
+    from credits_client.api.models import PaymentLink
+
+    shown = PaymentLink.model_validate(link_body("open"))
+    failure = {"code": "card_declined", "message": "The card was declined."}
+    declined = event(13, "payment_link.updated", link_body("open", last_failure=failure))
+    changes = apply_event(AccountState(account=ACCOUNT, payment_link=shown), declined)
+    assert changes["payment_link"].last_failure.message == "The card was declined."
+    paid = PaymentLink.model_validate(link_body("paid"))
+    # An older reading (open) after the paid one changes nothing; another link's news neither.
+    late = apply_event(
+        AccountState(payment_link=paid), event(14, "payment_link.updated", link_body("open"))
+    )
+    assert "payment_link" not in late
+    other = apply_event(
+        AccountState(payment_link=shown),
+        event(15, "payment_link.updated", {**link_body("paid"), "id": "pl_2"}),
+    )
+    assert "payment_link" not in other
