@@ -20,12 +20,15 @@ def with_balance(account: Account, balance: int) -> Account:
     )
 
 
-def later_link(shown: PaymentLink, incoming: PaymentLink) -> PaymentLink:
-    """Which of two readings of one link to show: a paid or expired link never reads as open
-    again (an answer that travelled while its event arrived is older than the event)."""
+def later_link(shown: PaymentLink, incoming: PaymentLink) -> PaymentLink | None:
+    """The link to show after another reading of it (an event, a GET), or None to keep `shown`.
+
+    A paid or expired link never reads as open again (an answer that travelled while its event
+    arrived is older than the event). The URL stays the one made for this app: the server keeps
+    only a hash of its token, so no later reading can carry it."""
     if incoming.id != shown.id or (shown.status != "open" and incoming.status == "open"):
-        return shown
-    return incoming
+        return None
+    return incoming.model_copy(update={"url": shown.url})
 
 
 def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
@@ -55,8 +58,8 @@ def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
             changes["auto_recharge"] = AutoRecharge.model_validate(data["auto_recharge"])
         elif event.type == "payment_link.updated" and state.payment_link is not None:
             # The balance comes with the top-up's own events; this is the link's news alone.
-            link = PaymentLink.model_validate(data)
-            if later_link(state.payment_link, link) is link:
+            link = later_link(state.payment_link, PaymentLink.model_validate(data))
+            if link is not None:
                 changes["payment_link"] = link
     except (KeyError, TypeError, ValueError, ValidationError):
         log.warning("ignored the unexpected body of event %s (%s)", event.id, event.type)

@@ -88,8 +88,9 @@ class PaymentLinks:
             lambda: self._link.net(self._client.payment_link(current.id))
         )
         shown = self._holder.state.payment_link
-        if shown is not None and later_link(shown, fresh) is fresh:
-            self._holder.set_if_current(generation, payment_link=fresh)
+        link = later_link(shown, fresh) if shown is not None else None
+        if link is not None:
+            self._holder.set_if_current(generation, payment_link=link)
 
     def leave(self, link_id: str) -> None:
         """The person leaves the link's screen while it is open: say its outcome when it comes."""

@@ -67,7 +67,7 @@ def test_an_odd_event_changes_nothing_but_its_id() -> None:
 def link_body(status: str, **extra: object) -> dict[str, object]:
     return {
         "id": "pl_1",
-        "url": "https://pay.example.test/pay/abc",
+        "url": "",
         "amount": 2500,
         "currency": "USD",
         "status": status,
@@ -80,11 +80,14 @@ def link_body(status: str, **extra: object) -> dict[str, object]:
 def test_a_payment_link_event_updates_the_followed_link_and_never_reopens_it() -> None:
     from credits_client.api.models import PaymentLink
 
-    shown = PaymentLink.model_validate(link_body("open"))
+    made = {**link_body("open"), "url": "https://pay.example.test/pay/abc"}
+    shown = PaymentLink.model_validate(made)
     failure = {"code": "card_declined", "message": "The card was declined."}
     declined = event(13, "payment_link.updated", link_body("open", last_failure=failure))
     changes = apply_event(AccountState(account=ACCOUNT, payment_link=shown), declined)
     assert changes["payment_link"].last_failure.message == "The card was declined."
+    # The event cannot carry the link's token (the server keeps only its hash): the URL stays.
+    assert changes["payment_link"].url == shown.url
     paid = PaymentLink.model_validate(link_body("paid"))
     # An older reading (open) after the paid one changes nothing; another link's news neither.
     late = apply_event(
