@@ -8,7 +8,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import (
     Button,
@@ -27,9 +27,9 @@ from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app
 from screens.card_form import CardForm
 from screens.format import card_expiry, card_label, clean
+from screens.link_and_code import LinkAndCode
 from screens.messages import describe_error
 from screens.payment_page import PaymentPageScreen, page_choice
-from screens.qr import qr_text
 from widgets.key_footer import KeyFooter
 from widgets.toggles import Choice, TickBox
 
@@ -74,13 +74,7 @@ class PaymentScreen(AccountScreen):
                 yield LoadingIndicator(id="paying")
                 yield Static(id="pay-status", markup=False)
             yield Static(id="pay-message", markup=False)
-            # The link has a full-width line of its own: beside the QR code it would wrap mid-word
-            # at 80x24, and the terminal's selection would copy it in two broken pieces.
-            with Vertical(id="action"):
-                yield Static(id="action-url", markup=False)
-                with Horizontal(id="action-row"):
-                    yield Static(id="action-qr", markup=False)
-                    yield Static(id="action-text", markup=False)
+            yield LinkAndCode(id="action")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -301,24 +295,22 @@ class PaymentScreen(AccountScreen):
         self._at_bank = topup
         self._show_waiting(True)
         leave = "Press esc to stop waiting: the payment stays safe, added only if confirmed."
+        action = self.query_one(LinkAndCode)
         if self.store.embedded:
             # Its links point into the app's own server: no browser or phone can open them.
-            self.query_one("#action-url", Static).update("Sandbox bank (the built-in test server)")
-            self.query_one("#action-qr").display = False
-            self.query_one("#action-text", Static).update(
+            action.show(
+                "Sandbox bank (the built-in test server)",
                 "A real bank would now ask you to confirm this payment on its own page. The "
                 "built-in server has no real bank: answer as its bank here, y to approve or "
-                f"n to decline.\n\n{leave}"
+                f"n to decline.\n\n{leave}",
+                code=False,
             )
             return
-        url = clean(topup.action_url or "")
-        self.query_one("#action-url", Static).update(url)
-        self.query_one("#action-qr").display = True
-        self.query_one("#action-text", Static).update(
+        action.show(
+            clean(topup.action_url or ""),
             "Your bank asks you to confirm this payment. Open the link above, or scan this "
-            f"code with your phone.\n\nThis screen waits for the answer. {leave}"
+            f"code with your phone.\n\nThis screen waits for the answer. {leave}",
         )
-        self.query_one("#action-qr", Static).update(qr_text(url))
 
     def _show_outcome(self, topup: Topup) -> None:
         currency = topup.currency

@@ -11,7 +11,7 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 from textual.worker import Worker
 
@@ -20,8 +20,8 @@ from credits_client.state import AccountState
 from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
 from screens.format import clean
+from screens.link_and_code import LinkAndCode
 from screens.messages import describe_error
-from screens.qr import qr_text
 from widgets.key_footer import KeyFooter
 
 WAITING = "Waiting for payment on the secure page..."
@@ -47,20 +47,13 @@ class PaymentPageScreen(AccountScreen):
         self.save_card = save_card
         self._link_id: str | None = None
         self._failed = False  # the link could not be made: ctrl+n asks again (the same key)
-        self._url_shown = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="page-box"):
             yield Static(id="page-title", markup=False)
             yield Static(id="page-result", markup=False)
-            # The same layout as 3-D Secure's: the link whole on its own line (a wrapped link
-            # copies as two broken pieces), the code and the words beside each other under it.
-            with Vertical(id="action"):
-                yield Static(id="action-url", markup=False)
-                with Horizontal(id="action-row"):
-                    yield Static(id="action-qr", markup=False)
-                    yield Static(id="action-text", markup=False)
+            yield LinkAndCode(id="action")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -99,11 +92,6 @@ class PaymentPageScreen(AccountScreen):
     def _show_open(self, link: PaymentLink) -> None:
         self.query_one("#page-result").display = False
         self.query_one("#action").display = True
-        url = clean(link.url)
-        if url != self._url_shown:
-            self._url_shown = url
-            self.query_one("#action-url", Static).update(url)
-            self.query_one("#action-qr", Static).update(qr_text(url))
         minutes = max(1, round((link.expires_at - link.created_at).total_seconds() / 60))
         text = (
             "Open this link on a phone or a laptop, or scan the code, and pay there. It works "
@@ -115,7 +103,7 @@ class PaymentPageScreen(AccountScreen):
                 f"Payment declined: {clean(failure.message)} Nothing was charged. Try again "
                 f"on the same page, with this card or another.\n\n{WAITING}"
             )
-        show_text(self.query_one("#action-text", Static), text)
+        self.query_one(LinkAndCode).show(clean(link.url), text)
 
     def _result_text(self, link: PaymentLink | None) -> str:
         if self._failed:
