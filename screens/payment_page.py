@@ -103,7 +103,7 @@ class PaymentPageScreen(AccountScreen):
                 f"Payment declined: {clean(failure.message)} Nothing was charged. Try again "
                 f"on the same page, with this card or another.\n\n{WAITING}"
             )
-        self.query_one(LinkAndCode).show(clean(link.url), text)
+        self.query_one(LinkAndCode).show(clean(link.url or ""), text)
 
     def _result_text(self, link: PaymentLink | None) -> str:
         if self._failed:

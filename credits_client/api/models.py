@@ -176,10 +176,11 @@ class LinkFailure(Model):
 
 class PaymentLink(Model):
     """A single-use link to the secure payment page for one top-up; `url` is what the person
-    opens (on a phone or a laptop), `topup` the top-up once paid."""
+    opens (on a phone or a laptop), in the answer that made it only (the server keeps a hash of
+    its token); `topup` the top-up once paid."""
 
     id: str
-    url: str
+    url: str | None = None
     amount: int
     currency: str
     status: PaymentLinkStatus

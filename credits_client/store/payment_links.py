@@ -2,8 +2,10 @@
 
 The person pays somewhere else (a phone, a laptop), so the store, not a screen, holds the link:
 leaving the screen or losing the connection loses nothing. The event stream brings what happens
-on the page (`payment_link.updated`, resumed after a cut by its Last-Event-ID); a timer asks the
-server once the link's time is up, since nobody may visit an expired page to make it say so."""
+on the page (`payment_link.updated`); whenever the stream connects again the link is read again,
+since a stream with nothing to resume from (no event seen yet) replays nothing; and a timer asks
+the server once the link's time is up, since nobody may visit an expired page to make it say so.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from credits_client.store.events import later_link
 if TYPE_CHECKING:
     from credits_client.api.client import CreditsClient
     from credits_client.api.models import PaymentLink
+    from credits_client.state import AccountState
     from credits_client.store.attempts import PendingAttempts
     from credits_client.store.holder import StateHolder
     from credits_client.store.link import Link
@@ -41,6 +44,14 @@ class PaymentLinks:
         self._attempts = attempts
         self.left: set[str] = set()
         """Open links whose screen the person left: their outcome is news when it comes."""
+        self._live = holder.state.live_events
+        holder.subscribe(self._stream_back)
+
+    def _stream_back(self, state: AccountState) -> None:
+        back, self._live = state.live_events and not self._live, state.live_events
+        link = state.payment_link
+        if back and link is not None and link.status == "open":
+            self._link.spawn(self.check, name="credits-link-check")
 
     async def load_choice(self) -> None:
         """Whether the server offers its secure page, into `state.payment_page` (read once)."""

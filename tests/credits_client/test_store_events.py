@@ -67,7 +67,7 @@ def test_an_odd_event_changes_nothing_but_its_id() -> None:
 def link_body(status: str, **extra: object) -> dict[str, object]:
     return {
         "id": "pl_1",
-        "url": "",
+        "url": None,
         "amount": 2500,
         "currency": "USD",
         "status": status,
