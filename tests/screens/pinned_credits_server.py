@@ -2,6 +2,8 @@
 tests/screens/pinned_server.py). Run as a script; nothing else of the server is changed:
 - ids count up per kind (`tu_00000000000000000001`, ...) instead of being random;
 - support references count up (`SR-000001`, ...);
+- payment links' tokens count up (`0000000000000000000001`, ...), so their URLs and QR codes are
+  the same in every run;
 - the sign-in clock (failures, their Retry-After, session expiry) stands at the start-up instant,
   so a lock-out answers `Retry-After: <login window>` however long the attempts took.
 """
@@ -26,10 +28,13 @@ def serve_pinned() -> int:
     credits_server.ids.new_id = pinned_id
 
     import credits_server.services.auth as auth
+    import credits_server.services.payment_links as payment_links
     import credits_server.services.support as support
 
     references = itertools.count(1)
     support.secrets = SimpleNamespace(token_hex=lambda length: f"{next(references):0{2 * length}d}")
+    tokens = itertools.count(1)
+    payment_links.new_token = lambda: f"{next(tokens):022d}"
     started = auth.utcnow()
     auth.utcnow = lambda: started
 

@@ -1,6 +1,7 @@
 """Snapshots of the states that show what differs from run to run: the 3-D Secure wait (a link
-with the top-up's id), a sent support request (its reference) and the sign-in lock-out (a
-countdown). Each runs on a server of its own whose ids, references and sign-in clock are pinned
+with the top-up's id), the secure payment page's link (its token) and its payment, a sent
+support request (its reference) and the sign-in lock-out (a countdown). Each runs on a server
+of its own whose ids, references, link tokens and sign-in clock are pinned
 (tests/screens/pinned_server.py); the app's countdown clock is pinned here."""
 
 from __future__ import annotations
@@ -56,6 +57,46 @@ def test_payment_waits_for_3d_secure(
         await pilot.press("ctrl+s")
         await wait_for_async(lambda: link in screen_text(pilot, "#action-url"), pilot=pilot)
         await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def on_the_secure_page(pilot: Pilot[Any]) -> str:
+    """$50.00 from the Payment screen on the secure page: the link it shows, once it waits."""
+    await signed_in("a", "enter", "ctrl+o")(pilot)
+    await wait_for_async(
+        lambda: "Waiting for payment" in screen_text(pilot, "#action-text"), pilot=pilot
+    )
+    await pilot.pause()
+    return screen_text(pilot, "#action-url")
+
+
+def test_payment_on_the_secure_page(
+    snap_compare: Any, make_app: MakeApp, pinned_server: PinnedServer, size: Any
+) -> None:
+    """The link on a line of its own, its QR code and the wait."""
+    app = make_app(url=pinned_server.url, signed_in_as=acme(pinned_server))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        assert await on_the_secure_page(pilot) == f"{PUBLIC_URL}/pay/{1:022d}"
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_payment_done_on_the_secure_page(
+    snap_compare: Any, make_app: MakeApp, pinned_server: PinnedServer, size: Any
+) -> None:
+    from tests.support.payment_links import pay_on_page
+
+    app = make_app(url=pinned_server.url, signed_in_as=acme(pinned_server))
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        url = await on_the_secure_page(pilot)
+        await pay_on_page(pinned_server.url, {"url": url}, "4242424242424242")
+        await wait_for_async(
+            lambda: "Payment done" in screen_text(pilot, "#page-result"), pilot=pilot
+        )
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
