@@ -106,6 +106,7 @@ class PaymentScreen(AccountScreen):
             self._show_methods(state)
         busy = self._paying or state.busy("top_up")
         self.query_one("#pay", Button).disabled = busy
+        self.query_one("#secure-page", Button).disabled = busy
         self._show_page_choice()
         self.query_one("#paying").display = busy
         self.refresh_bindings()
