@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Header, Label, Sparkline, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from credits_client.api.errors import ServerUnreachable
 from credits_client.api.models import Transaction
@@ -26,6 +26,7 @@ from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary
 from widgets.connection_banner import ConnectionBanner
 from widgets.key_footer import KeyFooter
+from widgets.trend_line import TrendLine
 
 RECENT_ROWS = 20
 
@@ -73,7 +74,7 @@ class DashboardScreen(AccountScreen):
                 yield Static(id="connection", markup=False)
         with Vertical(id="trend-panel"):
             yield Static(id="trend-caption", markup=False)
-            yield Sparkline([], id="trend")
+            yield TrendLine([], id="trend")
         yield Static("Loading your account...", id="loading")
         yield Static(id="empty", markup=False)
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
@@ -160,7 +161,7 @@ class DashboardScreen(AccountScreen):
         if self._trend_asked != today and state.signed_in:
             self.load_trend()
         days = daily_balances(state.trend, balance, today)
-        self.query_one("#trend", Sparkline).data = [float(value) for value in days]
+        self.query_one("#trend", TrendLine).show([float(value) for value in days])
         low, high = min(days), max(days)
         if not state.transactions or state.trend is None:
             caption = "loading..." if state.transactions else "no activity yet"

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
@@ -115,6 +115,9 @@ class CreditsApp(CrashReportApp[None]):
         """Send the whole screen again, for a terminal that lost or garbled what it showed."""
         self.shown_rows.forget()
         self.screen.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.shown_rows.resized(event.size.width, event.size.height)
 
     def action_refresh_account(self) -> None:
         """Read the account again (the palette's Refresh), once signed in."""

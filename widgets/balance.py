@@ -106,10 +106,19 @@ class BalanceDisplay(Widget):
             if amount_text.endswith(f" {currency}"):  # no symbol: the code is said beside it
                 amount_text = amount_text.removesuffix(f" {currency}")
         amount = self.query_one(".balance--amount")
-        if isinstance(amount, (Digits, Label)):
-            amount.update(amount_text)
-        self.query_one(".balance--currency", Label).update(code)
+        if isinstance(amount, Digits):
+            if amount.value != amount_text:
+                amount.update(amount_text)
+        elif isinstance(amount, Label):
+            _show(amount, amount_text)
+        _show(self.query_one(".balance--currency", Label), code)
         warning = "! " if self._ascii else "⚠ "
         below = f": below {format_money(level, currency)}" if level is not None else ""
-        self.query_one(".balance--status", Label).update(f"{warning}Low balance{below}")
+        _show(self.query_one(".balance--status", Label), f"{warning}Low balance{below}")
         self.set_class(low and minor is not None, "-low")
+
+
+def _show(label: Label, text: str) -> None:
+    """Update `label` only if it shows something else: an update relayouts and repaints it."""
+    if label.content != text:
+        label.update(text)

@@ -175,6 +175,10 @@ class TmuxTerminal:
         """The pane's terminal device: what is written there shows behind the program's back."""
         return self._run("display-message", "-p", "-t", "main", "#{pane_tty}").strip()
 
+    def record_output(self, path: Path) -> None:
+        """From now on, append every byte the program writes to its terminal to `path`."""
+        self._run("pipe-pane", "-t", "main", "-O", f"cat >> {shlex.quote(str(path))}")
+
     def pane_dead(self) -> bool:
         return self._run("display-message", "-p", "-t", "main", "#{pane_dead}").strip() == "1"
 
