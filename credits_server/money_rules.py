@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 KINDS = ("topup", "auto_recharge", "usage", "adjustment", "refund")
 CREDIT_KINDS = ("topup", "auto_recharge", "refund")
@@ -115,14 +115,11 @@ Posted = tuple[int, int, int]
 How = Literal["new", "repeat", "refused"]
 
 
-class Decision(NamedTuple):
-    """One debit's fate. `at`: for "new", its row in `DebitPlan.made`; for "repeat", that
-    row (a reference repeated within the transaction) or -1 (posted before); for "refused", the
-    balance it saw. A tuple: one is made per debit, and a tuple is made fastest."""
-
-    how: How
-    debit: Debit
-    at: int
+Decision = tuple[How, Debit, int]
+"""One debit's fate: (how, debit, at). `at`: for "new", its row in `DebitPlan.made`; for
+"repeat", that row (a reference repeated within the transaction) or -1 (posted before); for
+"refused", the balance it saw. A plain tuple: one is made per debit, and a NamedTuple's
+constructor is a Python function call (bench/FINDINGS.md section 4)."""
 
 
 @dataclass(slots=True)
@@ -147,16 +144,16 @@ def plan_debits(
     plan = DebitPlan(balance)
     pending: dict[str, int] = {}  # reference -> row in made (a repeat within the transaction)
     for debits in parts:
-        decisions = []
+        decisions: list[Decision] = []
         for debit in debits:
             if debit.reference in posted or debit.reference in pending:
-                decisions.append(Decision("repeat", debit, pending.get(debit.reference, -1)))
+                decisions.append(("repeat", debit, pending.get(debit.reference, -1)))
             elif below_floor(plan.balance, debit.amount, floor):
-                decisions.append(Decision("refused", debit, plan.balance))
+                decisions.append(("refused", debit, plan.balance))
             else:
                 plan.balance = balance_after(plan.balance, debit.amount)
                 pending[debit.reference] = len(plan.made)
-                decisions.append(Decision("new", debit, len(plan.made)))
+                decisions.append(("new", debit, len(plan.made)))
                 plan.made.append((debit, plan.balance))
         plan.decisions.append(decisions)
         plan.ends.append(len(plan.made))

@@ -32,7 +32,9 @@ MAX_AMOUNT = 10**12
 Status = Literal["applied", "duplicate", "refused"]
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, and one of each is
+# made per record of a batch of up to 1,000 (bench/FINDINGS.md section 4).
+@dataclass(slots=True)
 class UsageRecord:
     account_id: str
     amount: int
@@ -40,7 +42,7 @@ class UsageRecord:
     reference: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UsageResult:
     reference: str | None
     account_id: str | None
@@ -80,6 +82,26 @@ def _refused(raw: Any, error: DomainError) -> UsageResult:
 
 def parse_record(raw: Any) -> UsageRecord | UsageResult:
     """A record as sent, checked field by field (an int is an int: no floats, no strings)."""
+    # A record as JSON decodes it (exact types) that is valid takes this path; any other is
+    # checked below, where every problem is named.
+    if type(raw) is dict and len(raw) == 4:
+        account_id, amount = raw.get("account_id"), raw.get("amount")
+        kind, reference = raw.get("kind"), raw.get("reference")
+        if (
+            type(account_id) is str
+            and 0 < len(account_id) <= 40
+            and type(amount) is int
+            and 0 < amount <= MAX_AMOUNT
+            and type(kind) is str
+            and kind in KINDS
+            and type(reference) is str
+            and 0 < len(reference) <= MAX_REFERENCE
+        ):
+            return UsageRecord(account_id, amount, kind, reference)
+    return _checked_record(raw)
+
+
+def _checked_record(raw: Any) -> UsageRecord | UsageResult:
     if not isinstance(raw, dict):
         return _refused(raw, Invalid("validation_error", "A usage record is a JSON object."))
     problems = []

@@ -42,10 +42,10 @@ def test_a_plan_chains_its_balances_and_alerts_once_per_crossing(
     assert len(made) == len(set(made))
     assert "usage:0" not in made
     for decisions, debits_ in zip(plan.decisions, parts, strict=True):
-        assert [decision.debit for decision in decisions] == debits_
-    for decision in (d for decisions in plan.decisions for d in decisions):
-        if decision.how == "refused":
-            assert decision.at + decision.debit.amount < floor
+        assert [debit for _, debit, _ in decisions] == debits_
+    for how, debit, at in (d for decisions in plan.decisions for d in decisions):
+        if how == "refused":
+            assert at + debit.amount < floor
     events, crossed = money_rules.debit_events(plan, "USD", threshold, 1000)
     level = money_rules.alert_level(threshold, 1000)
     crossings = [after for debit, after in plan.made if after - debit.amount >= level > after]
