@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from credits_core.roles import Permission, may, refusal
+
 if TYPE_CHECKING:
     # Types only: the login screen must paint before pydantic is imported.
     from credits_client.api.models import (
@@ -83,9 +85,15 @@ class AccountState:
     def signed_in(self) -> bool:
         return self.user is not None and not self.session_expired
 
-    @property
-    def is_owner(self) -> bool:
-        return self.user is not None and self.user.role == "owner"
+    def may(self, permission: Permission) -> bool:
+        """Whether the signed-in user's role allows `permission` (credits_core.roles)."""
+        return self.user is not None and may(self.user.role, permission)
+
+    def refusal(self, permission: Permission) -> str | None:
+        """Why the signed-in user may not do this, in one line; None when they may."""
+        if self.user is None or self.may(permission):
+            return None
+        return refusal(self.user.role, permission)
 
     @property
     def default_payment_method(self) -> PaymentMethod | None:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from credits_core.roles import ROLES
 from credits_server import __version__, cli_ssh
 from credits_server.cli_usage import add_commands, run_command, run_uvicorn
 
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument(
         "--account", required=True, metavar="NAME", help="account name (created if new)"
     )
-    create_user.add_argument("--role", choices=["owner", "member"], default="owner")
+    create_user.add_argument("--role", choices=list(ROLES), default="owner")
 
     commands.add_parser("seed-demo", help="create the demo account (does nothing if it exists)")
     add_commands(commands)

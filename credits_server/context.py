@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from credits_core.roles import Permission, may
 from credits_server.db import Database
 from credits_server.gateway.base import PaymentGateway
 from credits_server.settings import Settings
@@ -17,10 +18,11 @@ class Caller:
     email: str
     role: str
     account_id: str
+    session_id: str = ""
+    """The session the request came with ("" when not signed in by a session)."""
 
-    @property
-    def is_owner(self) -> bool:
-        return self.role == "owner"
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,7 @@ from credits_server.settings import Settings
 
 
 def user_out(user: User) -> schemas.UserOut:
-    role = "owner" if user.role == "owner" else "member"
-    return schemas.UserOut(id=user.id, email=user.email, role=role, account_id=user.account_id)
+    return schemas.UserOut(id=user.id, email=user.email, role=user.role, account_id=user.account_id)
 
 
 def ssh_key_out(row: SshKey) -> schemas.SshKeyOut:

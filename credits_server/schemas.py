@@ -54,7 +54,7 @@ class LoginBody(BaseModel):
 class UserOut(BaseModel):
     id: str
     email: str
-    role: Literal["owner", "member"]
+    role: Literal["owner", "billing", "viewer"]
     account_id: str
 
 

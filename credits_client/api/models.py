@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, SecretStr
 
 from credits_core.auto_recharge import AutoRechargeFields
 
-Role = Literal["owner", "member"]
+Role = Literal["owner", "billing", "viewer"]
 TransactionKind = Literal["topup", "auto_recharge", "usage", "adjustment", "refund"]
 TopupStatus = Literal["succeeded", "failed", "requires_action", "processing"]
 UsageKind = Literal["call", "sms", "other"]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.api.deps import ContextDep, ReaderDep
 from credits_server.representations import account_out, daily_balances_out, transaction_out
 from credits_server.schemas import (
     AccountOut,
@@ -25,7 +25,7 @@ router = APIRouter(tags=["account"])
 
 
 @router.get("/v1/account", response_model=AccountOut)
-async def account(ctx: ContextDep, caller: CallerDep) -> AccountOut:
+async def account(ctx: ContextDep, caller: ReaderDep) -> AccountOut:
     view = await get_account(ctx, caller.account_id)
     return account_out(view.account, view.low_balance_level)
 
@@ -33,7 +33,7 @@ async def account(ctx: ContextDep, caller: CallerDep) -> AccountOut:
 @router.get("/v1/account/transactions", response_model=Page[TransactionOut])
 async def transactions(
     ctx: ContextDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[LedgerKind | None, Query()] = None,
@@ -48,14 +48,14 @@ async def transactions(
 
 @router.get("/v1/account/daily-balances", response_model=DailyBalancesOut)
 async def account_daily_balances(
-    ctx: ContextDep, caller: CallerDep, start: date, end: date
+    ctx: ContextDep, caller: ReaderDep, start: date, end: date
 ) -> DailyBalancesOut:
     balances = await daily_balances(ctx, caller.account_id, start, end)
     return daily_balances_out(balances.currency, balances.days)
 
 
 @router.get("/v1/topup-options", response_model=TopupOptionsOut)
-async def topup_options(ctx: ContextDep, caller: CallerDep) -> TopupOptionsOut:
+async def topup_options(ctx: ContextDep, caller: ReaderDep) -> TopupOptionsOut:
     view = await get_account(ctx, caller.account_id)
     settings = ctx.settings
     return TopupOptionsOut(

@@ -25,6 +25,7 @@ from credits_server.api import (
     sessions,
     ssh_keys,
     support,
+    team,
     topups,
     usage,
     webhooks,
@@ -62,6 +63,7 @@ ROUTERS = [
     notifications.router,
     receipts.router,
     export.router,
+    team.router,
 ]
 
 

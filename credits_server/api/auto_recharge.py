@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Response
 
-from credits_server.api.deps import CallerDep, ContextDep, OwnerDep
+from credits_server.api.deps import ContextDep, ReaderDep, RechargerDep
 from credits_server.representations import auto_recharge_out
 from credits_server.schemas import AutoRechargeBody, AutoRechargeOut
 from credits_server.services import auto_recharge
@@ -16,7 +16,7 @@ router = APIRouter(tags=["auto-recharge"])
 
 @router.get("/v1/auto-recharge", response_model=AutoRechargeOut)
 async def get_auto_recharge(
-    ctx: ContextDep, caller: CallerDep, response: Response
+    ctx: ContextDep, caller: ReaderDep, response: Response
 ) -> AutoRechargeOut:
     row = await auto_recharge.get_settings(ctx, caller.account_id)
     response.headers["ETag"] = auto_recharge.etag_of(row)
@@ -26,11 +26,11 @@ async def get_auto_recharge(
 @router.put("/v1/auto-recharge", response_model=AutoRechargeOut)
 async def put_auto_recharge(
     ctx: ContextDep,
-    owner: OwnerDep,
+    caller: RechargerDep,
     response: Response,
     body: AutoRechargeBody,
     if_match: Annotated[str | None, Header(alias="If-Match", max_length=200)] = None,
 ) -> AutoRechargeOut:
-    row = await auto_recharge.save_settings(ctx, owner.account_id, if_match, body)
+    row = await auto_recharge.save_settings(ctx, caller.account_id, if_match, body)
     response.headers["ETag"] = auto_recharge.etag_of(row)
     return auto_recharge_out(ctx.settings, row)

@@ -1,4 +1,8 @@
-"""Dependencies: the service context, the signed-in caller, and the owner check."""
+"""Dependencies: the service context, the signed-in caller, and what their role allows.
+
+Every route a session may call names its permission with `Allowed(...)`, the one place the role
+table (credits_core.roles) is applied to requests.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from credits_core.roles import Permission, refusal
+from credits_server.api.client_address import client_address, networks
 from credits_server.context import Caller, Context
 from credits_server.errors import forbidden
 from credits_server.services.auth import authenticate, unauthenticated
@@ -36,22 +42,36 @@ async def bearer_token(credentials: Credentials) -> str:
 TokenDep = Annotated[str, Depends(bearer_token)]
 
 
+def request_origin(request: Request, ctx: Context) -> tuple[str, str]:
+    """The client's address (behind trusted proxies, the one they name) and user agent."""
+    address = client_address(request, networks(ctx.settings.trusted_proxies))
+    return address, request.headers.get("user-agent", "")[:200]
+
+
 async def current_caller(request: Request, ctx: ContextDep, token: TokenDep) -> Caller:
-    caller = await authenticate(ctx, token)
+    caller = await authenticate(ctx, token, *request_origin(request, ctx))
     request.state.account_id = caller.account_id  # for the request's log line
     return caller
 
 
-CallerDep = Annotated[Caller, Depends(current_caller)]
+class Allowed:
+    """The signed-in caller, refused with 403 unless their role has `permission`."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    async def __call__(self, caller: Annotated[Caller, Depends(current_caller)]) -> Caller:
+        if not caller.may(self.permission):
+            raise forbidden(refusal(caller.role, self.permission))
+        return caller
 
 
-async def current_owner(caller: CallerDep) -> Caller:
-    if not caller.is_owner:
-        raise forbidden()
-    return caller
-
-
-OwnerDep = Annotated[Caller, Depends(current_owner)]
+ReaderDep = Annotated[Caller, Depends(Allowed(Permission.READ))]
+PayerDep = Annotated[Caller, Depends(Allowed(Permission.PAY))]
+RechargerDep = Annotated[Caller, Depends(Allowed(Permission.AUTO_RECHARGE))]
+SupportDep = Annotated[Caller, Depends(Allowed(Permission.SUPPORT))]
+TeamDep = Annotated[Caller, Depends(Allowed(Permission.TEAM))]
+SelfDep = Annotated[Caller, Depends(Allowed(Permission.SELF))]
 
 # A client's key for one operation, so a retried request is applied once (top-ups, support).
 IdempotencyKeyHeader = Annotated[

@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import StreamingResponse
 
-from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.api.deps import ContextDep, ReaderDep
 from credits_server.context import Context
 from credits_server.services import events
 
@@ -72,7 +72,7 @@ async def _stream(
 )
 async def stream_events(
     ctx: ContextDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     request: Request,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
 ) -> StreamingResponse:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Response
 
-from credits_server.api.deps import CallerDep, ContextDep, TokenDep
+from credits_server.api.deps import ContextDep, SelfDep, TokenDep
 from credits_server.context import Context
 from credits_server.representations import ssh_key_out, user_out
 from credits_server.schemas import KnownKeyOut, Page, SessionOut, SshKeyBody, SshKeyOut
@@ -26,17 +26,17 @@ GatewayDep = Annotated[Context, Depends(_gateway)]
 
 
 @router.get("/v1/ssh-keys", response_model=Page[SshKeyOut])
-async def list_keys(ctx: ContextDep, caller: CallerDep) -> Page[SshKeyOut]:
+async def list_keys(ctx: ContextDep, caller: SelfDep) -> Page[SshKeyOut]:
     return Page(data=[ssh_key_out(row) for row in await ssh_keys.list_keys(ctx, caller.user_id)])
 
 
 @router.post("/v1/ssh-keys", status_code=201, response_model=SshKeyOut)
-async def add_key(ctx: ContextDep, caller: CallerDep, body: SshKeyBody) -> SshKeyOut:
+async def add_key(ctx: ContextDep, caller: SelfDep, body: SshKeyBody) -> SshKeyOut:
     return ssh_key_out(await ssh_keys.add_key(ctx, caller.user_id, body.public_key))
 
 
 @router.delete("/v1/ssh-keys/{key_id}", status_code=204)
-async def remove_key(ctx: ContextDep, caller: CallerDep, key_id: str) -> Response:
+async def remove_key(ctx: ContextDep, caller: SelfDep, key_id: str) -> Response:
     await ssh_keys.remove_key(ctx, caller, key_id)
     return Response(status_code=204)
 

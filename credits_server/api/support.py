@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader
+from credits_server.api.deps import ContextDep, IdempotencyKeyHeader, ReaderDep, SupportDep
 from credits_server.representations import support_out
 from credits_server.schemas import Page, SupportBody, SupportOut
 from credits_server.services import support
@@ -20,7 +20,7 @@ router = APIRouter(tags=["support"])
 )
 async def create_request(
     ctx: ContextDep,
-    caller: CallerDep,
+    caller: SupportDep,
     response: Response,
     body: SupportBody,
     idempotency_key: IdempotencyKeyHeader = None,
@@ -34,6 +34,6 @@ async def create_request(
 
 
 @router.get("/v1/support-requests", response_model=Page[SupportOut])
-async def list_requests(ctx: ContextDep, caller: CallerDep) -> Page[SupportOut]:
+async def list_requests(ctx: ContextDep, caller: ReaderDep) -> Page[SupportOut]:
     items = await support.list_requests(ctx, caller.account_id)
     return Page[SupportOut](data=[support_out(item) for item in items])

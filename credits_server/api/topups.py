@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
+from credits_server.api.deps import ContextDep, IdempotencyKeyHeader, PayerDep, ReaderDep
 from credits_server.api.problems import HttpProblem
 from credits_server.context import Context
 from credits_server.models import Topup
@@ -57,7 +57,7 @@ async def finish_authentication(request: Request, topup_id: str, approve: bool) 
 )
 async def create_topup(
     ctx: ContextDep,
-    owner: OwnerDep,
+    payer: PayerDep,
     request: Request,
     response: Response,
     body: TopupBody,
@@ -73,7 +73,7 @@ async def create_topup(
         body.amount, body.payment_method_id, body.card_token, body.save_card
     )
     topup, created = await topups.create_topup(
-        ctx, owner.account_id, owner.user_id, idempotency_key, wanted
+        ctx, payer.account_id, payer.user_id, idempotency_key, wanted
     )
     response.status_code = 201 if created else 200
     return await topup_answer(ctx, request, topup)
@@ -82,7 +82,7 @@ async def create_topup(
 @router.get("/v1/topups", response_model=Page[TopupOut])
 async def list_topups(
     ctx: ContextDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     request: Request,
     idempotency_key: Annotated[str | None, Query(max_length=255)] = None,
 ) -> Page[TopupOut]:
@@ -92,7 +92,7 @@ async def list_topups(
 
 @router.get("/v1/topups/{topup_id}", response_model=TopupOut)
 async def get_topup(
-    ctx: ContextDep, caller: CallerDep, request: Request, topup_id: str
+    ctx: ContextDep, caller: ReaderDep, request: Request, topup_id: str
 ) -> TopupOut:
     return await topup_answer(
         ctx, request, await topups.get_topup(ctx, caller.account_id, topup_id)

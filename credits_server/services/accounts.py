@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from credits_core.roles import ROLES
 from credits_server.context import Context
 from credits_server.errors import Conflict, not_found
 from credits_server.ids import new_id
 from credits_server.models import Account, AutoRechargeSettings, User
 from credits_server.security import normalise_email
 from credits_server.settings import Settings
-
-ROLES = ("owner", "member")
 
 
 @dataclass(frozen=True, slots=True)

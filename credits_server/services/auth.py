@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import anyio
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from credits_server.context import Caller, Context
 from credits_server.errors import BadCredentials, RateLimited, Unauthenticated
@@ -33,7 +33,14 @@ def unauthenticated(detail: str = "Sign in to continue.") -> Unauthenticated:
     return Unauthenticated("unauthenticated", detail)
 
 
-async def issue_session(ctx: Context, user: User) -> NewSession:
+# A session's `last_used_at` is written when it is older than this: a write a minute at most,
+# not one per request.
+LAST_USED_GRANULARITY = timedelta(seconds=60)
+
+
+async def issue_session(
+    ctx: Context, user: User, client: str = "", user_agent: str = ""
+) -> NewSession:
     token = new_token()
     expires_at = utcnow() + timedelta(seconds=ctx.settings.session_ttl_seconds)
     async with ctx.db.write() as session:
@@ -44,6 +51,9 @@ async def issue_session(ctx: Context, user: User) -> NewSession:
                 token_hash=hash_token(token),
                 user_id=user.id,
                 expires_at=expires_at,
+                last_used_at=utcnow(),
+                client_address=client[:64],
+                user_agent=user_agent[:200],
             )
         )
     return NewSession(token, expires_at, user)
@@ -66,7 +76,9 @@ def _wait(failures: list[datetime], limit: int, settings: Settings, now: datetim
     return max(0, math.ceil((failures[-1] + timedelta(seconds=delay) - now).total_seconds()))
 
 
-async def login(ctx: Context, email: str, password: str, client: str) -> NewSession:
+async def login(
+    ctx: Context, email: str, password: str, client: str, user_agent: str = ""
+) -> NewSession:
     """Unknown email and wrong password take the same path: one argon2 verification, one write.
 
     Failures are throttled per (email, client address) and per client address, never per email
@@ -109,10 +121,11 @@ async def login(ctx: Context, email: str, password: str, client: str) -> NewSess
         raise _invalid_credentials()
     async with ctx.db.write() as session:
         await session.execute(delete(LoginFailure).where(LoginFailure.email == pair))
-    return await issue_session(ctx, user)
+    return await issue_session(ctx, user, client, user_agent)
 
 
-async def authenticate(ctx: Context, token: str) -> Caller:
+async def authenticate(ctx: Context, token: str, client: str = "", user_agent: str = "") -> Caller:
+    """The caller a session token stands for; notes where the session was last used."""
     async with ctx.db.read() as session:
         row = (
             await session.execute(
@@ -126,7 +139,26 @@ async def authenticate(ctx: Context, token: str) -> Caller:
     stored, user = row  # a Row unpacks like a tuple (Row.tuple() is deprecated)
     if stored.expires_at <= utcnow():
         raise unauthenticated("The session has expired. Sign in again.")
-    return Caller(user_id=user.id, email=user.email, role=user.role, account_id=user.account_id)
+    now = utcnow()
+    if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_GRANULARITY:
+        await _note_use(ctx, stored.id, now, client or stored.client_address, user_agent)
+    return Caller(
+        user_id=user.id,
+        email=user.email,
+        role=user.role,
+        account_id=user.account_id,
+        session_id=stored.id,
+    )
+
+
+async def _note_use(ctx: Context, session_id: str, now: datetime, client: str, agent: str) -> None:
+    values: dict[str, object] = {"last_used_at": now, "client_address": client[:64]}
+    if agent:
+        values["user_agent"] = agent[:200]
+    async with ctx.db.write() as session:
+        await session.execute(
+            update(SessionToken).where(SessionToken.id == session_id).values(**values)
+        )
 
 
 async def logout(ctx: Context, token: str) -> None:

@@ -17,6 +17,7 @@ from credits_client.config import load_settings
 from credits_client.session_file import SessionFile
 from credits_client.state import AccountState
 from credits_client.store import AccountStore
+from credits_core.roles import Permission
 from tests.credits_client.conftest import StoreFactory, until
 from tests.support.faults import FaultyLink, held
 from tests.support.live_server import LiveServer, Owner, ServerProcess
@@ -81,7 +82,8 @@ async def test_sign_in_shows_the_account_as_the_server_has_it(
 
     state = store.state
     assert state.signed_in
-    assert state.is_owner
+    assert state.user is not None
+    assert state.user.role == "owner"
     assert state.connection == "online"
     assert state.account is not None
     assert state.account.balance == live_server.balance(owner.account_id) == 5000
@@ -198,13 +200,13 @@ async def test_a_call_without_a_server_says_offline_then_recovers(
     await until(store, lambda s: s.connection == "online")
 
 
-async def test_a_member_sees_the_account(live_server: LiveServer, make_store: StoreFactory) -> None:
+async def test_a_viewer_sees_the_account(live_server: LiveServer, make_store: StoreFactory) -> None:
     boss = live_server.make_owner(balance=1200)
     member = live_server.add_user(boss.account_id)
     store = make_store()
     await store.login(member.email, member.password, remember=False)
     assert store.state.signed_in
-    assert not store.state.is_owner
+    assert store.state.refusal(Permission.PAY) == "Your role (viewer) cannot pay: ask an owner."
     assert store.state.account is not None
     assert store.state.account.balance == 1200
 

@@ -25,7 +25,8 @@ class Rule:
     """"user" (a session), "service" (an API key), "gateway" (an API key of scope ssh) or
     "public"."""
     owner_only: bool = False
-    """A member is refused with 403."""
+    """A viewer is refused with 403 (tests/credits_server/test_authorization.py tries every
+    role)."""
     stream: bool = False
     """An event stream: only callers that must be refused are tried (the others never end)."""
 
@@ -72,6 +73,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/notification-dead-letters"): Rule("user", owner_only=True),
     ("POST", "/v1/ssh-gateway/known-keys"): Rule("gateway"),
     ("POST", "/v1/ssh-gateway/sessions"): Rule("gateway"),
+    ("GET", "/v1/me"): Rule("user"),
+    ("GET", "/v1/sessions"): Rule("user"),
+    ("DELETE", "/v1/sessions/{session_id}"): Rule("user"),
+    ("GET", "/v1/team"): Rule("user", owner_only=True),
+    ("POST", "/v1/team/invitations"): Rule("user", owner_only=True),
+    ("DELETE", "/v1/team/invitations/{invitation_id}"): Rule("user", owner_only=True),
+    ("PUT", "/v1/team/members/{user_id}/role"): Rule("user", owner_only=True),
+    ("DELETE", "/v1/team/members/{user_id}"): Rule("user", owner_only=True),
+    ("POST", "/v1/invitations/accept"): Rule("public"),
+    ("GET", "/invitation"): Rule("public"),
     # The sandbox's stand-in for the bank's 3-D Secure page (mounted only with the sandbox
     # gateway): whoever holds the unguessable top-up id, like a bank's own link, may answer it.
     ("GET", "/sandbox/authenticate/{topup_id}"): Rule("public"),
@@ -133,13 +144,13 @@ def world(live_server: LiveServer) -> World:
     expired = live_server.make_owner(with_card=False)
     live_server.run(lambda ctx: _expire(ctx, expired.token))
     other = live_server.make_owner(balance=100)
-    member = live_server.add_user(victim.account_id, role="member")
+    member = live_server.add_user(victim.account_id, role="viewer")
     credentials = {
         "no token": "",
         "garbage token": "Bearer not-a-token",
         "expired token": f"Bearer {expired.token}",
         "another account's owner": f"Bearer {other.token}",
-        "a member of the account": f"Bearer {member.token}",
+        "a viewer of the account": f"Bearer {member.token}",
         "a service API key": f"Bearer {live_server.run(_api_key)}",
         "the owner's session": f"Bearer {victim.token}",
     }
@@ -174,6 +185,9 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         link_id=world.link_id,
         target_id=world.target_id,
         receipt_id=world.receipt_id,
+        session_id="sess_none",
+        invitation_id="inv_none",
+        user_id=victim.user_id,
     )
     if path == "/v1/account/daily-balances":
         url += "?start=2026-11-01&end=2026-11-30"
@@ -188,6 +202,9 @@ def _request(world: World, method: str, path: str) -> dict[str, Any]:
         "/v1/ssh-keys": {"public_key": SSH_KEY},
         "/v1/notification-targets": {"channel": "email", "address": "a@b.test", "events": []},
         "/v1/notification-targets/{target_id}": {"events": [], "enabled": True},
+        "/v1/team/invitations": {"email": "someone@example.test", "role": "viewer"},
+        "/v1/team/members/{user_id}/role": {"role": "viewer"},
+        "/v1/invitations/accept": {"code": "NOPE", "email": victim.email, "password": "x" * 8},
         "/v1/ssh-gateway/known-keys": {"public_key": SSH_KEY},
         "/v1/ssh-gateway/sessions": {"public_key": SSH_KEY},
         "/v1/usage": {
@@ -225,7 +242,7 @@ def _expected(rule: Rule, caller: str, path: str) -> set[int] | None:
         return None if caller == "a service API key" else {401}
     if caller in ("no token", "garbage token", "expired token", "a service API key"):
         return {401}
-    if caller == "a member of the account":
+    if caller == "a viewer of the account":
         return {403} if rule.owner_only else None
     # Another account: the victim's ids do not exist for it; its own data is not the victim's.
     return {404} if "{" in path or (path == "/v1/topups" and rule.owner_only) else None
@@ -236,7 +253,7 @@ CALLERS = [
     "garbage token",
     "expired token",
     "another account's owner",
-    "a member of the account",
+    "a viewer of the account",
     "a service API key",
 ]
 
@@ -259,7 +276,7 @@ def test_a_wrong_caller_gets_no_data(
         response = client.request(**request)
     if expected is not None:
         assert_problem(response, *expected)
-    elif caller != "a member of the account" and rule.auth != "public":
+    elif caller != "a viewer of the account" and rule.auth != "public":
         # Allowed to call, but only ever about its own account.
         leaked = [s for s in world.secrets if s in response.text]
         assert not leaked, (response.status_code, leaked)

@@ -19,7 +19,7 @@ a ``LiveServer``:
   ``card_number`` can be any Stripe test card, e.g. 4000000000000341 that saves but declines
   every charge). The ``Owner`` has ``email``, ``password``, ``account_id``, ``user_id``, ``role``,
   ``payment_method_id`` (or None), a ready session ``token`` and ``headers`` (the bearer header).
-- ``add_user(account_id, role="member") -> Owner``: another user (no card) of an existing account.
+- ``add_user(account_id, role="viewer") -> Owner``: another user (no card) of an existing account.
 - ``balance(account_id) -> int``, ``ledger(account_id) -> list[LedgerRow]`` (oldest first:
   kind, amount, balance_after, reference, description), ``charge_count(account_id=None) -> int``
   (charges made at the sandbox gateway, all accounts when None), ``topup_statuses(account_id)``.
@@ -333,7 +333,7 @@ class LiveServer(ServerProcess):
 
         return self.run(action)
 
-    def add_user(self, account_id: str, role: str = "member") -> Owner:
+    def add_user(self, account_id: str, role: str = "viewer") -> Owner:
         suffix = secrets.token_hex(5)
         email = f"{role}-{suffix}@example.test"
         password, password_hash = self._password()
