@@ -21,6 +21,7 @@ from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
 from screens.confirm import ConfirmScreen
 from screens.format import clean, recharge_summary, signed_money
+from screens.roles import role_line, screen_refusal
 from screens.trend import daily_balances, trend_period
 from widgets.balance import BalanceDisplay
 from widgets.card_summary import CardSummary
@@ -50,6 +51,8 @@ class DashboardScreen(AccountScreen):
         Binding(
             "n", "open('notifications')", "Notifications", show=False, id="dashboard.notifications"
         ),
+        Binding("m", "open('team')", "Team", show=False, id="dashboard.team"),
+        Binding("w", "open('sessions')", "Sessions", show=False, id="dashboard.sessions"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
         Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),
@@ -57,6 +60,7 @@ class DashboardScreen(AccountScreen):
     ]
 
     _recent_shown: tuple[tuple[Transaction, ...], str] | None = None
+    _role_shown = ""
     # The day whose trend was last asked for: asked once a day (and on ctrl+r), not on every change.
     _trend_asked: date | None = None
 
@@ -72,6 +76,7 @@ class DashboardScreen(AccountScreen):
                     yield Label("Card on file: ")
                     yield CardSummary(id="card-on-file", empty="none yet")
                 yield Static(id="connection", markup=False)
+                yield Static(id="role-line", classes="-warning", markup=False)
         with Vertical(id="trend-panel"):
             yield Static(id="trend-caption", markup=False)
             yield TrendLine([], id="trend")
@@ -90,6 +95,12 @@ class DashboardScreen(AccountScreen):
         table.add_column("Balance", key="balance", width=11)
         if self.state.account is None and not self.state.busy("refresh"):
             self.action_refresh()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # What the role may not do stays in the Footer, greyed; the role line says why.
+        if action == "open" and screen_refusal(self.state, str(parameters[0])) is not None:
+            return None
+        return True
 
     def action_open(self, name: str) -> None:
         credits_app(self.app).open_screen(name)
@@ -150,11 +161,17 @@ class DashboardScreen(AccountScreen):
         else:
             method = state.payment_method(settings.payment_method_id)
             text = recharge_summary(settings, method, currency)
-            if text == "Off":
+            if text == "Off" and screen_refusal(state, "auto_recharge") is None:
                 text = "Off (press r to set it up)"
             # A clause a line: at 80 columns a wrap would split the card's name from its digits.
             show_text(summary, text.replace(", ", ",\n"))
         self.query_one("#card-on-file", CardSummary).update_card(state.default_payment_method)
+        role = self.query_one("#role-line", Static)
+        show_text(role, role_line(state))
+        role.display = bool(role.content)
+        if state.user is not None and state.user.role != self._role_shown:
+            self._role_shown = state.user.role
+            self.refresh_bindings()  # the keys the role may not use are greyed
 
     def _show_trend(self, state: AccountState, balance: int, currency: str) -> None:
         today = credits_app(self.app).today

@@ -50,8 +50,11 @@ def help_sections(page: PaymentPage | None = None) -> list[tuple[str, list[tuple
     from screens.notifications import NotificationsScreen
     from screens.payment import PaymentScreen
     from screens.payment_page import PaymentPageScreen
+    from screens.sessions import SessionsScreen
     from screens.ssh_keys import SshKeysScreen
     from screens.support import SupportScreen
+    from screens.team import TeamScreen
+    from screens.team_modals import ChooseRoleScreen, InvitationCodeScreen
     from screens.transactions import TransactionsScreen
     from widgets.amount_grid import AmountGrid
     from widgets.slider import Slider
@@ -68,6 +71,10 @@ def help_sections(page: PaymentPage | None = None) -> list[tuple[str, list[tuple
         ("Support request", SupportScreen.BINDINGS),
         ("SSH keys", SshKeysScreen.BINDINGS),
         ("Notifications", NotificationsScreen.BINDINGS),
+        ("Team (owners)", TeamScreen.BINDINGS),
+        ("A member's role", ChooseRoleScreen.BINDINGS),
+        ("An invitation's code", InvitationCodeScreen.BINDINGS),
+        ("Sessions", SessionsScreen.BINDINGS),
         ("Sign in", LoginScreen.BINDINGS),
         ("Questions (leave?)", ConfirmScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),

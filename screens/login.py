@@ -31,6 +31,7 @@ class LoginScreen(AccountScreen):
     AUTO_FOCUS = ".first-field"  # the email, or the password once the email is known
     BINDINGS = [
         Binding("ctrl+o", "use_demo", "Use demo login", id="login.demo"),
+        Binding("ctrl+n", "invitation", "I have an invitation", id="login.invitation"),
     ]
 
     def __init__(self, *, reauth: bool = False) -> None:
@@ -40,6 +41,8 @@ class LoginScreen(AccountScreen):
         self._countdown: Timer | None = None
         self._dismissed = False
         self._signing_in = False
+        # "I have an invitation": the code, email and a new password join the team's account.
+        self._joining = False
 
     def compose(self) -> ComposeResult:
         # Everything the first frame shows is given here rather than set in on_mount: a change
@@ -56,9 +59,13 @@ class LoginScreen(AccountScreen):
         password_input = Input(placeholder="password", password=True, id="password")
         password_input.border_title = "Password"
         (password_input if email else email_input).add_class("first-field")
+        code_input = Input(placeholder="ABCD-EFGH-JKMN-PQRS", id="invitation-code")
+        code_input.border_title = "Invitation code"
+        code_input.display = False
         with Vertical(id="login-box"):
             yield Static(title, id="login-title", markup=False)
             yield Static(self._server_text(self.state), id="server-line", markup=False)
+            yield code_input
             yield email_input
             yield password_input
             remember = credits_app(self.app).remember_session
@@ -108,8 +115,25 @@ class LoginScreen(AccountScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "use_demo":
             state = self.state
-            return state.server is not None and state.server.demo is not None
+            return not self._joining and state.server is not None and state.server.demo is not None
+        if action == "invitation":
+            return not self.reauth
         return True
+
+    def action_invitation(self) -> None:
+        """Switch between signing in and joining with an invitation code."""
+        self._joining = joining = not self._joining
+        self.query_one("#invitation-code", Input).display = joining
+        self.query_one("#login-title", Static).update(
+            "Join a team with your invitation" if joining else "Sign in to Credits"
+        )
+        password = self.query_one("#password", Input)
+        password.border_title = "New password (8 or more characters)" if joining else "Password"
+        self.query_one("#sign-in", Button).label = "Join" if joining else "Sign in"
+        self._say("", error=False)
+        # After the refresh that shows the code field: a hidden widget takes no focus.
+        self.call_after_refresh(self.query_one("#invitation-code" if joining else "#email").focus)
+        self.refresh_bindings()
 
     def action_use_demo(self) -> None:
         demo = self.state.server.demo if self.state.server is not None else None
@@ -117,6 +141,10 @@ class LoginScreen(AccountScreen):
             self.query_one("#email", Input).value = demo.email
             self.query_one("#password", Input).value = demo.password
             self.query_one("#sign-in", Button).focus()
+
+    @on(Input.Submitted, "#invitation-code")
+    def _to_email(self) -> None:
+        self.query_one("#email", Input).focus()
 
     @on(Input.Submitted, "#email")
     def _next_field(self) -> None:
@@ -135,14 +163,29 @@ class LoginScreen(AccountScreen):
         if self.state.connection != "online":
             self._say(f"Still connecting to {self.state.api_url or 'the server'}; try again soon.")
             return
-        self._say("Signing in...", error=False)
-        self.sign_in(email, password, self.query_one("#remember", Checkbox).value)
+        remember = self.query_one("#remember", Checkbox).value
+        if not self._joining:
+            self._say("Signing in...", error=False)
+            self.sign_in(email, password, remember)
+            return
+        code = self.query_one("#invitation-code", Input).value.strip()
+        if not code:
+            self._say("Enter the invitation code you were given.")
+            return
+        if len(password) < 8:
+            self._say("Choose a password of 8 or more characters.")
+            return
+        self._say("Joining...", error=False)
+        self.sign_in(email, password, remember, code)
 
     @work(exclusive=True, group="login", exit_on_error=False)
-    async def sign_in(self, email: str, password: str, remember: bool) -> None:
+    async def sign_in(self, email: str, password: str, remember: bool, code: str = "") -> None:
         self._signing_in = True
         try:
-            await self.store.login(email, password, remember=remember)
+            if code:
+                await self.store.accept_invitation(code, email, password, remember=remember)
+            else:
+                await self.store.login(email, password, remember=remember)
         finally:
             self._signing_in = False
         self.query_one("#password", Input).value = ""

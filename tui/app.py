@@ -18,6 +18,7 @@ from credits_client.state import AccountState
 from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
 from screens.messages import describe_error, describe_event
+from screens.roles import screen_refusal
 from tui import screen_loaders
 from tui.commands import ScreenCommands
 from widgets.textual_hooks.crash_report import CrashReportApp
@@ -64,6 +65,8 @@ class CreditsApp(CrashReportApp[None]):
         "support": screen_loaders.support,
         "ssh_keys": screen_loaders.ssh_keys,
         "notifications": screen_loaders.notifications,
+        "team": screen_loaders.team,
+        "sessions": screen_loaders.sessions,
         "help": screen_loaders.help_keys,
     }
     BINDINGS = [
@@ -244,6 +247,10 @@ class CreditsApp(CrashReportApp[None]):
             return
         if name == "dashboard":
             self.go_home()
+            return
+        refused = screen_refusal(self.account_state, name)
+        if refused is not None:
+            self.notify(refused, title="Not for your role", severity="warning", markup=False)
             return
         screen = self.SCREENS[name]()
         if type(screen) is not type(self.screen):  # the same screen on top: nothing to open

@@ -19,6 +19,8 @@ SCREEN_COMMANDS = {
     "support": ("Support request", "Ask for a top-up larger than the card limit"),
     "ssh_keys": ("SSH keys", "Keys that sign you in over SSH (credits-tui serve-ssh)"),
     "notifications": ("Notifications", "Who is told what by email or webhook, dead letters"),
+    "team": ("Team", "Invite people, change their roles, remove them (owners)"),
+    "sessions": ("Sessions", "Where you are signed in; sign out any of them"),
     "help": ("Help", "Every key of every screen"),
 }
 

@@ -52,6 +52,16 @@ def notifications() -> Screen[Any]:
     from screens.notifications import NotificationsScreen
 
     return NotificationsScreen()
+def team() -> Screen[Any]:
+    from screens.team import TeamScreen
+
+    return TeamScreen()
+
+
+def sessions() -> Screen[Any]:
+    from screens.sessions import SessionsScreen
+
+    return SessionsScreen()
 
 
 def help_keys() -> Screen[Any]:

@@ -42,6 +42,7 @@ from credits_client.api.models import (
     TopupOptions,
     Transaction,
 )
+from credits_client.api.team_calls import TeamCalls
 from credits_client.api.transport import RetryPolicy, raise_for_problem, send_with_retries
 from credits_core.version import version
 
@@ -67,7 +68,7 @@ def ssl_verify(verify: bool, ca_bundle: Path | str | None) -> ssl.SSLContext | b
     return context
 
 
-class CreditsClient:
+class CreditsClient(TeamCalls):
     """Talks to one credits server, over TCP (`base_url`) or a Unix socket (`uds`)."""
 
     def __init__(
@@ -150,10 +151,6 @@ class CreditsClient:
         )
         raise_for_problem(response)
         return response
-
-    @staticmethod
-    def _parse(model: type[M], response: httpx.Response) -> M:
-        return model.model_validate_json(response.content)
 
     # --- endpoints ----------------------------------------------------------------------------
     async def server_info(self) -> ServerInfo:

@@ -296,3 +296,44 @@ class DeadLetter(Model):
     attempts: int
     last_error: str | None = None
     created_at: datetime
+
+class Member(Model):
+    """A user of the account, as its owners see the team."""
+
+    id: str
+    email: str
+    role: Role
+    created_at: datetime
+
+
+class Invitation(Model):
+    """An invitation neither accepted nor expired."""
+
+    id: str
+    email: str
+    role: Role
+    created_at: datetime
+    expires_at: datetime
+
+
+class NewInvitation(Invitation):
+    """An invitation as made: its one-time code and link are in this answer only."""
+
+    code: str
+    link: str
+
+
+class Team(Model):
+    members: list[Member]
+    invitations: list[Invitation]
+
+
+class SignedIn(Model):
+    """A session of the signed-in user: where and when, never its token."""
+
+    id: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    client_address: str = ""
+    user_agent: str = ""
+    current: bool = False

@@ -10,7 +10,8 @@ act; each action is carried out by the part that owns it:
 - `live.LiveUpdates`: the event stream, applied to the state as it arrives;
 - `session.Session`: sign in and out, the remembered session;
 - `payments.Payments`, `payment_links.PaymentLinks` (the secure payment page),
-  `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`.
+  `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`;
+- `team.TeamMembers`, `team.SignedInSessions`, `ssh_keys.SshKeys`: asked afresh by their screens.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from credits_client.store.reads import Reads
 from credits_client.store.session import ForgottenSession, Session, session_key
 from credits_client.store.ssh_keys import SshKeys
 from credits_client.store.support import SupportRequests
+from credits_client.store.team import SignedInSessions, TeamMembers
 
 if TYPE_CHECKING:
     from credits_client.api.models import (
@@ -144,6 +146,13 @@ class AccountStore:
     def documents(self) -> Documents:
         """Receipts and the CSV export, saved as files (History, the receipt screen, the CLI)."""
         return Documents(self.client, self._link.net)
+    def team(self) -> TeamMembers:
+        """The account's members and invitations (the Team screen; owners)."""
+        return TeamMembers(self.client, self._link.net)
+
+    def sessions(self) -> SignedInSessions:
+        """Where the signed-in person is signed in (the Sessions screen)."""
+        return SignedInSessions(self.client, self._link.net)
 
     # --- observing -----------------------------------------------------------------------------
     @property
@@ -167,6 +176,12 @@ class AccountStore:
     async def login(self, email: str, password: str, *, remember: bool) -> None:
         """Sign in. After a session expired, the same account keeps everything (drafts included)."""
         await self._session.login(email, password, remember=remember)
+
+    async def accept_invitation(
+        self, code: str, email: str, password: str, *, remember: bool
+    ) -> None:
+        """Join an account by its invitation code as a new user (email, new password), signed in."""
+        await self._session.accept_invitation(code, email, password, remember=remember)
 
     async def logout(self) -> None:
         """Sign out here and on the server (best effort) and forget any remembered session."""

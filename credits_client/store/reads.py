@@ -44,7 +44,8 @@ class Reads:
         holder, link, client = self._holder, self._link, self._client
         with holder.busy("refresh"):
             generation = holder.generation
-            results = await link.settled(
+            # Seven reads: past the six that gather's types follow one by one.
+            results: list[Any] = await link.settled(
                 lambda: asyncio.gather(
                     link.net(client.account()),
                     link.net(client.topup_options()),
@@ -52,6 +53,7 @@ class Reads:
                     link.optional(client.auto_recharge()),
                     link.net(client.transactions(limit=PAGE_SIZE)),
                     link.optional(client.support_requests()),
+                    link.optional(client.me()),
                     return_exceptions=True,
                 )
             )
@@ -69,6 +71,9 @@ class Reads:
                 "transactions_complete": page.next_cursor is None,
                 "support_requests": tuple(support.data) if support is not None else (),
             }
+            # The role may have changed since sign-in: what the screens allow follows it.
+            if (user := ok(results[6])) is not None:
+                changes["user"] = user
             if recharge is not None:
                 changes.update(auto_recharge=recharge[0], auto_recharge_etag=recharge[1])
             holder.set_if_current(generation, **changes)

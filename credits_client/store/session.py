@@ -12,7 +12,10 @@ from credits_client.api.errors import ApiError, ServerUnreachable, SessionExpire
 from credits_client.session_file import RememberedSession
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from credits_client.api.client import CreditsClient
+    from credits_client.api.models import Session as ApiSession
     from credits_client.config import Settings
     from credits_client.session_file import SessionFile
     from credits_client.store.attempts import PendingAttempts
@@ -113,9 +116,20 @@ class Session:
 
     async def login(self, email: str, password: str, *, remember: bool) -> None:
         """Sign in. After a session expired, the same account keeps everything (drafts included)."""
+        await self._sign_in(self._client.login(email, password), remember=remember)
+
+    async def accept_invitation(
+        self, code: str, email: str, password: str, *, remember: bool
+    ) -> None:
+        """Join the invitation's account as a new user, and be signed in as them."""
+        await self._sign_in(
+            self._client.accept_invitation(code, email, password), remember=remember
+        )
+
+    async def _sign_in(self, signing_in: Awaitable[ApiSession], *, remember: bool) -> None:
         holder = self._holder
         with holder.busy("login"):
-            session = await self._link.net(self._client.login(email, password))
+            session: ApiSession = await self._link.net(signing_in)
             previous = holder.state.user
             self._client.set_token(session.token)
             if previous is not None and previous.account_id == session.user.account_id:
