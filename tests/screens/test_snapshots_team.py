@@ -142,3 +142,27 @@ def test_login_with_an_invitation(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_an_invitations_code(
+    snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
+) -> None:
+    """What an owner sees after inviting: the code once, and its link as a QR code."""
+    from credits_client.api.models import NewInvitation
+    from screens.team_modals import InvitationCodeScreen
+
+    made = NewInvitation(
+        id="inv_1",
+        email="margaret@acme.test",
+        role="billing",
+        created_at=WHEN,
+        expires_at=datetime(2026, 11, 9, 9, 30, tzinfo=UTC),
+        code="ABCD-EFGH-JKMN-PQRS",
+        link="https://credits.example.test/invitation#ABCD-EFGH-JKMN-PQRS",
+    )
+
+    async def show(pilot: Any) -> None:
+        await pilot.app.push_screen(InvitationCodeScreen(made))
+
+    app = make_app(signed_in_as=fixed_owner(live_server))
+    assert snap_compare(app, terminal_size=size, run_before=signed_in("m", show))
