@@ -62,7 +62,7 @@ class TeamOut(BaseModel):
 
 class InviteBody(BaseModel):
     model_config = Strict
-    email: str = Field(min_length=3, max_length=320)
+    email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
     role: RoleName
 
 

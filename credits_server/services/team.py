@@ -204,5 +204,5 @@ def _usable(invitation: Invitation, address: str, now: datetime) -> bool:
     return (
         invitation.accepted_at is None
         and invitation.expires_at > now
-        and secrets.compare_digest(invitation.email, address)
+        and secrets.compare_digest(invitation.email.encode(), address.encode())
     )

@@ -29,7 +29,7 @@ def test_an_invitation_is_used_once_by_its_email_and_keeps_an_owner(
     with httpx.Client(base_url=live_server.url) as anyone:
         wrong_email = anyone.post(
             "/v1/invitations/accept",
-            json={"code": invitation["code"], "email": "x@example.test", "password": PASSWORD},
+            json={"code": invitation["code"], "email": "jürgen@example.test", "password": PASSWORD},
         )
         typed = invitation["code"].lower().replace("-", " ")  # as a person may type it
         joined = anyone.post(
