@@ -52,6 +52,8 @@ def notifications() -> Screen[Any]:
     from screens.notifications import NotificationsScreen
 
     return NotificationsScreen()
+
+
 def team() -> Screen[Any]:
     from screens.team import TeamScreen
 

@@ -297,6 +297,7 @@ class DeadLetter(Model):
     last_error: str | None = None
     created_at: datetime
 
+
 class Member(Model):
     """A user of the account, as its owners see the team."""
 

@@ -146,6 +146,7 @@ class AccountStore:
     def documents(self) -> Documents:
         """Receipts and the CSV export, saved as files (History, the receipt screen, the CLI)."""
         return Documents(self.client, self._link.net)
+
     def team(self) -> TeamMembers:
         """The account's members and invitations (the Team screen; owners)."""
         return TeamMembers(self.client, self._link.net)

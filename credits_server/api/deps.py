@@ -70,6 +70,7 @@ ReaderDep = Annotated[Caller, Depends(Allowed(Permission.READ))]
 PayerDep = Annotated[Caller, Depends(Allowed(Permission.PAY))]
 RechargerDep = Annotated[Caller, Depends(Allowed(Permission.AUTO_RECHARGE))]
 SupportDep = Annotated[Caller, Depends(Allowed(Permission.SUPPORT))]
+NotifierDep = Annotated[Caller, Depends(Allowed(Permission.NOTIFICATIONS))]
 TeamDep = Annotated[Caller, Depends(Allowed(Permission.TEAM))]
 SelfDep = Annotated[Caller, Depends(Allowed(Permission.SELF))]
 

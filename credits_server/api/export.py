@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BeforeValidator
 
-from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.api.deps import ContextDep, ReaderDep
 from credits_server.schemas import LedgerKind
 from credits_server.services.export import csv_chunks, plan_export
 
@@ -40,7 +40,7 @@ Day = Annotated[date | None, BeforeValidator(_iso_day)]
 )
 async def export_transactions(
     ctx: ContextDep,
-    caller: CallerDep,
+    caller: ReaderDep,
     start: Annotated[Day, Query(alias="from")] = None,
     end: Annotated[Day, Query(alias="to")] = None,
     kind: Annotated[LedgerKind | None, Query()] = None,

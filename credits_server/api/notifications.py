@@ -10,7 +10,7 @@ from typing import Literal
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from credits_server.api.deps import ContextDep, OwnerDep
+from credits_server.api.deps import ContextDep, NotifierDep
 from credits_server.models import NotificationTarget
 from credits_server.schemas import Page, Strict
 from credits_server.services.notifications import targets
@@ -76,37 +76,37 @@ def _out(row: NotificationTarget) -> TargetOut:
 
 
 @router.get("/v1/notification-targets", response_model=Page[TargetOut])
-async def list_targets(ctx: ContextDep, owner: OwnerDep) -> Page[TargetOut]:
+async def list_targets(ctx: ContextDep, owner: NotifierDep) -> Page[TargetOut]:
     return Page(data=[_out(row) for row in await targets.list_targets(ctx, owner.account_id)])
 
 
 @router.post("/v1/notification-targets", status_code=201, response_model=NewTargetOut)
-async def add_target(ctx: ContextDep, owner: OwnerDep, body: TargetBody) -> NewTargetOut:
+async def add_target(ctx: ContextDep, owner: NotifierDep, body: TargetBody) -> NewTargetOut:
     new = await targets.add_target(ctx, owner.account_id, body.channel, body.address, body.events)
     return NewTargetOut(**_out(new.target).model_dump(), secret=new.secret)
 
 
 @router.put("/v1/notification-targets/{target_id}", response_model=TargetOut)
 async def change_target(
-    ctx: ContextDep, owner: OwnerDep, target_id: str, body: TargetChange
+    ctx: ContextDep, owner: NotifierDep, target_id: str, body: TargetChange
 ) -> TargetOut:
     row = await targets.change_target(ctx, owner.account_id, target_id, body.events, body.enabled)
     return _out(row)
 
 
 @router.delete("/v1/notification-targets/{target_id}", status_code=204)
-async def remove_target(ctx: ContextDep, owner: OwnerDep, target_id: str) -> Response:
+async def remove_target(ctx: ContextDep, owner: NotifierDep, target_id: str) -> Response:
     await targets.remove_target(ctx, owner.account_id, target_id)
     return Response(status_code=204)
 
 
 @router.post("/v1/notification-targets/{target_id}/test", status_code=202, response_model=TestOut)
-async def send_test(ctx: ContextDep, owner: OwnerDep, target_id: str) -> TestOut:
+async def send_test(ctx: ContextDep, owner: NotifierDep, target_id: str) -> TestOut:
     return TestOut(message_id=await targets.send_test(ctx, owner.account_id, target_id))
 
 
 @router.get("/v1/notification-dead-letters", response_model=Page[DeadLetterOut])
-async def dead_letters(ctx: ContextDep, owner: OwnerDep) -> Page[DeadLetterOut]:
+async def dead_letters(ctx: ContextDep, owner: NotifierDep) -> Page[DeadLetterOut]:
     letters = await targets.dead_letters(ctx, owner.account_id)
     return Page(
         data=[

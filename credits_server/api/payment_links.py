@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from credits_server.api.deps import CallerDep, ContextDep, IdempotencyKeyHeader, OwnerDep
+from credits_server.api.deps import ContextDep, IdempotencyKeyHeader, PayerDep, ReaderDep
 from credits_server.api.problems import HttpProblem
 from credits_server.context import Context
 from credits_server.gateway.base import PaymentPages
@@ -45,7 +45,7 @@ async def link_answer(ctx: Context, link: PaymentLink, url: str | None) -> Payme
 )
 async def create_payment_link(
     ctx: ContextDep,
-    owner: OwnerDep,
+    owner: PayerDep,
     request: Request,
     response: Response,
     body: PaymentLinkBody,
@@ -64,7 +64,7 @@ async def create_payment_link(
 
 
 @router.get("/v1/payment-links/{link_id}", response_model=PaymentLinkOut)
-async def get_payment_link(ctx: ContextDep, caller: CallerDep, link_id: str) -> PaymentLinkOut:
+async def get_payment_link(ctx: ContextDep, caller: ReaderDep, link_id: str) -> PaymentLinkOut:
     return await link_answer(
         ctx, await payment_links.get_link(ctx, caller.account_id, link_id), None
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from credits_server.api.deps import CallerDep, ContextDep
+from credits_server.api.deps import ContextDep, ReaderDep
 from credits_server.representations import receipt_out
 from credits_server.schemas import ReceiptOut
 from credits_server.services.receipt_pdf import receipt_pdf
@@ -18,7 +18,7 @@ ReceiptId = Annotated[str, Path(max_length=40)]
 
 
 @router.get("/v1/receipts/{receipt_id}", response_model=ReceiptOut)
-async def receipt(ctx: ContextDep, caller: CallerDep, receipt_id: ReceiptId) -> ReceiptOut:
+async def receipt(ctx: ContextDep, caller: ReaderDep, receipt_id: ReceiptId) -> ReceiptOut:
     found = await get_receipt(ctx, caller.account_id, receipt_id)
     return receipt_out(found, receipt_lines(found), receipt_text(found))
 
@@ -28,7 +28,7 @@ async def receipt(ctx: ContextDep, caller: CallerDep, receipt_id: ReceiptId) -> 
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}, "description": "The receipt as PDF"}},
 )
-async def receipt_as_pdf(ctx: ContextDep, caller: CallerDep, receipt_id: ReceiptId) -> Response:
+async def receipt_as_pdf(ctx: ContextDep, caller: ReaderDep, receipt_id: ReceiptId) -> Response:
     found = await get_receipt(ctx, caller.account_id, receipt_id)
     name = f"receipt-{number_text(found.number)}.pdf"
     return Response(

@@ -81,6 +81,9 @@ class Ids:
     invitation: str
     session: str
     ssh_key: str
+    link: str = ""
+    target: str = ""
+    receipt: str = ""
 
 
 Example = Callable[[Ids], dict[str, Any]]
@@ -147,6 +150,29 @@ EXAMPLES: dict[Route, Example] = {
         "json": {"role": "viewer"},
     },
     ("DELETE", "/v1/team/members/{user_id}"): lambda ids: {"path": {"user_id": ids.member}},
+    ("POST", "/v1/payment-links"): lambda ids: {
+        "json": {"amount": 1000},
+        "headers": {"Idempotency-Key": uuid.uuid4().hex},
+    },
+    ("GET", "/v1/payment-links/{link_id}"): lambda ids: {"path": {"link_id": ids.link}},
+    ("GET", "/v1/notification-targets"): lambda ids: {},
+    ("POST", "/v1/notification-targets"): lambda ids: {
+        "json": {"channel": "email", "address": "a@b.test", "events": []}
+    },
+    ("PUT", "/v1/notification-targets/{target_id}"): lambda ids: {
+        "path": {"target_id": ids.target},
+        "json": {"events": [], "enabled": True},
+    },
+    ("DELETE", "/v1/notification-targets/{target_id}"): lambda ids: {
+        "path": {"target_id": ids.target}
+    },
+    ("POST", "/v1/notification-targets/{target_id}/test"): lambda ids: {
+        "path": {"target_id": ids.target}
+    },
+    ("GET", "/v1/notification-dead-letters"): lambda ids: {},
+    ("GET", "/v1/account/transactions.csv"): lambda ids: {},
+    ("GET", "/v1/receipts/{receipt_id}"): lambda ids: {"path": {"receipt_id": ids.receipt}},
+    ("GET", "/v1/receipts/{receipt_id}/pdf"): lambda ids: {"path": {"receipt_id": ids.receipt}},
 }
 STREAMS = {("GET", "/v1/events")}  # an allowed caller's stream never ends: test_events.py
 
@@ -179,6 +205,17 @@ def _ids(live_server: LiveServer, owner: Owner, *, real: bool) -> tuple[Ids, lis
         invitation = client.post("/v1/team/invitations", **_new_email(_fake_ids(owner)))
         key = client.post("/v1/ssh-keys", json={"public_key": SSH_KEY}) if real else None
         session = client.get("/v1/sessions").json()["data"][0]["id"]
+        link = client.post(
+            "/v1/payment-links", **EXAMPLES[("POST", "/v1/payment-links")](_fake_ids(owner))
+        )
+        target = client.post(
+            "/v1/notification-targets",
+            json={"channel": "email", "address": "finance@example.test", "events": []},
+        )
+        history = client.get("/v1/account/transactions").json()["data"]
+    [receipt] = [row["receipt_id"] for row in history if row.get("receipt_id")]
+    assert link.status_code == 201
+    assert target.status_code == 201
     assert topup.status_code == 201
     assert invitation.status_code == 201
     made = Ids(
@@ -188,10 +225,23 @@ def _ids(live_server: LiveServer, owner: Owner, *, real: bool) -> tuple[Ids, lis
         invitation=invitation.json()["id"],
         session=session,
         ssh_key=key.json()["id"] if key is not None else "sshk_none",
+        link=link.json()["id"],
+        target=target.json()["id"],
+        receipt=receipt,
     )
     secrets = [owner.account_id, owner.user_id, owner.email, member.email, *vars(made).values()]
     if not real:  # ids whose success would end the test's own callers or cards: none such
-        made = Ids("pm_none", made.topup, made.member, "inv_none", "sess_none", "sshk_none")
+        made = Ids(
+            "pm_none",
+            made.topup,
+            made.member,
+            "inv_none",
+            "sess_none",
+            "sshk_none",
+            made.link,
+            "nt_none",
+            made.receipt,
+        )
     return made, secrets
 
 
