@@ -19,7 +19,7 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from tests.support.browser import browser, fresh_browser, set_size
+from tests.support.browser import browser, fresh_browser, set_size, submit_card
 from tests.support.live_server import LiveServer, Owner
 from tests.support.payment_links import expire
 
@@ -48,15 +48,6 @@ def new_link(server: LiveServer, owner: Owner, amount: int = 2500) -> dict[str, 
     return dict(made.json())
 
 
-def type_card(page: webdriver.Chrome, number: str, *, exp: str = "12/34", cvc: str = "123") -> None:
-    values = {"name": "Ada Lovelace", "number": number, "exp": exp, "cvc": cvc}
-    for field, value in values.items():
-        element = page.find_element(By.ID, field)
-        element.clear()
-        element.send_keys(value)
-    page.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-
-
 def heading(page: webdriver.Chrome) -> str:
     return str(page.find_element(By.TAG_NAME, "h1").text)
 
@@ -68,7 +59,7 @@ def test_paid_with_4242_the_balance_changes_and_the_link_is_used(
     fresh_browser.get(link["url"])
     assert heading(fresh_browser) == "Pay Acme Phones Ltd"
     assert "$25.00" in fresh_browser.find_element(By.CLASS_NAME, "amount").text
-    type_card(fresh_browser, "4242 4242 4242 4242")
+    submit_card(fresh_browser, "4242 4242 4242 4242")
     assert heading(fresh_browser) == "Payment done"
     assert live_server.balance(payer.account_id) == 7500
     assert [(row.kind, row.amount) for row in live_server.ledger(payer.account_id)][-1] == (
@@ -85,7 +76,7 @@ def test_a_decline_says_why_keeps_name_and_expiry_and_the_link_still_pays(
 ) -> None:
     link = new_link(live_server, payer)
     fresh_browser.get(link["url"])
-    type_card(fresh_browser, "4000 0000 0000 0002", exp="11/33")
+    submit_card(fresh_browser, "4000 0000 0000 0002", exp="11/33")
     alert = fresh_browser.find_element(By.CSS_SELECTOR, "[role=alert]")
     assert alert.text == "The card was declined."
     assert fresh_browser.find_element(By.ID, "name").get_attribute("value") == "Ada Lovelace"
@@ -94,7 +85,7 @@ def test_a_decline_says_why_keeps_name_and_expiry_and_the_link_still_pays(
     assert fresh_browser.find_element(By.ID, "cvc").get_attribute("value") == ""
     assert "0002" not in fresh_browser.page_source
     assert live_server.balance(payer.account_id) == 5000
-    type_card(fresh_browser, "4242424242424242")
+    submit_card(fresh_browser, "4242424242424242")
     assert heading(fresh_browser) == "Payment done"
     assert live_server.balance(payer.account_id) == 7500
 
@@ -105,7 +96,7 @@ def test_an_expired_link_is_refused(
     link = new_link(live_server, payer)
     fresh_browser.get(link["url"])
     expire(live_server, link["id"])
-    type_card(fresh_browser, "4242424242424242")
+    submit_card(fresh_browser, "4242424242424242")
     assert heading(fresh_browser) == "This payment link has expired"
     assert "Ask the app for a new one" in fresh_browser.page_source
     fresh_browser.get(link["url"])

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from textual.pilot import Pilot
 
 from tests.screens.conftest import MakeApp
-from tests.support.browser import browser, fresh_browser
+from tests.support.browser import browser, fresh_browser, submit_card
 from tests.support.live_server import LiveServer
 from tests.support.payment_links import expire
 from tests.support.pilot import back_on_dashboard, open_payment, run_on_dashboard, screen_text
@@ -26,12 +26,7 @@ WAITING = "Waiting for payment on the secure page"
 
 def pay(page: webdriver.Chrome, number: str) -> str:
     """Type the card into the page and pay, as a person would; the heading of the answer."""
-    values = {"name": "Ada Lovelace", "number": number, "exp": "12/34", "cvc": "123"}
-    for field, value in values.items():
-        element = page.find_element(By.ID, field)
-        element.clear()
-        element.send_keys(value)
-    page.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    submit_card(page, number)
     return str(page.find_element(By.TAG_NAME, "h1").text)
 
 

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -53,6 +56,21 @@ def set_size(driver: webdriver.Chrome, width: int, height: int) -> None:
     driver.set_window_size(width, height)
     inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
     driver.set_window_size(width + (width - inner[0]), height + (height - inner[1]))
+
+
+def submit_card(
+    page: webdriver.Chrome, number: str, *, exp: str = "12/34", cvc: str = "123"
+) -> None:
+    """Type a card into the payment page and press Pay, as a person would; return once the
+    answer page has replaced it (a click does not wait for the navigation it starts)."""
+    values = {"name": "Ada Lovelace", "number": number, "exp": exp, "cvc": cvc}
+    for field, value in values.items():
+        element = page.find_element(By.ID, field)
+        element.clear()
+        element.send_keys(value)
+    before = page.find_element(By.TAG_NAME, "html")
+    page.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(page, 30).until(expected_conditions.staleness_of(before))
 
 
 @pytest.fixture(scope="module")
