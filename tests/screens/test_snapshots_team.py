@@ -165,4 +165,4 @@ def test_an_invitations_code(
         await pilot.app.push_screen(InvitationCodeScreen(made))
 
     app = make_app(signed_in_as=fixed_owner(live_server))
-    assert snap_compare(app, terminal_size=size, run_before=signed_in("m", show))
+    assert snap_compare(app, terminal_size=size, run_before=signed_in(show))
