@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import credits_server.audit  # noqa: F401  (registers the audit trail's flush hook)
 from credits_core.roles import Permission, may
 from credits_server.db import Database
 from credits_server.gateway.base import PaymentGateway

@@ -452,3 +452,24 @@ class Receipt(Base):
     # None: no tax line. Basis points (2000 = 20%); the tax is included in `amount`.
     tax_rate_basis_points: Mapped[int | None] = mapped_column(Integer, nullable=True)
     tax_amount: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class AuditEvent(Base):
+    """One change someone made, written by the change's own flush (credits_server/audit.py).
+    Append-only; `before`/`after` are JSON of the changed columns, never secrets or card numbers.
+    `account_id` is NULL for changes of the service itself (API keys)."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_account_id_id", "account_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    account_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    actor_kind: Mapped[str] = mapped_column(String(10))
+    actor_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    actor_label: Mapped[str] = mapped_column(String(320), default="")
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    action: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str] = mapped_column(String(100))
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)

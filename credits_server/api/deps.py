@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from credits_core.roles import Permission, refusal
 from credits_server.api.client_address import client_address, networks
+from credits_server.audit import Actor, act_as
 from credits_server.context import Caller, Context
 from credits_server.errors import forbidden
 from credits_server.services.auth import authenticate, unauthenticated
@@ -51,7 +52,14 @@ def request_origin(request: Request, ctx: Context) -> tuple[str, str]:
 async def current_caller(request: Request, ctx: ContextDep, token: TokenDep) -> Caller:
     caller = await authenticate(ctx, token, *request_origin(request, ctx))
     request.state.account_id = caller.account_id  # for the request's log line
+    act_as(caller_actor(request, ctx, caller))
     return caller
+
+
+def caller_actor(request: Request, ctx: Context, caller: Caller) -> Actor:
+    """The signed-in user as the audit trail names them, with the address they came from."""
+    address, _agent = request_origin(request, ctx)
+    return Actor("user", caller.user_id, caller.email, address, caller.account_id)
 
 
 class Allowed:

@@ -7,7 +7,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from credits_server.api.deps import ContextDep, SelfDep, TokenDep, request_origin
+from credits_server.api.deps import ContextDep, SelfDep, TokenDep, caller_actor, request_origin
+from credits_server.audit import Actor, act_as
 from credits_server.models import SessionToken
 from credits_server.representations import user_out
 from credits_server.schemas import LoginBody, Page, SessionOut, UserOut
@@ -42,13 +43,14 @@ def _signed_in(row: SessionToken, current_id: str) -> SignedInOut:
 @router.post("/v1/sessions", status_code=201, response_model=SessionOut)
 async def create_session(ctx: ContextDep, request: Request, body: LoginBody) -> SessionOut:
     client, agent = request_origin(request, ctx)
+    act_as(Actor("user", label=body.email, address=client))
     new = await auth.login(ctx, body.email, body.password.get_secret_value(), client, agent)
     return SessionOut(token=new.token, expires_at=new.expires_at, user=user_out(new.user))
 
 
 @router.delete("/v1/sessions/current", status_code=204)
-async def delete_session(ctx: ContextDep, token: TokenDep) -> Response:
-    await auth.authenticate(ctx, token)
+async def delete_session(ctx: ContextDep, request: Request, token: TokenDep) -> Response:
+    act_as(caller_actor(request, ctx, await auth.authenticate(ctx, token)))
     await auth.logout(ctx, token)
     return Response(status_code=204)
 
