@@ -96,6 +96,7 @@ AUDITED: dict[str, Audited] = {
     ),
     "api_keys": _audited("api_key", "created updated deleted", hidden="key_hash"),
     "ssh_keys": _audited("ssh_key", "created deleted", hidden="public_key"),
+    "password_resets": _audited("password_reset", "created updated", hidden="code_hash"),
 }
 
 # Tables whose rows are not actions of anyone: counters, queues, caches, the trail itself, and the

@@ -1,5 +1,5 @@
 """The `credits-server` command line: serve, migrate, create-user, seed-demo, create-api-key,
-simulate-usage, add-ssh-key."""
+simulate-usage, add-ssh-key, and the operators' commands (credits_server/cli_operators.py)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from credits_core.roles import ROLES
-from credits_server import __version__, cli_ssh
+from credits_server import __version__, cli_operators, cli_ssh
 from credits_server.cli_usage import add_commands, run_command, run_uvicorn
 
 # How `serve` runs uvicorn (bench/ref_hello_api.py, its reference, uses the same). uvloop's event
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed-demo", help="create the demo account (does nothing if it exists)")
     add_commands(commands)
     cli_ssh.add_commands(commands)
+    cli_operators.add_commands(commands)
     return parser
 
 
@@ -227,6 +228,8 @@ def _run(args: argparse.Namespace) -> int:
         handled = run_command(args, settings)
         if handled is None:
             handled = cli_ssh.run_command(args, settings)
+        if handled is None:
+            handled = cli_operators.run_command(args, settings)
     if handled is not None:
         return handled
     assert args.command == "create-user"

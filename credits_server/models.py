@@ -77,6 +77,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Set by an operator: the user cannot sign in and their sessions stop working until cleared.
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class SessionToken(Base):
@@ -254,6 +256,8 @@ class SupportRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
     request_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ApiKey(Base):
@@ -473,3 +477,17 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(100))
     before: Mapped[str | None] = mapped_column(Text, nullable=True)
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class PasswordReset(Base):
+    """A one-time code an operator gave a user to set a new password; kept as SHA-256, used once,
+    refused after `expires_at`."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

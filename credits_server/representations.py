@@ -7,6 +7,7 @@ what a representation shows beyond its row (a top-up's saved card, its 3-D Secur
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -14,6 +15,7 @@ from credits_core.auto_recharge import FIELDS as AUTO_RECHARGE_FIELDS
 from credits_server import schemas
 from credits_server.models import (
     Account,
+    AuditEvent,
     AutoRechargeSettings,
     LedgerEntry,
     PaymentLink,
@@ -172,6 +174,24 @@ def support_out(item: SupportRequest) -> schemas.SupportOut:
         contact=item.contact,
         status="closed" if item.status == "closed" else "open",
         created_at=item.created_at,
+        answer=item.answer,
+        answered_at=item.answered_at,
+    )
+
+
+def activity_out(row: AuditEvent) -> schemas.ActivityOut:
+    return schemas.ActivityOut.model_validate(
+        {
+            "id": f"ae_{row.id}",
+            "at": row.at,
+            "action": row.action,
+            "actor_kind": row.actor_kind,
+            "actor": row.actor_label,
+            "address": row.address,
+            "object_id": row.object_id,
+            "before": None if row.before is None else json.loads(row.before),
+            "after": None if row.after is None else json.loads(row.after),
+        }
     )
 
 

@@ -7,7 +7,7 @@ the same for an API answer and an event payload.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
@@ -275,6 +275,29 @@ class SupportOut(BaseModel):
     contact: str
     status: Literal["open", "closed"]
     created_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+
+
+class ActivityOut(BaseModel):
+    """One audit trail row: who did what, when, from where, with the values before and after."""
+
+    id: str
+    at: datetime
+    action: str
+    actor_kind: Literal["user", "api_key", "operator", "system"]
+    actor: str
+    address: str | None
+    object_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class PasswordResetBody(BaseModel):
+    model_config = Strict
+    code: str = Field(min_length=1, max_length=40)
+    email: str = Field(max_length=320)
+    password: SecretStr = Field(max_length=1024)
 
 
 class ProblemField(BaseModel):

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from credits_server import __version__
 from credits_server.api import (
     account,
+    activity,
     auto_recharge,
     events,
     export,
@@ -64,6 +65,7 @@ ROUTERS = [
     receipts.router,
     export.router,
     team.router,
+    activity.router,
 ]
 
 

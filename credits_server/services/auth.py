@@ -33,6 +33,12 @@ def unauthenticated(detail: str = "Sign in to continue.") -> Unauthenticated:
     return Unauthenticated("unauthenticated", detail)
 
 
+def _disabled() -> Unauthenticated:
+    return Unauthenticated(
+        "user_disabled", "This user is disabled. Ask the people who run the service."
+    )
+
+
 # A session's `last_used_at` is written when it is older than this: a write a minute at most,
 # not one per request.
 LAST_USED_GRANULARITY = timedelta(seconds=60)
@@ -121,6 +127,8 @@ async def login(
         raise _invalid_credentials()
     async with ctx.db.write() as session:
         await session.execute(delete(LoginFailure).where(LoginFailure.email == pair))
+    if user.disabled_at is not None:
+        raise _disabled()
     return await issue_session(ctx, user, client, user_agent)
 
 
@@ -139,6 +147,8 @@ async def authenticate(ctx: Context, token: str, client: str = "", user_agent: s
     stored, user = row  # a Row unpacks like a tuple (Row.tuple() is deprecated)
     if stored.expires_at <= utcnow():
         raise unauthenticated("The session has expired. Sign in again.")
+    if user.disabled_at is not None:
+        raise _disabled()
     now = utcnow()
     if stored.last_used_at is None or now - stored.last_used_at > LAST_USED_GRANULARITY:
         await _note_use(ctx, stored.id, now, client or stored.client_address, user_agent)

@@ -39,6 +39,7 @@ TYPES = (
     "payment_method.saved",
     "payment_method.removed",
     "notifications.target_disabled",
+    "support.answered",
 )
 
 

@@ -44,6 +44,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/receipts/{receipt_id}"): Rule("user"),
     ("GET", "/v1/receipts/{receipt_id}/pdf"): Rule("user"),
     ("GET", "/v1/account/daily-balances"): Rule("user"),
+    ("GET", "/v1/account/activity"): Rule("user", owner_only=True),
+    ("POST", "/v1/password-resets/redeem"): Rule("public"),
     ("GET", "/v1/topup-options"): Rule("user"),
     ("GET", "/v1/payment-methods"): Rule("user"),
     ("POST", "/v1/payment-methods"): Rule("user", owner_only=True),
