@@ -53,6 +53,8 @@ class DashboardScreen(AccountScreen):
         ),
         Binding("m", "open('team')", "Team", show=False, id="dashboard.team"),
         Binding("w", "open('sessions')", "Sessions", show=False, id="dashboard.sessions"),
+        # Not in the footer: it is full at 80 columns (the help screen and ctrl+p list it).
+        Binding("v", "open('activity')", "Activity", show=False, id="dashboard.activity"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
         Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),

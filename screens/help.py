@@ -42,6 +42,7 @@ def _binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
 
 def help_sections(page: PaymentPage | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
     """Each screen's keys; without the secure payment page's when `page` is "off"."""
+    from screens.activity import ActivityScreen
     from screens.add_credits import AddCreditsScreen
     from screens.auto_recharge import AutoRechargeScreen
     from screens.confirm import ConfirmScreen
@@ -75,6 +76,7 @@ def help_sections(page: PaymentPage | None = None) -> list[tuple[str, list[tuple
         ("A member's role", ChooseRoleScreen.BINDINGS),
         ("An invitation's code", InvitationCodeScreen.BINDINGS),
         ("Sessions", SessionsScreen.BINDINGS),
+        ("Activity", ActivityScreen.BINDINGS),
         ("Sign in", LoginScreen.BINDINGS),
         ("Questions (leave?)", ConfirmScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),

@@ -32,6 +32,7 @@ class LoginScreen(AccountScreen):
     BINDINGS = [
         Binding("ctrl+o", "use_demo", "Use demo login", id="login.demo"),
         Binding("ctrl+n", "invitation", "I have an invitation", id="login.invitation"),
+        Binding("ctrl+t", "reset_code", "I have a reset code", id="login.reset_code"),
     ]
 
     def __init__(self, *, reauth: bool = False) -> None:
@@ -145,6 +146,17 @@ class LoginScreen(AccountScreen):
     @on(Input.Submitted, "#invitation-code")
     def _to_email(self) -> None:
         self.query_one("#email", Input).focus()
+
+    def action_reset_code(self) -> None:
+        from screens.reset_code import ResetCodeScreen  # rarely needed: not at start-up
+
+        def done(email: str | None) -> None:
+            if email:
+                self.query_one("#email", Input).value = email
+                self.query_one("#password", Input).focus()
+                self._say("Password changed: sign in with the new one.", error=False)
+
+        self.app.push_screen(ResetCodeScreen(self.query_one("#email", Input).value), done)
 
     @on(Input.Submitted, "#email")
     def _next_field(self) -> None:

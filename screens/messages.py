@@ -80,6 +80,9 @@ def describe_event(
     if event.type == "auto_recharge.failed":
         why = decline_text(str(data.get("failure_code") or ""))
         return "Auto-recharge failed", f"Could not add {money}. {why}", "error"
+    if event.type == "support.answered":
+        reference = clean(str(data.get("reference") or ""))
+        return f"Support answered {reference}", clean(str(data.get("answer") or "")), "information"
     if event.type == "auto_recharge.disabled":
         reason = str(data.get("reason") or "it was turned off")
         return "Auto-recharge is off", clean(reason), "warning"

@@ -40,6 +40,7 @@ class SupportScreen(AccountScreen):
         self._sent: tuple[str, str, str] | None = None
         self._sent_reference: str | None = None
         self._form_problem_shown = False  # the line shows what is wrong with the form
+        self._answer_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,6 +79,22 @@ class SupportScreen(AccountScreen):
         button.disabled = not self._can_send()
         button.label = "Sent" if self._sent is not None else "Send request"
         self.refresh_bindings()
+        self._show_answer(state)
+
+    def _show_answer(self, state: AccountState) -> None:
+        """Support's answer to the request sent from here, as soon as it comes (an event)."""
+        answered = next(
+            (
+                item
+                for item in state.support_requests
+                if item.reference == self._sent_reference and item.answer
+            ),
+            None,
+        )
+        if answered is not None and answered.answer != self._answer_shown:
+            self._answer_shown = answered.answer
+            shown = f"Support answered {clean(answered.reference)}: {clean(answered.answer or '')}"
+            self._say(shown, error=False)
 
     def _can_send(self) -> bool:
         return not (self._sending or self._sent is not None or self.state.busy("support"))

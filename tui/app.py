@@ -67,6 +67,7 @@ class CreditsApp(CrashReportApp[None]):
         "notifications": screen_loaders.notifications,
         "team": screen_loaders.team,
         "sessions": screen_loaders.sessions,
+        "activity": screen_loaders.activity,
         "help": screen_loaders.help_keys,
     }
     BINDINGS = [

@@ -21,6 +21,7 @@ SCREEN_COMMANDS = {
     "notifications": ("Notifications", "Who is told what by email or webhook, dead letters"),
     "team": ("Team", "Invite people, change their roles, remove them (owners)"),
     "sessions": ("Sessions", "Where you are signed in; sign out any of them"),
+    "activity": ("Activity", "Who changed what on the account, when and from where"),
     "help": ("Help", "Every key of every screen"),
 }
 

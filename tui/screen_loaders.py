@@ -70,3 +70,9 @@ def help_keys() -> Screen[Any]:
     from screens.help import HelpScreen
 
     return HelpScreen()
+
+
+def activity() -> Screen[Any]:
+    from screens.activity import ActivityScreen
+
+    return ActivityScreen()

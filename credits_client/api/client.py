@@ -20,6 +20,7 @@ from credits_client.api import gateway
 from credits_client.api.events import EventStream
 from credits_client.api.models import (
     Account,
+    ActivityItem,
     AutoRecharge,
     AutoRechargeUpdate,
     CardInput,
@@ -194,6 +195,19 @@ class CreditsClient(TeamCalls):
             await response.aclose()
             raise_for_problem(response)
         return response
+
+    async def activity(
+        self, *, limit: int = 50, cursor: str | None = None, kind: str | None = None
+    ) -> Page[ActivityItem]:
+        """The account's audit trail, newest first (owners); `kind` keeps actions starting so."""
+        params: dict[str, Any] = {"limit": limit, "cursor": cursor, "kind": kind}
+        response = await self._call("GET", "/v1/account/activity", params=params)
+        return self._parse(Page[ActivityItem], response)
+
+    async def redeem_reset_code(self, code: str, email: str, password: str) -> None:
+        """Set a new password with the one-time code an operator gave out (then sign in)."""
+        body = {"code": code, "email": email, "password": password}
+        await self._call("POST", "/v1/password-resets/redeem", json=body)
 
     async def daily_balances(self, start: date, end: date) -> DailyBalances:
         params = {"start": start.isoformat(), "end": end.isoformat()}

@@ -231,6 +231,22 @@ class SupportRequest(Model):
     contact: str
     status: Literal["open", "closed"]
     created_at: datetime
+    answer: str | None = None
+    answered_at: datetime | None = None
+
+
+class ActivityItem(Model):
+    """One row of the account's audit trail: who did what, when, from where."""
+
+    id: str
+    at: datetime
+    action: str
+    actor_kind: str
+    actor: str
+    address: str | None = None
+    object_id: str
+    before: dict[str, object] | None = None
+    after: dict[str, object] | None = None
 
 
 class Event(Model):

@@ -11,7 +11,8 @@ act; each action is carried out by the part that owns it:
 - `session.Session`: sign in and out, the remembered session;
 - `payments.Payments`, `payment_links.PaymentLinks` (the secure payment page),
   `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`;
-- `team.TeamMembers`, `team.SignedInSessions`, `ssh_keys.SshKeys`: asked afresh by their screens.
+- `team.TeamMembers`, `team.SignedInSessions`, `ssh_keys.SshKeys`, `activity.Activity`: asked
+  afresh by their screens.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from credits_client.api.client import CreditsClient, ssl_verify
 from credits_client.session_file import SessionFile
 from credits_client.session_handoff import default_session_file
 from credits_client.state import AccountState
+from credits_client.store.activity import Activity
 from credits_client.store.attempts import PendingAttempts
 from credits_client.store.auto_recharge import AutoRechargeSettings
 from credits_client.store.documents import Documents
@@ -154,6 +156,14 @@ class AccountStore:
     def sessions(self) -> SignedInSessions:
         """Where the signed-in person is signed in (the Sessions screen)."""
         return SignedInSessions(self.client, self._link.net)
+
+    def activity(self) -> Activity:
+        """The account's audit trail, page by page (the Activity screen; owners)."""
+        return Activity(self.client, self._link.net)
+
+    async def redeem_reset_code(self, code: str, email: str, password: str) -> None:
+        """Set a new password with an operator's one-time reset code; sign in afterwards."""
+        await self._link.net(self.client.redeem_reset_code(code, email, password))
 
     # --- observing -----------------------------------------------------------------------------
     @property

@@ -7,7 +7,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from credits_client.api.models import Account, AutoRecharge, Event, PaymentLink, Topup
+from credits_client.api.models import (
+    Account,
+    AutoRecharge,
+    Event,
+    PaymentLink,
+    SupportRequest,
+    Topup,
+)
 from credits_client.state import AccountState
 
 log = logging.getLogger("credits_client.store")
@@ -61,9 +68,26 @@ def apply_event(state: AccountState, event: Event) -> dict[str, Any]:
             link = later_link(state.payment_link, PaymentLink.model_validate(data))
             if link is not None:
                 changes["payment_link"] = link
+        elif event.type == "support.answered":
+            changes["support_requests"] = _answered(state.support_requests, data)
     except (KeyError, TypeError, ValueError, ValidationError):
         log.warning("ignored the unexpected body of event %s (%s)", event.id, event.type)
     return changes
+
+
+def _answered(
+    requests: tuple[SupportRequest, ...], data: dict[str, object]
+) -> tuple[SupportRequest, ...]:
+    """The requests with the operator's answer on the one it is for."""
+    answer, status = str(data["answer"]), data["status"]
+    return tuple(
+        item.model_copy(
+            update={"answer": answer, "status": "closed" if status == "closed" else "open"}
+        )
+        if item.id == data["id"]
+        else item
+        for item in requests
+    )
 
 
 def needs_reload(event: Event, state: AccountState | None = None) -> set[str]:
