@@ -3,6 +3,7 @@ cursor nears the end; filter by what was changed."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich.text import Text
@@ -11,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Header, Label, Select, Static
-from textual.widgets.data_table import ColumnKey
 from textual.worker import Worker
 
 from credits_client.api.models import ActivityItem
@@ -21,7 +21,7 @@ from screens.messages import describe_error
 from widgets.key_footer import KeyFooter
 
 LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
-# What changed, by the start of its action (the server's `kind` filter).
+# What changed, by the start of its action (the server's `kind` filter), for the filter...
 KINDS = {
     "ledger": "Money",
     "topup": "Payments",
@@ -34,27 +34,48 @@ KINDS = {
     "password_reset": "Password resets",
     "account": "Account",
 }
+# ...and one of them, for a row.
+THINGS = {
+    "ledger": "Ledger entry",
+    "topup": "Payment",
+    "card": "Card",
+    "auto_recharge": "Auto-recharge",
+    "user": "User",
+    "session": "Session",
+    "support_request": "Support request",
+    "ssh_key": "SSH key",
+    "password_reset": "Reset code",
+    "account": "Account",
+}
 VERBS = {"created": "added", "updated": "changed", "deleted": "removed"}
-ACTORS = {"operator": "operator", "system": "service", "api_key": "API key"}
-# When, who and where; the action takes what the screen has left.
-FIXED_WIDTHS = {"when": 16, "who": 22, "from": 15}
-TABLE_FRAME = 2 * 4 + 2  # a cell's padding times four columns, and the vertical scrollbar
+SAID = {"session.created": "Signed in", "session.deleted": "Signed out"}
+ACTORS = {"operator": "operator", "api_key": "API key"}
+# When, who and where; the action takes what the screen has left. Where is shown from
+# WIDE_FROM columns: at 80 the action needs the room more.
+FIXED_WIDTHS = {"when": 16, "who": 20, "from": 15}
+WIDE_FROM = 100
 
 
 def describe(item: ActivityItem) -> str:
-    """`card.created` with its values as "Cards added: brand=visa, last4=4242"."""
+    """`card.created` with its values as "Card added: brand=visa, last4=4242"."""
     area, _, change = item.action.partition(".")
-    what = f"{KINDS.get(area, area)} {VERBS.get(change, change)}"
+    what = SAID.get(item.action) or f"{THINGS.get(area, area)} {VERBS.get(change, change)}"
     values = item.after if item.after is not None else item.before
     if not values:
         return what
-    shown = ", ".join(f"{key}={value}" for key, value in values.items() if value is not None)
+    shown = ", ".join(
+        f"{key}={value if isinstance(value, str) else json.dumps(value)}"
+        for key, value in values.items()
+        if value is not None
+    )
     return f"{what}: {shown}"
 
 
 def who(item: ActivityItem) -> str:
     if item.actor_kind == "user":
         return item.actor
+    if item.actor_kind == "system":
+        return "the service"
     return f"{ACTORS.get(item.actor_kind, item.actor_kind)} {item.actor}".strip()
 
 
@@ -73,6 +94,7 @@ class ActivityScreen(AccountScreen):
         self._cursor: str | None = None
         self._complete = False
         self._loading = False
+        self._built_for = -1  # the screen width the columns were made for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,36 +112,46 @@ class ActivityScreen(AccountScreen):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#activity", DataTable)
-        table.add_column("When (UTC)", key="when", width=FIXED_WIDTHS["when"])
-        table.add_column("Who", key="who", width=FIXED_WIDTHS["who"])
-        table.add_column("What", key="what", width=self._what_width())
-        table.add_column("From", key="from", width=FIXED_WIDTHS["from"])
+        self._columns()
         self._show()
         self.load(None, None)
 
-    def _what_width(self) -> int:
-        return max(12, self.app.size.width - sum(FIXED_WIDTHS.values()) - TABLE_FRAME)
+    def _wide(self) -> bool:
+        return self.app.size.width >= WIDE_FROM
+
+    def _columns(self) -> None:
+        """The columns for the screen's width: the action takes what the others leave."""
+        self._built_for = self.app.size.width
+        table = self.query_one("#activity", DataTable)
+        table.clear(columns=True)
+        fixed = ["when", "who", "from"] if self._wide() else ["when", "who"]
+        # A cell's padding (one each side) per column, and the vertical scrollbar.
+        frame = 2 * (len(fixed) + 1) + 2
+        what = max(12, self.app.size.width - sum(FIXED_WIDTHS[key] for key in fixed) - frame)
+        table.add_column("When (UTC)", key="when", width=FIXED_WIDTHS["when"])
+        table.add_column("Who", key="who", width=FIXED_WIDTHS["who"])
+        table.add_column("What", key="what", width=what)
+        if self._wide():
+            table.add_column("From", key="from", width=FIXED_WIDTHS["from"])
+        self._add_rows(self._items)
 
     def on_resize(self) -> None:
-        table = self.query_one("#activity", DataTable)
-        column = table.columns[ColumnKey("what")]
-        if column.width != self._what_width():
-            column.width = self._what_width()
-            table.clear()
-            self._add_rows(self._items)
+        if self.app.size.width != self._built_for:
+            self._columns()
 
     def _add_rows(self, items: list[ActivityItem]) -> None:
         table = self.query_one("#activity", DataTable)
+        wide = self._wide()
         for item in items:
-            table.add_row(
+            # Server text: never markup, cut with an ellipsis to the column.
+            cells = [
                 item.at.strftime("%Y-%m-%d %H:%M"),
-                # Server text: never markup, cut with an ellipsis to the column.
                 Text(clean(who(item)), no_wrap=True, overflow="ellipsis"),
                 Text(clean(describe(item)), no_wrap=True, overflow="ellipsis"),
-                Text(clean(item.address or "-"), no_wrap=True, overflow="ellipsis"),
-                key=item.id,
-            )
+            ]
+            if wide:
+                cells.append(Text(clean(item.address or "-"), no_wrap=True, overflow="ellipsis"))
+            table.add_row(*cells, key=item.id)
 
     def _show(self) -> None:
         status = self.query_one("#activity-status", Static)

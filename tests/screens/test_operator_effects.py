@@ -101,11 +101,11 @@ async def test_activity_lists_the_trail_newest_first_and_filters(
         await wait_for_async(lambda: table.row_count > 0, pilot=pilot)
         newest = [str(cell) for cell in table.get_row_at(0)]
         assert newest[1] == "operator ops"
-        assert newest[2].startswith("Money added: ")
+        assert newest[2].startswith("Ledger entry added: ")
         assert "amount=300" in newest[2]
         count = table.row_count
         # Filter, open the list, and down past "Everything", "Money" and "Payments" to "Cards".
         await pilot.press("f", "enter", "down", "down", "down", "enter")
         await wait_for_async(lambda: 0 < table.row_count < count, pilot=pilot)
         whats = [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
-        assert all(what.startswith("Cards added") for what in whats), whats
+        assert all(what.startswith("Card added") for what in whats), whats
