@@ -28,6 +28,7 @@ ANSWERS: list[tuple[str, str, str, type[BaseModel], bool]] = [
     ("put", "/v1/auto-recharge", "200", models.AutoRecharge, False),
     ("post", "/v1/support-requests", "201", models.SupportRequest, False),
     ("get", "/v1/support-requests", "200", models.SupportRequest, True),
+    ("get", "/v1/account/activity", "200", models.ActivityItem, True),
 ]
 BODIES: list[tuple[str, str, type[BaseModel]]] = [
     ("post", "/v1/payment-methods", models.SaveCard),
