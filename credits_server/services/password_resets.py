@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 import anyio
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server.context import Context
 from credits_server.errors import FieldProblem, Invalid, invalid
@@ -68,24 +69,32 @@ async def redeem_code(ctx: Context, code: str, email: str, password: str) -> Use
         raise invalid(
             [FieldProblem("password", "too_short", f"Use at least {MIN_PASSWORD} characters.")]
         )
+    code_hash = hash_token(_normalise(code))
+    # The code is checked before the password is hashed: a guess costs no argon2 work, and the
+    # write lock is not held while hashing. The write checks again (a concurrent redeem).
+    async with ctx.db.read() as session:
+        await _usable(session, code_hash, email)
     password_hash = await anyio.to_thread.run_sync(hash_password, password)
     async with ctx.db.write() as session:
-        found = (
-            await session.execute(
-                select(PasswordReset, User)
-                .join(User, User.id == PasswordReset.user_id)
-                .where(PasswordReset.code_hash == hash_token(_normalise(code)))
-            )
-        ).first()
-        if found is None:
-            raise _refused()
-        reset, user = found
-        now = utcnow()
-        if user.email != normalise_email(email) or reset.used_at is not None:
-            raise _refused()
-        if reset.expires_at <= now:
-            raise _refused()
-        reset.used_at = now
+        reset, user = await _usable(session, code_hash, email)
+        reset.used_at = utcnow()
         user.password_hash = password_hash
         await session.execute(delete(SessionToken).where(SessionToken.user_id == user.id))
         return user
+
+
+async def _usable(session: AsyncSession, code_hash: str, email: str) -> tuple[PasswordReset, User]:
+    found = (
+        await session.execute(
+            select(PasswordReset, User)
+            .join(User, User.id == PasswordReset.user_id)
+            .where(PasswordReset.code_hash == code_hash)
+        )
+    ).first()
+    if found is None:
+        raise _refused()
+    reset, user = found
+    expired = reset.expires_at <= utcnow()
+    if user.email != normalise_email(email) or reset.used_at is not None or expired:
+        raise _refused()
+    return reset, user
