@@ -78,6 +78,16 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 include-name = "GET /v1/account/transactions"
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
+[[operations]]
+include-name = "GET /v1/account/activity"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
+# A reset code is one an operator handed out, unused, unexpired, for that email; a new password
+# has at least 8 characters (422 either way).
+[[operations]]
+include-name = "POST /v1/password-resets/redeem"
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
+
 # An SSH public key must parse as one (a known type, valid base64 of a key of that type): a string
 # no schema can check, refused with 422.
 [[operations]]
