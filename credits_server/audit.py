@@ -97,6 +97,19 @@ AUDITED: dict[str, Audited] = {
     "api_keys": _audited("api_key", "created updated deleted", hidden="key_hash"),
     "ssh_keys": _audited("ssh_key", "created deleted", hidden="public_key"),
     "password_resets": _audited("password_reset", "created updated", hidden="code_hash"),
+    "invitations": _audited("invitation", "created updated deleted", hidden="code_hash"),
+    "notification_targets": _audited(
+        "notification_target",
+        "created updated deleted",
+        hidden="secret",
+        bookkeeping="failing_since claimed_by claimed_at",
+    ),
+    "payment_links": _audited(
+        "payment_link",
+        "created updated",
+        hidden="token_hash form_secret request_hash idempotency_key",
+        bookkeeping="updated_at tries",
+    ),
 }
 
 # Tables whose rows are not actions of anyone: counters, queues, caches, the trail itself, and the
@@ -105,6 +118,10 @@ NOT_AUDITED = frozenset(
     {
         "audit_events",
         "events",
+        "outbox_messages",
+        "receipt_counters",
+        # Issued by the payment's own transaction: its ledger entry's audit row names it.
+        "receipts",
         "login_failures",
         "card_save_attempts",
         "recharge_intents",

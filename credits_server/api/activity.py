@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from credits_server.api.client_address import client_address, networks
-from credits_server.api.deps import ContextDep, OwnerDep
+from credits_server.api.deps import ContextDep, TeamDep
 from credits_server.audit import Actor, act_as
 from credits_server.representations import activity_out
 from credits_server.schemas import ActivityOut, Page, PasswordResetBody
@@ -20,7 +20,7 @@ router = APIRouter(tags=["activity"])
 @router.get("/v1/account/activity", response_model=Page[ActivityOut])
 async def activity(
     ctx: ContextDep,
-    caller: OwnerDep,
+    caller: TeamDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     kind: Annotated[str | None, Query(max_length=60, pattern=r"^[a-z_.]+$")] = None,

@@ -35,6 +35,7 @@ NOT_BY_ROLE: dict[Route, str] = {
     ("POST", "/v1/sessions"): "an email and password",
     ("DELETE", "/v1/sessions/current"): "the token it ends",
     ("POST", "/v1/invitations/accept"): "an invitation code",
+    ("POST", "/v1/password-resets/redeem"): "an operator's one-time reset code",
     ("GET", "/invitation"): "public (a static page; the code stays in the link's fragment)",
     ("POST", "/v1/usage"): "an API key",
     ("POST", "/v1/webhooks/stripe"): "the gateway's signature",
@@ -171,6 +172,7 @@ EXAMPLES: dict[Route, Example] = {
     },
     ("GET", "/v1/notification-dead-letters"): lambda ids: {},
     ("GET", "/v1/account/transactions.csv"): lambda ids: {},
+    ("GET", "/v1/account/activity"): lambda ids: {},
     ("GET", "/v1/receipts/{receipt_id}"): lambda ids: {"path": {"receipt_id": ids.receipt}},
     ("GET", "/v1/receipts/{receipt_id}/pdf"): lambda ids: {"path": {"receipt_id": ids.receipt}},
 }
