@@ -10,6 +10,7 @@ CHOOSABLE = (
     "auto_recharge.disabled",
     "topup.succeeded",
     "support_request.received",
+    "support.answered",
     "payment_method.saved",
     "payment_method.removed",
 )
@@ -27,7 +28,8 @@ LABELS = {
     "auto_recharge.failed": "Recharge failed",
     "auto_recharge.disabled": "Recharge switched off",
     "topup.succeeded": "Top-up receipt",
-    "support_request.received": "Support request received",
+    "support_request.received": "Support request",
+    "support.answered": "Support answer",
     "payment_method.saved": "Card saved",
     "payment_method.removed": "Card removed",
 }

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from credits_server.context import Caller, Context, make_context
 from credits_server.migrate import migrate, migrate_sync
 from credits_server.models import NotificationTarget, utcnow
-from credits_server.services import payment_methods, support, topups, usage
+from credits_server.services import operators, payment_methods, support, topups, usage
 from credits_server.services.notifications import addresses, targets, worker
 from credits_server.settings import Settings
 from tests.support.postgres import drop_database, private_database_url
@@ -180,6 +180,20 @@ async def test_every_cause_reaches_the_mailbox_and_the_signed_webhook_in_order(
         world.hook.received[0].headers["Credits-Signature"],
         world.hook.received[0].body,
     )
+
+
+async def test_a_support_answer_is_emailed_to_who_asked_for_it(world: World) -> None:
+    await targets.add_target(
+        world.ctx, world.account_id, "email", "finance@example.test", ["support.answered"]
+    )
+    reference = await world.support_request("Invoice us for $2,500")
+    await operators.answer_support(world.ctx, reference, "Sent today.\nPay within 30 days.")
+    await world.deliver()
+    world.mail.wait(1)
+    [answer] = world.mail.messages
+    assert answer["Subject"] == f"Support request {reference} answered"
+    words = answer.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Sent today.\nPay within 30 days." in words.replace("\r\n", "\n")
 
 
 async def test_a_receiver_down_for_a_day_gets_everything_after_in_order(world: World) -> None:

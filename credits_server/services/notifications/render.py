@@ -108,6 +108,13 @@ def _words(kind: str, data: dict[str, Any]) -> tuple[str, list[str]]:
         return f"Support request {item['reference']} received", [
             f"We received your request {item['reference']} and will answer at {item['contact']}.",
         ]
+    if kind == "support.answered":
+        closed = " and closed" if data.get("status") == "closed" else ""
+        return f"Support request {data['reference']} answered", [
+            f"Your support request {data['reference']} was answered{closed}:",
+            "",
+            *str(data.get("answer", "")).splitlines(),
+        ]
     if kind in ("payment_method.saved", "payment_method.removed"):
         card = _card(data["payment_method"])
         done = "saved" if kind.endswith("saved") else "removed"
