@@ -3,31 +3,11 @@ filtered by the start of the action ("card" for card.created, card.deleted, ...)
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from sqlalchemy import select
 
 from credits_server.context import Context
-from credits_server.errors import FieldProblem, invalid
 from credits_server.models import AuditEvent
-
-
-def encode_cursor(event_id: int) -> str:
-    return base64.urlsafe_b64encode(f"ae:{event_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "ae":
-            raise ValueError(raw)
-        return int(value)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise invalid(
-            [FieldProblem("cursor", "invalid_cursor", "This cursor is not valid.")]
-        ) from None
+from credits_server.services.cursors import decode_cursor, encode_cursor
 
 
 async def list_activity(
@@ -40,10 +20,10 @@ async def list_activity(
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = query.where(AuditEvent.action.like(f"{escaped}%", escape="\\"))
     if cursor:
-        query = query.where(AuditEvent.id < decode_cursor(cursor))
+        query = query.where(AuditEvent.id < decode_cursor("ae", cursor))
     query = query.order_by(AuditEvent.id.desc()).limit(limit + 1)
     async with ctx.db.read() as session:
         rows = list((await session.execute(query)).scalars())
     page = rows[:limit]
-    next_cursor = encode_cursor(page[-1].id) if len(rows) > limit and page else None
+    next_cursor = encode_cursor("ae", page[-1].id) if len(rows) > limit and page else None
     return page, next_cursor

@@ -2,32 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from sqlalchemy import Select, select
 
 from credits_server.context import Context
 from credits_server.errors import FieldProblem, invalid
 from credits_server.models import LedgerEntry, Receipt
 from credits_server.money_rules import KINDS
-
-
-def encode_cursor(entry_id: int) -> str:
-    return base64.urlsafe_b64encode(f"le:{entry_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != "le":
-            raise ValueError(raw)
-        return int(value)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise invalid(
-            [FieldProblem("cursor", "invalid_cursor", "This cursor is not valid.")]
-        ) from None
+from credits_server.services.cursors import decode_cursor, encode_cursor
 
 
 def check_kind(kind: str | None) -> None:
@@ -53,12 +34,12 @@ async def list_transactions(
     if kind is not None:
         query = query.where(LedgerEntry.kind == kind)
     if cursor:
-        query = query.where(LedgerEntry.id < decode_cursor(cursor))
+        query = query.where(LedgerEntry.id < decode_cursor("le", cursor))
     query = query.order_by(LedgerEntry.id.desc()).limit(limit + 1)
     async with ctx.db.read() as session:
         rows: list[tuple[LedgerEntry, str | None]] = [
             (entry, receipt_id) for entry, receipt_id in await session.execute(query)
         ]
     page = rows[:limit]
-    next_cursor = encode_cursor(page[-1][0].id) if len(rows) > limit and page else None
+    next_cursor = encode_cursor("le", page[-1][0].id) if len(rows) > limit and page else None
     return page, next_cursor
