@@ -40,8 +40,9 @@ from credits_server.context import make_context
 from credits_server.gateway.base import ServerHooks
 from credits_server.gateway.registry import plugin
 from credits_server.logging import RequestLogMiddleware, configure_logging
+from credits_server.services.leases import new_worker_id
 from credits_server.services.notifications import worker as notify_worker
-from credits_server.services.recharge_worker import new_worker_id, run_worker
+from credits_server.services.recharge_worker import run_worker
 from credits_server.services.reconcile import run_reconciler
 from credits_server.services.topups import resume_stale_topups
 from credits_server.settings import Settings

@@ -1,42 +1,41 @@
-"""The delivery worker: one per server process, any number of them, leased as the recharge
-worker is (credits_server.services.recharge_worker).
+"""The delivery worker: one per server process, any number of them, each holding a *target* by
+a lease (credits_server.services.leases, as recharge intents are held).
 
-A worker claims a *target* (a conditional UPDATE of its lease: free, or its lease expired) and
-sends that target's pending messages one at a time in the order they were written, so a receiver
-sees an account's messages in order. A message is marked delivered only after the receiver took
-it: a worker that dies between the two leaves it pending, and the next delivery repeats it with
-the same id (at least once). A failure waits (exponential back-off) and holds the messages
-behind it; past `notify_give_up_seconds` the message is a dead letter and the next one goes; a
-target failing without a success for `notify_disable_after_seconds` is switched off and the owner
-told. Time comes from `clock`, so tests can move it a day without waiting.
+A worker claims a target and sends that target's pending messages one at a time in the order
+they were written, so a receiver sees an account's messages in order. A message is marked
+delivered only after the receiver took it: a worker that dies between the two leaves it pending,
+and the next delivery repeats it with the same id (at least once). A failure waits (exponential
+back-off) and holds the messages behind it; past `notify_give_up_seconds` the message is a dead
+letter and the next one goes; a target failing without a success for
+`notify_disable_after_seconds` is switched off and the owner told. Time comes from `clock`, so
+tests can move it a day without waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
-import logging
-from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 
 from credits_core import notifications as k
 from credits_server.context import Context
 from credits_server.ledger import lock_account
-from credits_server.logging import LOGGER_NAME
 from credits_server.models import Account, NotificationTarget, OutboxMessage, utcnow
 from credits_server.services import events
+from credits_server.services.leases import Clock, LeasedJobs
 from credits_server.services.notifications import delivery
 from credits_server.services.receipts import receipt_for_topup, receipt_text
-from credits_server.services.recharge_worker import _process_gone
 
-_log = logging.getLogger(LOGGER_NAME)
-MAX_RUNNING = 16  # targets one process delivers to at once
-Clock = Callable[[], datetime]
+TARGETS = LeasedJobs(
+    NotificationTarget,
+    lambda settings: settings.notify_lease_seconds,
+    name="notify_worker",
+    id_field="target_id",
+)
 
 
 async def prune(ctx: Context, now: datetime) -> int:
@@ -57,74 +56,27 @@ async def prune(ctx: Context, now: datetime) -> int:
 async def run_worker(ctx: Context, worker_id: str, clock: Clock = utcnow) -> None:
     """Forever: claim targets with a message due and deliver to each in a task of its own;
     once an hour, prune what was delivered long ago."""
-    running: dict[str, asyncio.Task[None]] = {}
     pruned_at = clock() - timedelta(hours=1)
-    try:
-        await release_orphans(ctx)
-    except Exception:
-        _log.exception("notify_worker_error")
-    try:
-        while True:
-            for target_id in [key for key, task in running.items() if task.done()]:
-                del running[target_id]
-            try:
-                for target_id in await claim_due(ctx, worker_id, set(running), clock()):
-                    running[target_id] = asyncio.create_task(
-                        _run_logged(ctx, target_id, worker_id, clock)
-                    )
-                if clock() - pruned_at >= timedelta(hours=1):
-                    pruned_at = clock()
-                    await prune(ctx, pruned_at)
-            except Exception:  # keep serving; a claimed target's lease lets it be retried later
-                _log.exception("notify_worker_error")
-            if running:
-                await asyncio.wait(
-                    running.values(),
-                    timeout=ctx.settings.notify_poll_seconds,
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-            else:
-                await asyncio.sleep(ctx.settings.notify_poll_seconds)
-    finally:
-        for task in running.values():
-            task.cancel()
-        await asyncio.gather(*running.values(), return_exceptions=True)
+
+    async def prune_hourly() -> None:
+        nonlocal pruned_at
+        if clock() - pruned_at >= timedelta(hours=1):
+            pruned_at = clock()
+            await prune(ctx, pruned_at)
+
+    await TARGETS.serve(
+        ctx,
+        lambda running: claim_due(ctx, worker_id, running, clock()),
+        lambda target_id: run_target(ctx, target_id, worker_id, clock),
+        ctx.settings.notify_poll_seconds,
+        between=prune_hourly,
+    )
 
 
 async def deliver_due(ctx: Context, worker_id: str, clock: Clock = utcnow) -> None:
     """One pass: deliver whatever is due now (the tests' way to step a simulated clock)."""
     while targets := await claim_due(ctx, worker_id, set(), clock()):
         await asyncio.gather(*(run_target(ctx, t, worker_id, clock) for t in targets))
-
-
-async def _run_logged(ctx: Context, target_id: str, worker_id: str, clock: Clock) -> None:
-    try:
-        await run_target(ctx, target_id, worker_id, clock)
-    except Exception:
-        _log.exception("notify_worker_error", extra={"fields": {"target_id": target_id}})
-
-
-async def release_orphans(ctx: Context) -> None:
-    """At start-up: free the targets a dead process of this host held, without waiting for their
-    lease to run out (their message in flight is sent again, with its same id)."""
-    async with ctx.db.read() as session:
-        claims = list(
-            (
-                await session.execute(
-                    select(NotificationTarget.id, NotificationTarget.claimed_by).where(
-                        NotificationTarget.claimed_by.is_not(None)
-                    )
-                )
-            ).all()
-        )
-    for target_id, claimed_by in claims:
-        if claimed_by is not None and _process_gone(claimed_by):
-            await release(ctx, target_id, claimed_by)
-
-
-def _claimable(now: datetime, lease: float) -> object:
-    stale = now - timedelta(seconds=lease)
-    return or_(NotificationTarget.claimed_by.is_(None), NotificationTarget.claimed_at < stale)
 
 
 def _head_seqs() -> Subquery:
@@ -138,88 +90,20 @@ def _head_seqs() -> Subquery:
 
 
 async def claim_due(ctx: Context, worker_id: str, running: set[str], now: datetime) -> list[str]:
-    room = MAX_RUNNING - len(running)
-    if room <= 0:
-        return []
+    """Claim the enabled targets whose oldest pending message is due."""
     heads = _head_seqs()
-    lease = ctx.settings.notify_lease_seconds
-    async with ctx.db.read() as session:
-        due = list(
-            (
-                await session.execute(
-                    select(NotificationTarget.id)
-                    .join(heads, heads.c.target_id == NotificationTarget.id)
-                    .join(OutboxMessage, OutboxMessage.seq == heads.c.seq)
-                    .where(
-                        OutboxMessage.next_attempt_at <= now,
-                        NotificationTarget.enabled.is_(True),
-                        _claimable(now, lease),  # type: ignore[arg-type]
-                    )
-                    .order_by(OutboxMessage.next_attempt_at)
-                    .limit(room + len(running))
-                )
-            ).scalars()
-        )
-    claimed: list[str] = []
-    for target_id in due:
-        if target_id in running or len(claimed) >= room:
-            continue
-        if await claim(ctx, target_id, worker_id, now):
-            claimed.append(target_id)
-    return claimed
-
-
-async def claim(ctx: Context, target_id: str, worker_id: str, now: datetime) -> bool:
-    async with ctx.db.write() as session:
-        result = await session.execute(
-            update(NotificationTarget)
-            .where(
-                NotificationTarget.id == target_id,
-                _claimable(now, ctx.settings.notify_lease_seconds),  # type: ignore[arg-type]
-            )
-            .values(claimed_by=worker_id, claimed_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(getattr(result, "rowcount", 0) == 1)
+    due = (
+        select(NotificationTarget.id)
+        .join(heads, heads.c.target_id == NotificationTarget.id)
+        .join(OutboxMessage, OutboxMessage.seq == heads.c.seq)
+        .where(OutboxMessage.next_attempt_at <= now, NotificationTarget.enabled.is_(True))
+        .order_by(OutboxMessage.next_attempt_at)
+    )
+    return await TARGETS.claim_due(ctx, due, worker_id, running, now)
 
 
 async def release(ctx: Context, target_id: str, worker_id: str) -> None:
-    async with ctx.db.write() as session:
-        await session.execute(
-            update(NotificationTarget)
-            .where(NotificationTarget.id == target_id, NotificationTarget.claimed_by == worker_id)
-            .values(claimed_by=None, claimed_at=None)
-            .execution_options(synchronize_session=False)
-        )
-
-
-@contextlib.asynccontextmanager
-async def lease_kept(
-    ctx: Context, target_id: str, worker_id: str, clock: Clock
-) -> AsyncIterator[None]:
-    """Renew the lease while a slow delivery runs, so no other worker takes the target over."""
-
-    async def renew() -> None:
-        while True:
-            await asyncio.sleep(ctx.settings.notify_lease_seconds / 3)
-            async with ctx.db.write() as session:
-                await session.execute(
-                    update(NotificationTarget)
-                    .where(
-                        NotificationTarget.id == target_id,
-                        NotificationTarget.claimed_by == worker_id,
-                    )
-                    .values(claimed_at=clock())
-                    .execution_options(synchronize_session=False)
-                )
-
-    renewing = asyncio.create_task(renew())
-    try:
-        yield
-    finally:
-        renewing.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await renewing
+    await TARGETS.release(ctx, target_id, worker_id)
 
 
 async def run_target(ctx: Context, target_id: str, worker_id: str, clock: Clock) -> None:
@@ -264,7 +148,7 @@ async def _send_head(ctx: Context, target_id: str, worker_id: str, clock: Clock)
         receipt = await _receipt_of(session, message)
     error: str | None = None
     try:
-        async with lease_kept(ctx, target_id, worker_id, clock):
+        async with TARGETS.kept(ctx, target_id, worker_id, clock):
             await delivery.deliver(ctx.settings, target, message, account, clock(), receipt)
     except Exception as failure:  # any failure is the receiver's answer for now: retried
         error = (str(failure) or type(failure).__name__)[:300]
