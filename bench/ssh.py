@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import time
 from contextlib import ExitStack
@@ -26,6 +25,7 @@ from bench.common import BIN, ROOT, Row, Table, isolated_env, median, ms, workdi
 from bench.pty_terminal import PtyTerminal
 from bench.server_setup import live_server
 from tests.support.live_server import LiveServer
+from tests.support.ssh_client import ServeSshProcess, new_key
 from tests.support.sshd import SshServer
 
 LOGIN_TEXT = "Sign in to Credits"
@@ -50,88 +50,29 @@ def _operator(server: LiveServer, *args: str) -> str:
     return done.stdout
 
 
-def _new_key(path: Path) -> Path:
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path)], check=True)
-    return path
-
-
-class Gateway:
+def _gateway(directory: Path, url: str, gateway_key: Path) -> ServeSshProcess:
     """`credits-tui serve-ssh` on 127.0.0.1 with --api-url, caps wide enough for the benchmark."""
-
-    def __init__(self, directory: Path, url: str, gateway_key: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.log = directory / "serve-ssh.log"
-        env = isolated_env(directory / "home")
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "credits-tui"),
-                "serve-ssh",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--host-key",
-                str(directory / "host_key"),
-                "--api-url",
-                url,
-                "--api-key-file",
-                str(gateway_key),
-                "--allow-password",
-                "--max-sessions",
-                str(SESSIONS + 20),
-                "--max-sessions-per-user",
-                str(SESSIONS + 20),
-                "--max-unauthenticated",
-                str(WAVE * 2),
-                "--max-unauthenticated-per-address",
-                str(WAVE * 2),
-                "--key-failures",
-                "100000",
-            ],
-            env=env,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            cwd=ROOT,
-        )
-        deadline = time.monotonic() + 60
-        while (found := re.search(r"listening on [\d.]+:(\d+)", self._output())) is None:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"serve-ssh did not start: {self._output()}")
-            time.sleep(0.05)  # a poll interval while the server starts
-        self.port = int(found.group(1))
-
-    def _output(self) -> str:
-        return self.log.read_text()
-
-    def ssh(self, key: Path) -> list[str]:
-        return [
-            "ssh",
-            "-tt",
-            "-p",
-            str(self.port),
-            "-i",
-            str(key),
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=no",  # keyboard-interactive (no question) for the unregistered key
-            "127.0.0.1",
-        ]
-
-    def apps(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()]
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
+    return ServeSshProcess(
+        str(BIN / "credits-tui"),
+        directory,
+        "--api-url",
+        url,
+        "--api-key-file",
+        str(gateway_key),
+        "--allow-password",
+        "--max-sessions",
+        str(SESSIONS + 20),
+        "--max-sessions-per-user",
+        str(SESSIONS + 20),
+        "--max-unauthenticated",
+        str(WAVE * 2),
+        "--max-unauthenticated-per-address",
+        str(WAVE * 2),
+        "--key-failures",
+        "100000",
+        env=isolated_env(directory / "home"),
+        cwd=ROOT,
+    )
 
 
 def _sshd_command(sshd: SshServer, url: str, home: Path) -> list[str]:
@@ -169,26 +110,26 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 def _first_paint(server: LiveServer, root: Path, runs: int, table: Table) -> None:
-    stranger = _new_key(root / "stranger")
+    stranger = new_key(root / "stranger")
     (root / "sshd").mkdir()
     # SHLVL=1: bash then skips ~/.bashrc, as it does for a shell not started by sshd. The
     # login's own rc files are the host's business, not the transport's (root's here runs
     # `pyenv init`: 0.5-0.6 s on this machine).
     sshd = SshServer(root / "sshd", environment={"SHLVL": "1"})
     sshd_home = workdir("ssh-d")
-    gateway = Gateway(root / "gateway", server.url, root / "gateway.key")
+    gateway = _gateway(root / "gateway", server.url, root / "gateway.key")
     try:
         samples: dict[str, list[float]] = {"serve-ssh": [], "sshd": []}
         for index in range(runs + 1):
             results = {
-                "serve-ssh": _time_to(gateway.ssh(stranger), LOGIN_TEXT, "ssh-serve"),
+                "serve-ssh": _time_to(gateway.ssh(stranger, batch=False), LOGIN_TEXT, "ssh-serve"),
                 "sshd": _time_to(_sshd_command(sshd, server.url, sshd_home), LOGIN_TEXT, "ssh-d"),
             }
             if index:
                 for name, value in results.items():
                     samples[name].append(value)
     finally:
-        gateway.close()
+        gateway.stop(timeout=60)
         sshd.close()
     served, reference = median(samples["serve-ssh"]), median(samples["sshd"])
     ratio = served / reference
@@ -211,9 +152,9 @@ def _first_paint(server: LiveServer, root: Path, runs: int, table: Table) -> Non
 
 def _idle_sessions(server: LiveServer, root: Path, table: Table) -> None:
     owner = server.make_owner(balance=500_000)
-    person = _new_key(root / "person")
+    person = new_key(root / "person")
     _operator(server, "add-ssh-key", "--email", owner.email, "--key-file", f"{person}.pub")
-    gateway = Gateway(root / "idle", server.url, root / "gateway.key")
+    gateway = _gateway(root / "idle", server.url, root / "gateway.key")
     opened = 0
     try:
         time.sleep(1.0)  # let the gateway's start-up settle before its baseline is read
@@ -223,7 +164,9 @@ def _idle_sessions(server: LiveServer, root: Path, table: Table) -> None:
             for wave in range(0, SESSIONS, WAVE):
                 terminals = [
                     stack.enter_context(
-                        PtyTerminal(gateway.ssh(person), isolated_env(workdir(f"idle-{i}")))
+                        PtyTerminal(
+                            gateway.ssh(person, batch=False), isolated_env(workdir(f"idle-{i}"))
+                        )
                     )
                     for i in range(wave, min(SESSIONS, wave + WAVE))
                 ]
@@ -241,7 +184,7 @@ def _idle_sessions(server: LiveServer, root: Path, table: Table) -> None:
             memories = [_memory_kib(pid) for pid in apps]
             gateway_after = _memory_kib(gateway.process.pid)
     finally:
-        gateway.close()
+        gateway.stop(timeout=60)
     pss = median([m[0] for m in memories]) / 1024
     rss = median([m[1] for m in memories]) / 1024
     gateway_share = max(0, gateway_after[1] - gateway_before[1]) / 1024 / len(apps)

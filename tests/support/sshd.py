@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from tests.support.ports import free_port
+from tests.support.ssh_client import new_key, ssh_command
 from tests.support.wait import wait_for
 
 
@@ -23,9 +24,7 @@ class SshServer:
         self.port = free_port()
         self.user_key = directory / "user_key"
         for key in (directory / "host_key", self.user_key):
-            subprocess.run(
-                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True
-            )
+            new_key(key)
         authorized = directory / "authorized_keys"
         authorized.write_text((directory / "user_key.pub").read_text())
         authorized.chmod(0o600)
@@ -66,24 +65,7 @@ class SshServer:
 
     def ssh_command(self, remote_command: str) -> list[str]:
         """The client command line that logs in with a terminal and runs `remote_command`."""
-        return [
-            "ssh",
-            "-tt",
-            "-p",
-            str(self.port),
-            "-i",
-            str(self.user_key),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-            "127.0.0.1",
-            remote_command,
-        ]
+        return ssh_command(self.port, self.user_key, remote=[remote_command])
 
     def close(self) -> None:
         self._process.terminate()
