@@ -14,6 +14,7 @@ DECLINES: dict[str, str] = {
     "incorrect_cvc": "The card's security code is incorrect.",
     "processing_error": "The card could not be processed. Try again in a moment.",
     "authentication_failed": "The bank did not confirm the payment.",
+    "authentication_expired": "The bank's confirmation was not answered in time.",
     # The service's own reasons for an auto-recharge that was not charged.
     "authentication_required": "The bank asked for authentication, which needs the card holder.",
     "daily_limit_reached": "Today's auto-recharge limit is reached.",

@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     """How long a payment link opens its page; then it answers 410 and the app offers a new one."""
     sandbox_charge_delay_ms: int = 0
     """Pretend latency of the sandbox gateway, so a client can see a payment in flight."""
+    sandbox_authentication_seconds: float = Field(default=600.0, gt=0)
+    """How long the sandbox's bank waits for a 3-D Secure answer; then the payment fails
+    (`authentication_expired`), as a bank's page times out."""
     duplicate_wait_seconds: float = 30.0
     """How long a request repeating an in-flight Idempotency-Key waits for the first to finish."""
     stale_processing_seconds: float = 60.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -66,9 +66,10 @@ async def claim_lease(ctx: Context, worker_id: str, seconds: float) -> bool:
     return True
 
 
-async def reconcile_once(ctx: Context) -> int:
-    """Settle every overdue payment from the gateway's answer. Returns how many were looked at."""
-    now = utcnow()
+async def reconcile_once(ctx: Context, now: datetime | None = None) -> int:
+    """Settle every overdue payment from the gateway's answer. Returns how many were looked at.
+    `now`: the time to judge by (tests move it on instead of waiting)."""
+    now = now or utcnow()
     overdue = now - timedelta(seconds=ctx.settings.reconcile_after_seconds)
     async with ctx.db.read() as session:
         rows = list(

@@ -22,6 +22,7 @@ def _make(settings: Settings, db: Database) -> SandboxGateway:
         db,
         charge_delay_ms=settings.sandbox_charge_delay_ms,
         answer_delay_ms=settings.sandbox_answer_delay_ms,
+        authentication_seconds=settings.sandbox_authentication_seconds,
     )
 
 

@@ -2,13 +2,17 @@
 
 Its vault and its charges live in the service's database (`tables`), keyed by token and
 idempotency key, so a charge is made at most once per key even across processes and restarts, and
-tests can count charges. The card number itself is never written anywhere.
+tests can count charges. The card number itself is never written anywhere. A charge waiting for
+3-D Secure longer than `authentication_seconds` has failed (`authentication_expired`): an answer
+after that is refused, and the reconciler, asking how it stands, settles the top-up as failed.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +55,8 @@ PAY_PATH = "/pay"
 # Where the app tokenizes a card, shaped as Stripe's POST /v1/payment_methods (also `routes`).
 TOKENIZATION_PATH = "/sandbox/v1/payment_methods"
 PUBLISHABLE_KEY = "pk_sandbox"
+# A 3-D Secure wait left unanswered past the bank's time.
+AUTHENTICATION_EXPIRED = "authentication_expired"
 
 
 def behaviour_of(number: str) -> str:
@@ -58,11 +64,21 @@ def behaviour_of(number: str) -> str:
 
 
 class SandboxGateway:
-    def __init__(self, db: Database, *, charge_delay_ms: int = 0, answer_delay_ms: int = 0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        charge_delay_ms: int = 0,
+        answer_delay_ms: int = 0,
+        authentication_seconds: float = 600.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self.db = db
         self.charge_delay = charge_delay_ms / 1000
         # Tests only: a charge made whose answer is slow, so a crash can land after the charge.
         self.answer_delay = answer_delay_ms / 1000
+        self.authentication_window = timedelta(seconds=authentication_seconds)
+        self.clock = clock  # the bank's time, which tests move on instead of waiting
 
     def authentication_url(self, base_url: str, charge_reference: str) -> str:
         return f"{base_url.rstrip('/')}{AUTHENTICATION_PATH}/{charge_reference}"
@@ -143,7 +159,7 @@ class SandboxGateway:
                 # Re-read under the write lock: another process may have charged meanwhile.
                 found = await self._by_key(session, idempotency_key)
                 if found is not None:
-                    return _result(found)
+                    return self._result(found)
                 card = await session.get(SandboxCard, token)
                 status, code = _outcome(card, off_session=off_session)
                 charge = SandboxCharge(
@@ -155,11 +171,13 @@ class SandboxGateway:
                     currency=currency,
                     status=status,
                     failure_code=code,
+                    created_at=self.clock(),
+                    updated_at=self.clock(),
                 )
                 session.add(charge)
             if self.answer_delay:
                 await asyncio.sleep(self.answer_delay)
-            return _result(charge)
+            return self._result(charge)
         except IntegrityError:
             # PostgreSQL: a concurrent first charge with this key won the unique constraint.
             again = await self.retrieve(idempotency_key)
@@ -170,14 +188,14 @@ class SandboxGateway:
     async def retrieve(self, idempotency_key: str) -> ChargeResult | None:
         async with self.db.read() as session:
             found = await self._by_key(session, idempotency_key)
-            return None if found is None else _result(found)
+            return None if found is None else self._result(found)
 
     async def refresh(self, charge_id: str) -> ChargeResult:
         async with self.db.read() as session:
             charge = await session.get(SandboxCharge, charge_id)
         if charge is None:
             raise LookupError(charge_id)
-        return _result(charge)
+        return self._result(charge)
 
     async def authenticate(self, charge_id: str, *, approve: bool) -> ChargeResult:
         async with self.db.write() as session:
@@ -185,10 +203,23 @@ class SandboxGateway:
             if charge is None:
                 raise LookupError(charge_id)
             if charge.status == "requires_action":
-                charge.status = "succeeded" if approve else "failed"
-                charge.failure_code = None if approve else "authentication_failed"
-                charge.updated_at = utcnow()
-            return _result(charge)
+                if self._expired(charge):  # too late: the bank no longer takes an answer
+                    charge.status, charge.failure_code = "failed", AUTHENTICATION_EXPIRED
+                elif approve:
+                    charge.status, charge.failure_code = "succeeded", None
+                else:
+                    charge.status, charge.failure_code = "failed", "authentication_failed"
+                charge.updated_at = self.clock()
+            return self._result(charge)
+
+    def _expired(self, charge: SandboxCharge) -> bool:
+        return self.clock() - charge.created_at >= self.authentication_window
+
+    def _result(self, charge: SandboxCharge) -> ChargeResult:
+        """The charge as it stands now: one still waiting past the bank's time has failed."""
+        if charge.status == "requires_action" and self._expired(charge):
+            return ChargeResult(charge.id, "failed", AUTHENTICATION_EXPIRED)
+        return _result(charge)
 
     @staticmethod
     async def _by_key(session: AsyncSession, key: str) -> SandboxCharge | None:
