@@ -31,7 +31,7 @@ class TeamScreen(AccountScreen):
         Binding("ctrl+o", "next_invite_role", "Invite as", id="team.invite_role"),
         Binding("ctrl+g", "change_role", "Change role", id="team.change_role"),
         Binding("ctrl+r", "remove", "Remove", id="team.remove"),
-        Binding("ctrl+t", "revoke", "Cancel invitation", id="team.revoke"),
+        Binding("ctrl+t", "revoke", "Uninvite", id="team.revoke"),
         Binding("escape", "back", "Back", id="team.back"),
     ]
 
