@@ -21,6 +21,7 @@ from credits_core.money import format_money
 from screens.base import AccountScreen, credits_app, show_text
 from screens.confirm import ConfirmScreen
 from screens.format import clean, recharge_summary, signed_money
+from screens.more import MORE_ACTIONS, MoreScreen
 from screens.roles import role_line, screen_refusal
 from screens.trend import daily_balances, trend_period
 from widgets.balance import BalanceDisplay
@@ -46,19 +47,12 @@ class DashboardScreen(AccountScreen):
         Binding("r", "open('auto_recharge')", "Recharge", id="dashboard.auto_recharge"),
         Binding("t", "open('transactions')", "History", id="dashboard.transactions"),
         Binding("s", "open('support')", "Support", id="dashboard.support"),
-        Binding("k", "open('ssh_keys')", "SSH keys", id="dashboard.ssh_keys"),
-        # Not in the footer, full at 80 columns: in Help, the palette, and the README's keys.
-        Binding(
-            "n", "open('notifications')", "Notifications", show=False, id="dashboard.notifications"
-        ),
-        Binding("m", "open('team')", "Team", show=False, id="dashboard.team"),
-        Binding("w", "open('sessions')", "Sessions", show=False, id="dashboard.sessions"),
-        # Not in the footer: it is full at 80 columns (the help screen and ctrl+p list it).
-        Binding("v", "open('activity')", "Activity", show=False, id="dashboard.activity"),
         Binding("ctrl+r", "refresh", "Refresh", id="dashboard.refresh"),
         Binding("question_mark", "open('help')", "Help", key_display="?", id="dashboard.help"),
-        Binding("o", "sign_out", "Sign out", show=False, id="dashboard.sign_out"),
-        Binding("q", "app.quit", "Quit", show=False, id="dashboard.quit"),
+        # The dots say a list opens (and at 80 columns leave no half-drawn key after them).
+        Binding("x", "more", "More...", id="dashboard.more"),
+        # No room in the footer at 80 columns: listed by the More screen (x), which runs them here.
+        *MORE_ACTIONS,
     ]
 
     _recent_shown: tuple[tuple[Transaction, ...], str] | None = None
@@ -106,6 +100,13 @@ class DashboardScreen(AccountScreen):
 
     def action_open(self, name: str) -> None:
         credits_app(self.app).open_screen(name)
+
+    def action_more(self) -> None:
+        self.app.push_screen(MoreScreen(), self._run_more)
+
+    async def _run_more(self, action: str | None) -> None:
+        if action is not None:
+            await self.run_action(action)
 
     def action_sign_out(self) -> None:
         def sign_out(confirmed: bool | None) -> None:

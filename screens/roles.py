@@ -11,6 +11,7 @@ SCREEN_NEEDS: dict[str, Permission] = {
     "add_credits": Permission.PAY,
     "auto_recharge": Permission.AUTO_RECHARGE,
     "team": Permission.TEAM,
+    "activity": Permission.TEAM,  # the audit trail: the server shows it to owners only
 }
 
 
