@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from textual.binding import Binding
@@ -22,7 +23,7 @@ from screens.more import MoreScreen
 from tests.screens.conftest import MakeApp
 from tests.screens.receipts_support import owner_with_receipt
 from tests.support.live_server import LiveServer
-from tests.support.pilot import on_dashboard, settle, type_text
+from tests.support.pilot import on_dashboard, open_payment, settle, type_text
 from tests.support.wait import wait_for_async
 from tests.tui.test_readme_picture import svg_rows
 from tui.app import CreditsApp
@@ -56,7 +57,7 @@ class Sight:
                 lambda: type(self.app.screen).__name__ == "CommandPalette", pilot=self.pilot
             )
             await type_text(self.pilot, name)
-            await wait_for_async(lambda n=name: _found(self.pilot, n), pilot=self.pilot)
+            await wait_for_async(partial(_found, self.pilot, name), pilot=self.pilot)
             self.in_palette.add(binding_id)
             await self.pilot.press("escape")
             await wait_for_async(
@@ -75,7 +76,7 @@ class Sight:
             opener = screen.active_bindings[key].binding
             assert _drawn(footer, key, opener.description), f"{key} not drawn in {footer!r}"
             await self.pilot.press(key)
-            await wait_for_async(lambda t=target: isinstance(self.app.screen, t), pilot=self.pilot)
+            await on(self.pilot, target)
             await settle(self.pilot)
             listed_elsewhere.append((screen_rows(self.pilot)[:-1], _ids(self.app.screen)))
             await self.pilot.press("escape")
@@ -123,6 +124,15 @@ async def on(pilot: Pilot[Any], screen: type[Screen[Any]]) -> None:
     )
 
 
+async def home(pilot: Pilot[Any]) -> None:
+    """Back to the dashboard, once it is on top and taking keys again."""
+    from screens.dashboard import DashboardScreen
+
+    pilot.app.go_home(ask=False)  # type: ignore[attr-defined]
+    await wait_for_async(lambda: isinstance(pilot.app.screen, DashboardScreen), pilot=pilot)
+    await settle(pilot)
+
+
 def screen_rows(pilot: Pilot[Any]) -> list[str]:
     """The terminal's rows, the footer last, as a person reads them."""
     return svg_rows(pilot.app.export_screenshot())
@@ -151,7 +161,6 @@ def _report(sight: Sight) -> str:
 
 async def test_every_signed_in_screen_at_80x24(make_app: MakeApp, live_server: LiveServer) -> None:
     from screens.confirm import ConfirmScreen
-    from screens.payment import PaymentScreen
     from screens.payment_page import PaymentPageScreen
     from screens.receipt import ReceiptScreen
     from screens.team_modals import ChooseRoleScreen, InvitationCodeScreen
@@ -189,18 +198,13 @@ async def test_every_signed_in_screen_at_80x24(make_app: MakeApp, live_server: L
                 await pilot.press("enter")  # the newest row: a top-up with its receipt
                 await on(pilot, ReceiptScreen)
                 await sight.check()
-            app.go_home(ask=False)
-            await wait_for_async(
-                lambda: type(app.screen).__name__ == "DashboardScreen", pilot=pilot
-            )
-        await pilot.press("a", "enter")
-        await on(pilot, PaymentScreen)
+            await home(pilot)
+        await open_payment(pilot, "enter")
         await sight.check()
         await pilot.press("ctrl+o")
         await on(pilot, PaymentPageScreen)
         await sight.check()
-        app.go_home(ask=False)
-        await wait_for_async(lambda: type(app.screen).__name__ == "DashboardScreen", pilot=pilot)
+        await home(pilot)
         await pilot.press("o")
         await on(pilot, ConfirmScreen)
         await sight.check()
