@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     # Types only: the login screen must paint before pydantic is imported.
     from credits_client.api.models import (
         Account,
+        ActivityItem,
         AutoRecharge,
         AutoRechargeUpdate,
         DailyBalances,
@@ -37,6 +38,7 @@ Operation = Literal[
     "history",
     "cards",
     "payment_link",
+    "activity",
 ]
 
 
@@ -46,6 +48,17 @@ class FilteredHistory:
 
     kind: str
     transactions: tuple[Transaction, ...] = ()
+    cursor: str | None = None
+    complete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityTrail:
+    """The account's audit trail as the Activity screen asked for it: the actions starting with
+    `kind` (None: every action), newest first."""
+
+    kind: str | None = None
+    items: tuple[ActivityItem, ...] = ()
     cursor: str | None = None
     complete: bool = False
 
@@ -70,6 +83,8 @@ class AccountState:
     transactions_complete: bool = False
     # History filtered by kind, kept apart so a filter never changes what other screens show.
     history_filter: FilteredHistory | None = None
+    # The audit trail while the Activity screen shows it (owners only).
+    activity: ActivityTrail | None = None
     trend: DailyBalances | None = None
     support_requests: tuple[SupportRequest, ...] = ()
     # The link to the secure payment page made last, followed until it is paid or expires.

@@ -4,23 +4,25 @@ cursor nears the end; filter by what was changed."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Label, Select, Static
+from textual.widgets import DataTable, Header
 from textual.worker import Worker
 
 from credits_client.api.models import ActivityItem
+from credits_client.state import AccountState, ActivityTrail
 from screens.base import AccountScreen
 from screens.format import clean
 from screens.messages import describe_error
 from widgets.key_footer import KeyFooter
+from widgets.paged_table import Column, Page, PagedTable, Texts
 
-LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
 # What changed, by the start of its action (the server's `kind` filter), for the filter...
 KINDS = {
     "ledger": "Money",
@@ -50,6 +52,9 @@ THINGS = {
 VERBS = {"created": "added", "updated": "changed", "deleted": "removed"}
 SAID = {"session.created": "Signed in", "session.deleted": "Signed out"}
 ACTORS = {"operator": "operator", "api_key": "API key"}
+TEXTS = Texts(
+    KINDS, everything="Everything", loading="Loading...", empty="Nothing of this kind yet."
+)
 # When, who and where; the action takes what the screen has left. Where is shown from
 # WIDE_FROM columns: at 80 the action needs the room more.
 FIXED_WIDTHS = {"when": 16, "who": 20, "from": 15}
@@ -71,6 +76,32 @@ def describe(item: ActivityItem) -> str:
     return f"{what}: {shown}"
 
 
+def columns(width: int) -> list[Column]:
+    """The columns at a screen `width` wide: the action takes what the others leave."""
+    fixed = ["when", "who", "from"] if width >= WIDE_FROM else ["when", "who"]
+    # A cell's padding (one each side) per column, and the vertical scrollbar.
+    frame = 2 * (len(fixed) + 1) + 2
+    what = max(12, width - sum(FIXED_WIDTHS[key] for key in fixed) - frame)
+    shown = [
+        Column("When (UTC)", "when", FIXED_WIDTHS["when"]),
+        Column("Who", "who", FIXED_WIDTHS["who"]),
+        Column("What", "what", what),
+    ]
+    if width >= WIDE_FROM:
+        shown.append(Column("From", "from", FIXED_WIDTHS["from"]))
+    return shown
+
+
+def cells(item: ActivityItem) -> Mapping[str, RenderableType]:
+    # Server text: never markup, cut with an ellipsis to the column.
+    return {
+        "when": item.at.strftime("%Y-%m-%d %H:%M"),
+        "who": Text(clean(who(item)), no_wrap=True, overflow="ellipsis"),
+        "what": Text(clean(describe(item)), no_wrap=True, overflow="ellipsis"),
+        "from": Text(clean(item.address or "-"), no_wrap=True, overflow="ellipsis"),
+    }
+
+
 def who(item: ActivityItem) -> str:
     if item.actor_kind == "user":
         return item.actor
@@ -80,127 +111,53 @@ def who(item: ActivityItem) -> str:
 
 
 class ActivityScreen(AccountScreen):
-    CSS_PATH = "activity.tcss"
     AUTO_FOCUS = "#activity"
     BINDINGS = [
         Binding("f", "filter", "Filter", id="activity.filter"),
         Binding("escape", "back", "Back", id="activity.back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._kind: str | None = None
-        self._items: list[ActivityItem] = []
-        self._cursor: str | None = None
-        self._complete = False
-        self._loading = False
-        self._built_for = -1  # the screen width the columns were made for
-
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="activity-filter-row"):
-            yield Label("Show", id="activity-filter-label")
-            yield Select(
-                [(label, kind) for kind, label in KINDS.items()],
-                prompt="Everything",
-                id="activity-kind",
-                compact=True,
-            )
-            yield Static(id="activity-status", markup=False)
-        yield DataTable(id="activity", cursor_type="row", zebra_stripes=True)
-        yield Static(id="activity-empty", markup=False)
+        yield PagedTable(
+            DataTable(id="activity"),
+            texts=TEXTS,
+            columns=columns,
+            cells=cells,
+        )
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        self._columns()
-        self._show()
-        self.load(None, None)
+        self.start(None)
 
-    def _wide(self) -> bool:
-        return self.app.size.width >= WIDE_FROM
+    def show_state(self, state: AccountState) -> None:
+        trail = state.activity or ActivityTrail()
+        page = Page(trail.items, trail.complete, state.busy("activity"))
+        self.query_one(PagedTable).show(page)
 
-    def _columns(self) -> None:
-        """The columns for the screen's width: the action takes what the others leave."""
-        self._built_for = self.app.size.width
-        table = self.query_one("#activity", DataTable)
-        table.clear(columns=True)
-        fixed = ["when", "who", "from"] if self._wide() else ["when", "who"]
-        # A cell's padding (one each side) per column, and the vertical scrollbar.
-        frame = 2 * (len(fixed) + 1) + 2
-        what = max(12, self.app.size.width - sum(FIXED_WIDTHS[key] for key in fixed) - frame)
-        table.add_column("When (UTC)", key="when", width=FIXED_WIDTHS["when"])
-        table.add_column("Who", key="who", width=FIXED_WIDTHS["who"])
-        table.add_column("What", key="what", width=what)
-        if self._wide():
-            table.add_column("From", key="from", width=FIXED_WIDTHS["from"])
-        self._add_rows(self._items)
+    @on(PagedTable.MoreWanted)
+    def _more(self) -> None:
+        self.more()
 
-    def on_resize(self) -> None:
-        if self.app.size.width != self._built_for:
-            self._columns()
-
-    def _add_rows(self, items: list[ActivityItem]) -> None:
-        table = self.query_one("#activity", DataTable)
-        wide = self._wide()
-        for item in items:
-            # Server text: never markup, cut with an ellipsis to the column.
-            cells = [
-                item.at.strftime("%Y-%m-%d %H:%M"),
-                Text(clean(who(item)), no_wrap=True, overflow="ellipsis"),
-                Text(clean(describe(item)), no_wrap=True, overflow="ellipsis"),
-            ]
-            if wide:
-                cells.append(Text(clean(item.address or "-"), no_wrap=True, overflow="ellipsis"))
-            table.add_row(*cells, key=item.id)
-
-    def _show(self) -> None:
-        status = self.query_one("#activity-status", Static)
-        count = len(self._items)
-        if self._loading:
-            status.update("Loading...")
-        elif self._complete:
-            status.update(f"{count} shown, that is all")
-        else:
-            status.update(f"{count} shown, more below")
-        empty = self.query_one("#activity-empty", Static)
-        empty.display = not self._items and self._complete
-        empty.update("Nothing of this kind yet.")
-        self.query_one("#activity", DataTable).display = bool(self._items)
-
-    @on(DataTable.RowHighlighted, "#activity")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        near = event.cursor_row >= event.data_table.row_count - LOAD_AHEAD
-        if near and not self._complete and not self._loading:
-            self.load(self._kind, self._cursor)
-
-    @on(Select.Changed, "#activity-kind")
-    def _kind_changed(self, event: Select.Changed) -> None:
-        kind = None if event.value is Select.NULL else str(event.value)
-        if kind != self._kind:
-            self._kind = kind
-            self._items, self._cursor, self._complete = [], None, False
-            self.query_one("#activity", DataTable).clear()
-            self.load(kind, None)
+    @on(PagedTable.KindChosen)
+    def _kind_chosen(self, event: PagedTable.KindChosen) -> None:
+        self.start(event.kind)
 
     def action_filter(self) -> None:
-        self.query_one("#activity-kind", Select).focus()
+        self.query_one(PagedTable).focus_filter()
 
     @work(exclusive=True, group="activity", exit_on_error=False)
-    async def load(self, kind: str | None, cursor: str | None) -> None:
-        self._loading = True
-        self._show()
-        try:
-            page = await self.store.activity().page(kind, cursor)
-        finally:
-            self._loading = False
-        if kind != self._kind:
-            return  # another filter was chosen meanwhile
-        self._items.extend(page.items)
-        self._add_rows(list(page.items))
-        self._cursor = page.next_cursor
-        self._complete = page.next_cursor is None
-        self._show()
+    async def start(self, kind: str | None) -> None:
+        await self.store.activity().start(kind)
+
+    @work(exclusive=True, group="activity", exit_on_error=False)
+    async def more(self) -> None:
+        await self.store.activity().more()
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
-        self._show()
-        self.query_one("#activity-status", Static).update(describe_error(error)[1])
+        self.query_one(PagedTable).fail(describe_error(error)[1])
+
+    def on_unmount(self) -> None:
+        # Nobody else shows the trail: drop it with the screen that asked for it.
+        if self.state.activity is not None:
+            self.store.activity().drop()

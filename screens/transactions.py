@@ -5,15 +5,16 @@ progress bar (the export streams from the server, however long the history)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Header, Label, ProgressBar, Select, Static
-from textual.widgets.data_table import ColumnKey
+from textual.widgets import DataTable, Header, ProgressBar, Static
 from textual.worker import Worker
 
 from credits_client.api.export import ExportFilter
@@ -25,12 +26,30 @@ from screens.format import KINDS, clean, signed_money
 from screens.messages import describe_error
 from screens.receipt import ReceiptScreen
 from widgets.key_footer import KeyFooter
+from widgets.paged_table import Column, Page, PagedTable, Texts
 
-LOAD_AHEAD = 5  # rows from the end at which the next page is fetched
 # Date, kind, amount and balance; the description takes what the screen has left.
 FIXED_WIDTHS = {"date": 10, "kind": 13, "amount": 11, "balance": 11}
 # A cell's padding (one each side) times five columns, and the vertical scrollbar.
 TABLE_FRAME = 2 * 5 + 2
+TEXTS = Texts(
+    KINDS,
+    everything="All kinds",
+    loading="Loading more...",
+    empty="No transactions of this kind yet.",
+)
+
+
+def columns(width: int) -> list[Column]:
+    """The columns at a screen `width` wide: the amount and balance always show whole."""
+    what = max(12, width - sum(FIXED_WIDTHS.values()) - TABLE_FRAME)
+    return [
+        Column("Date", "date", FIXED_WIDTHS["date"]),
+        Column("Kind", "kind", FIXED_WIDTHS["kind"]),
+        Column("Description", "what", what),
+        Column("Amount", "amount", FIXED_WIDTHS["amount"]),
+        Column("Balance", "balance", FIXED_WIDTHS["balance"]),
+    ]
 
 
 class HistoryTable(DataTable[Any]):
@@ -57,35 +76,33 @@ class TransactionsScreen(AccountScreen):
     def __init__(self) -> None:
         super().__init__()
         self._exporting = False
-        self._shown: tuple[str, ...] = ()
         # The filter is this screen's own: the store keeps its rows apart from the dashboard's.
         self._kind: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="filter-row"):
-            yield Label("Show", id="filter-label")
-            yield Select(
-                [(label, kind) for kind, label in KINDS.items()],
-                prompt="All kinds",
-                id="kind",
-                compact=True,
-            )
-            yield Static(id="history-status", markup=False)
-        yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Static(id="history-empty", markup=False)
+        yield PagedTable(
+            HistoryTable(id="history"),
+            texts=TEXTS,
+            columns=columns,
+            cells=self._cells,
+        )
         with Horizontal(id="export-row"):
             yield ProgressBar(id="export-progress", show_eta=False)
             yield Static(id="export-status", markup=False)
         yield KeyFooter(compact=True)
 
-    def on_mount(self) -> None:
-        table = self.query_one("#history", DataTable)
-        table.add_column("Date", key="date", width=FIXED_WIDTHS["date"])
-        table.add_column("Kind", key="kind", width=FIXED_WIDTHS["kind"])
-        table.add_column("Description", key="what", width=self._description_width())
-        table.add_column("Amount", key="amount", width=FIXED_WIDTHS["amount"])
-        table.add_column("Balance", key="balance", width=FIXED_WIDTHS["balance"])
+    def _cells(self, item: Transaction) -> Mapping[str, RenderableType]:
+        account = self.state.account
+        currency = account.currency if account else "USD"
+        return {
+            "date": item.created_at.strftime("%Y-%m-%d"),
+            "kind": KINDS.get(item.kind, item.kind),
+            # Server text: never markup. Cut with an ellipsis to the column, not wrapped.
+            "what": Text(clean(item.description), no_wrap=True, overflow="ellipsis"),
+            "amount": signed_money(item, currency),
+            "balance": format_money(item.balance_after, currency),
+        }
 
     def _rows(self, state: AccountState) -> tuple[tuple[Transaction, ...], bool]:
         """The rows of this screen's filter, and whether they are all there is."""
@@ -96,67 +113,22 @@ class TransactionsScreen(AccountScreen):
             return (), False  # the first page of this kind is on its way
         return shown.transactions, shown.complete
 
-    def _description_width(self) -> int:
-        return max(12, self.app.size.width - sum(FIXED_WIDTHS.values()) - TABLE_FRAME)
-
-    def on_resize(self) -> None:
-        """Fit the description to the new width: the amount and balance always show whole."""
-        table = self.query_one("#history", DataTable)
-        column = table.columns[ColumnKey("what")]
-        if column.width != self._description_width():
-            column.width = self._description_width()
-            table.clear()
-            self._shown = ()
-            self.show_state(self.state)
-
     def show_state(self, state: AccountState) -> None:
-        currency = state.account.currency if state.account else "USD"
-        table = self.query_one("#history", DataTable)
         rows, complete = self._rows(state)
-        ids = tuple(item.id for item in rows)
-        if ids[: len(self._shown)] != self._shown:
-            table.clear()
-            self._shown = ()
-        for item in rows[len(self._shown) :]:
-            table.add_row(
-                item.created_at.strftime("%Y-%m-%d"),
-                KINDS.get(item.kind, item.kind),
-                # Server text: never markup. Cut with an ellipsis to the column, not wrapped.
-                Text(clean(item.description), no_wrap=True, overflow="ellipsis"),
-                signed_money(item, currency),
-                format_money(item.balance_after, currency),
-                key=item.id,
-            )
-        self._shown = ids
-        status = self.query_one("#history-status", Static)
-        if state.busy("history"):
-            status.update("Loading more...")
-        elif complete:
-            status.update(f"{len(ids)} shown, that is all")
-        else:
-            status.update(f"{len(ids)} shown, more below")
-        empty = self.query_one("#history-empty", Static)
-        empty.display = not ids and complete and not state.busy("history")
-        empty.update("No transactions of this kind yet.")
-        table.display = bool(ids)
+        self.query_one(PagedTable).show(Page(rows, complete, state.busy("history")))
 
-    @on(DataTable.RowHighlighted, "#history")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
-        state = self.state
-        near = event.cursor_row >= event.data_table.row_count - LOAD_AHEAD
-        if near and not self._rows(state)[1] and not state.busy("history"):
-            self.load_more(self._kind)
+    @on(PagedTable.MoreWanted)
+    def _more(self, event: PagedTable.MoreWanted) -> None:
+        self.load_more(event.kind)
 
-    @on(Select.Changed, "#kind")
-    def _kind_changed(self, event: Select.Changed) -> None:
-        kind = None if event.value is Select.NULL else str(event.value)
-        if kind != self._kind:
-            self._kind = kind
-            self.show_state(self.state)
-            self.start_filter(kind)
+    @on(PagedTable.KindChosen)
+    def _kind_chosen(self, event: PagedTable.KindChosen) -> None:
+        self._kind = event.kind
+        self.show_state(self.state)
+        self.start_filter(event.kind)
 
     def action_filter(self) -> None:
-        self.query_one("#kind", Select).focus()
+        self.query_one(PagedTable).focus_filter()
 
     def _highlighted(self) -> Transaction | None:
         table = self.query_one("#history", DataTable)

@@ -11,8 +11,8 @@ act; each action is carried out by the part that owns it:
 - `session.Session`: sign in and out, the remembered session;
 - `payments.Payments`, `payment_links.PaymentLinks` (the secure payment page),
   `auto_recharge.AutoRechargeSettings`, `support.SupportRequests`;
-- `team.TeamMembers`, `team.SignedInSessions`, `ssh_keys.SshKeys`, `activity.Activity`: asked
-  afresh by their screens.
+- `activity.Activity`: the audit trail, page by page, into `state.activity`;
+- `team.TeamMembers`, `team.SignedInSessions`, `ssh_keys.SshKeys`: asked afresh by their screens.
 """
 
 from __future__ import annotations
@@ -158,8 +158,9 @@ class AccountStore:
         return SignedInSessions(self.client, self._link.net)
 
     def activity(self) -> Activity:
-        """The account's audit trail, page by page (the Activity screen; owners)."""
-        return Activity(self.client, self._link.net)
+        """The account's audit trail, page by page into `state.activity` (the Activity screen;
+        owners)."""
+        return Activity(self.client, self._holder, self._link.net)
 
     async def redeem_reset_code(self, code: str, email: str, password: str) -> None:
         """Set a new password with an operator's one-time reset code; sign in afterwards."""

@@ -28,6 +28,7 @@ _SIGNED_OUT_FIELDS = [
     "transactions_cursor",
     "transactions_complete",
     "history_filter",
+    "activity",
     "trend",
     "support_requests",
     "payment_link",

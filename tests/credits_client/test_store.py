@@ -137,6 +137,25 @@ async def test_history_filter_and_support_requests(owner: Owner, make_store: Sto
     assert request.reference
 
 
+async def test_activity_trail_fills_the_state_and_is_dropped(
+    owner: Owner, make_store: StoreFactory
+) -> None:
+    store = make_store()
+    await store.login(owner.email, owner.password, remember=False)
+    await store.activity().start(None)
+    trail = store.state.activity
+    assert trail is not None
+    assert trail.complete
+    assert "session.created" in [item.action for item in trail.items]
+    await store.activity().start("card")
+    cards = store.state.activity
+    assert cards is not None
+    assert cards.kind == "card"
+    assert all(item.action.startswith("card.") for item in cards.items)
+    store.activity().drop()
+    assert store.state.activity is None
+
+
 async def test_remembered_session_resumes_and_logout_forgets_it(
     owner: Owner, make_store: StoreFactory, tmp_path: Path
 ) -> None:
