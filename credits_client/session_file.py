@@ -18,6 +18,7 @@ import platformdirs
 from pydantic import SecretStr, ValidationError
 
 from credits_client.api.models import User
+from credits_core.roles import FORMER_ROLES
 
 APP_NAME = "credits-tui"
 log = logging.getLogger("credits_client.session")
@@ -26,6 +27,13 @@ log = logging.getLogger("credits_client.session")
 def session_path() -> Path:
     """Where the remembered session lives (platformdirs honours $XDG_STATE_HOME at call time)."""
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False)) / "session.json"
+
+
+def read_user(raw: object) -> User:
+    """The remembered user; a role of a file written before today's roles by its new name."""
+    if isinstance(raw, dict) and (role := raw.get("role")) in FORMER_ROLES:
+        raw = {**raw, "role": FORMER_ROLES[role].value}
+    return User.model_validate(raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +65,7 @@ class SessionFile:
                 server=str(raw["server"]),
                 token=SecretStr(str(raw["token"])),
                 expires_at=datetime.fromisoformat(str(raw["expires_at"])),
-                user=User.model_validate(raw["user"]),
+                user=read_user(raw["user"]),
             )
         except FileNotFoundError:
             return None

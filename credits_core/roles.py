@@ -38,6 +38,10 @@ class Permission(StrEnum):
 
 ROLES: Final = tuple(Role)
 
+# Role names of before billing and viewer, read as today's: a member could read everything and
+# change nothing, as a viewer may (the server's own rows were moved the same way).
+FORMER_ROLES: Final[dict[str, Role]] = {"member": Role.VIEWER}
+
 _EVERYONE = frozenset({Permission.READ, Permission.SUPPORT, Permission.SELF})
 _BILLING = _EVERYONE | {Permission.PAY, Permission.AUTO_RECHARGE, Permission.NOTIFICATIONS}
 

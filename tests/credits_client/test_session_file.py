@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,8 @@ from pydantic import SecretStr
 from credits_client.api.models import User
 from credits_client.session_file import RememberedSession, SessionFile, session_path
 
+# Written by the app's own SessionFile.save when the roles were "owner" and "member".
+BEFORE_ROLES = Path(__file__).parent / "data" / "session_before_roles.json"
 USER = User(id="u1", email="owner@example.com", role="owner", account_id="a1")
 
 
@@ -78,3 +81,14 @@ def test_a_file_written_by_an_earlier_version_is_still_read(tmp_path: Path) -> N
     loaded = SessionFile().load("https://credits.example.com")
     assert loaded is not None
     assert loaded.token.get_secret_value() == "secret-token-value"
+
+
+def test_a_member_remembered_before_roles_is_a_viewer() -> None:
+    path = session_path()
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(BEFORE_ROLES, path)
+    loaded = SessionFile().load("https://credits.example.com")
+    assert loaded is not None
+    assert loaded.user.role == "viewer"
+    assert loaded.user.email == "member@example.com"
+    assert loaded.token.get_secret_value() == "remembered-before-roles"

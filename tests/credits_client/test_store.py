@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import stat
 import tempfile
@@ -182,6 +183,26 @@ async def test_remembered_session_resumes_and_logout_forgets_it(
     third = make_store()
     await third.connect()
     assert not third.state.signed_in
+
+
+async def test_a_session_remembered_before_roles_resumes(
+    owner: Owner, make_store: StoreFactory, tmp_path: Path
+) -> None:
+    """A file whose user has the former role "member" resumes without a new sign-in."""
+    first = make_store()
+    await first.login(owner.email, owner.password, remember=True)
+    await first.close()
+    session_file = tmp_path / "session.json"
+    raw = json.loads(session_file.read_text())
+    raw["user"]["role"] = "member"
+    session_file.write_text(json.dumps(raw))
+
+    second = make_store()
+    await second.connect()
+    assert second.state.signed_in
+    assert second.state.account is not None
+    # The server's answer to /v1/me has the say: this person owns the account.
+    await until(second, lambda s: s.user is not None and s.user.role == "owner")
 
 
 async def test_a_revoked_remembered_session_asks_to_sign_in(
