@@ -9,31 +9,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Header,
-    LoadingIndicator,
-    RadioSet,
-    Static,
-)
+from textual.widgets import Button, Header, LoadingIndicator, Static
 from textual.worker import Worker
 
 from credits_client.api.errors import ApiError
 from credits_client.api.models import CardInput, Topup
 from credits_client.state import AccountState
 from credits_core.money import format_money
+from screens.bank_wait import BankWait, left_with_bank
 from screens.base import AccountScreen, credits_app
-from screens.card_form import CardForm
-from screens.format import card_expiry, card_label, clean
-from screens.link_and_code import LinkAndCode
+from screens.card_choice import CardChoice
+from screens.format import clean
 from screens.messages import describe_error
 from screens.payment_page import PaymentPageScreen, page_choice
 from widgets.key_footer import KeyFooter
-from widgets.toggles import Choice, TickBox
 
-NEW_CARD = "new-card"
 PAGE_ONLY = (
     "Cards are paid for on this company's secure payment page only: no card details are typed "
     "into this app. Press ctrl+o for the page's link and QR code."
@@ -57,24 +47,20 @@ class PaymentScreen(AccountScreen):
         self.amount = amount
         self._paying = False
         self._at_bank: Topup | None = None  # the top-up whose 3-D Secure is being waited for
-        self._cards_shown: tuple[str | None, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="payment-box"):
             yield Static(id="pay-title", markup=False)
             yield Static(PAGE_ONLY, id="page-only", markup=False)
-            yield RadioSet(id="method", compact=True)
-            yield Static(id="paying-with", markup=False)
-            yield CardForm(lambda: credits_app(self.app).today, id="card-form")
-            yield TickBox("Save this card for auto-recharge", id="save-card", compact=True)
+            yield CardChoice(lambda: credits_app(self.app).today)
             with Horizontal(id="pay-row"):
                 yield Button("Pay", id="pay", variant="success")
                 yield Button("Pay on a secure page", id="secure-page")
                 yield LoadingIndicator(id="paying")
                 yield Static(id="pay-status", markup=False)
             yield Static(id="pay-message", markup=False)
-            yield LinkAndCode(id="action")
+            yield BankWait(id="action")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -100,10 +86,7 @@ class PaymentScreen(AccountScreen):
         name = clean(state.account.name) if state.account else "your account"
         self.query_one("#pay-title", Static).update(f"Add {money} to {name}")
         self.query_one("#pay", Button).label = f"Pay {money}"
-        cards = tuple(method.id for method in state.payment_methods)
-        if cards != self._cards_shown:
-            self._cards_shown = cards
-            self._show_methods(state)
+        self.query_one(CardChoice).show_cards(state.payment_methods, state.default_payment_method)
         busy = self._paying or state.busy("top_up")
         self.query_one("#pay", Button).disabled = busy
         self.query_one("#secure-page", Button).disabled = busy
@@ -111,80 +94,24 @@ class PaymentScreen(AccountScreen):
         self.query_one("#paying").display = busy
         self.refresh_bindings()
 
-    def _show_methods(self, state: AccountState) -> None:
-        methods = self.query_one("#method", RadioSet)
-        default = state.default_payment_method
-        buttons = [
-            Choice(Content(f"{card_label(card)}  exp {card_expiry(card)}"), id=f"card-{index}")
-            for index, card in enumerate(state.payment_methods)
-        ]
-        buttons.append(Choice("A new card", id=NEW_CARD))
-        chosen = buttons[state.payment_methods.index(default)] if default else buttons[-1]
-
-        def choose() -> None:
-            # Set after mounting, so the RadioSet hears of it and knows what is pressed.
-            chosen.value = True
-            if default is None:
-                self.query_one(CardForm).focus_first()
-
-        async def replace() -> None:
-            # The new choices reuse the old ones' ids: mounted only once those are gone.
-            if self.is_attached:
-                await methods.remove_children()
-                await methods.mount_all(buttons)
-                self.call_after_refresh(choose)
-
-        if methods.children:  # the cards changed while this screen is open
-            self.call_later(replace)
-            return
-        methods.mount_all(buttons)
-        self.call_after_refresh(choose)
-
-    @on(RadioSet.Changed, "#method")
-    def _method_changed(self, event: RadioSet.Changed) -> None:
-        new_card = event.pressed.id == NEW_CARD
-        self._show_form(new_card)
-        if new_card:
-            self.call_after_refresh(self.query_one(CardForm).focus_first)
-
     def _show_page_choice(self) -> None:
         page, waiting = self._page(), self._at_bank is not None
         only = page == "only"
         self.query_one("#page-only").display = only
         self.query_one("#secure-page").display = page in ("offered", "only")
         self.query_one("#pay").display = not only
-        for part in ("#method", "#paying-with"):
-            self.query_one(part).display = not only and not waiting
+        choice = self.query_one(CardChoice)
+        choice.typing_allowed = not only
+        choice.show_choices(not only and not waiting)
         if only:
-            self._show_form(False)
+            choice.show_form(False)
             button = self.query_one("#secure-page", Button)
             if not button.has_focus:
                 button.focus()
 
-    def _show_form(self, new_card: bool) -> None:
-        new_card = new_card and self._page() != "only"
-        self.query_one(CardForm).display = new_card
-        self.query_one("#save-card").display = new_card
-        self._show_choice()
-
-    @on(Checkbox.Changed, "#save-card")
-    def _show_choice(self) -> None:
-        """The choice in words, so it reads without colour (NO_COLOR) too."""
-        card_id = self._chosen_card_id()
-        if card_id is not None:
-            text = f"Paying with {card_label(self.state.payment_method(card_id))}."
-        elif self.query_one("#save-card", Checkbox).value:
-            text = "Paying with a new card; it will be saved for auto-recharge."
-        else:
-            text = "Paying with a new card; it will not be saved."
-        self.query_one("#paying-with", Static).update(text)
-
     def _chosen_card_id(self) -> str | None:
-        pressed = self.query_one("#method", RadioSet).pressed_button
-        if pressed is None or pressed.id == NEW_CARD:
-            return None
-        index = int((pressed.id or "card-0").removeprefix("card-"))
-        return self.state.payment_methods[index].id
+        card = self.query_one(CardChoice).chosen_card()
+        return card.id if card is not None else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("pay", "secure_page") and self._at_bank is not None:
@@ -205,12 +132,7 @@ class PaymentScreen(AccountScreen):
         if topup is not None:
             # Safe to leave: the top-up is the bank's to answer, and its event brings the news.
             self.store.stop_waiting(topup.id)
-            self.notify(
-                f"Stopped waiting. {format_money(topup.amount, topup.currency)} is added if "
-                "your bank confirms; you will be told either way.",
-                title="Payment left with your bank",
-                markup=False,
-            )
+            self.notify(left_with_bank(topup), title="Payment left with your bank", markup=False)
             credits_app(self.app).go_home(ask=False)
             return
         if self._paying:
@@ -230,7 +152,7 @@ class PaymentScreen(AccountScreen):
     def unsaved_changes(self) -> str | None:
         if self._paying and self._at_bank is None:
             return "A payment is in progress: leaving stops waiting for its outcome. Leave?"
-        if self.query_one(CardForm).has_input():
+        if self.query_one(CardChoice).form.has_input():
             return "Leave without paying? The card details you typed will be cleared."
         return None
 
@@ -238,7 +160,7 @@ class PaymentScreen(AccountScreen):
     def action_secure_page(self) -> None:
         if self._paying or self._page() not in ("offered", "only"):
             return
-        save = self._chosen_card_id() is None and self.query_one("#save-card", Checkbox).value
+        save = self._chosen_card_id() is None and self.query_one(CardChoice).save_card
         self.app.push_screen(
             PaymentPageScreen(self.amount, save_card=save and self._page() != "only")
         )
@@ -250,7 +172,7 @@ class PaymentScreen(AccountScreen):
         card_id = self._chosen_card_id()
         card: CardInput | None = None
         if card_id is None:
-            card = self.query_one(CardForm).card()
+            card = self.query_one(CardChoice).form.card()
             if card is None:
                 self._say("Check the card details above.")
                 return
@@ -258,7 +180,7 @@ class PaymentScreen(AccountScreen):
         self._say("")
         self.query_one("#pay-status", Static).update("Processing payment...")
         self.show_state(self.state)
-        save = self.query_one("#save-card", Checkbox).value
+        save = self.query_one(CardChoice).save_card
         self.pay(card_id, card, save)
 
     @work(exclusive=True, group="top_up", exit_on_error=False)
@@ -281,37 +203,22 @@ class PaymentScreen(AccountScreen):
 
     def _show_waiting(self, waiting: bool) -> None:
         """While the bank asks for confirmation, the link and code take the whole screen."""
-        for part in ("#method", "#paying-with", "#pay-row", "#pay-message"):
+        choice = self.query_one(CardChoice)
+        choice.show_choices(not waiting)
+        for part in ("#pay-row", "#pay-message"):
             self.query_one(part).display = not waiting
         if waiting:
-            self.query_one(CardForm).display = False
-            self.query_one("#save-card").display = False
+            choice.hide_form()
         else:
             self._at_bank = None
-            self._show_form(self._chosen_card_id() is None)
+            choice.show_form(self._chosen_card_id() is None)
         self.query_one("#action").display = waiting
         self.refresh_bindings()
 
     def _show_action(self, topup: Topup) -> None:
         self._at_bank = topup
         self._show_waiting(True)
-        leave = "Press esc to stop waiting: the payment stays safe, added only if confirmed."
-        action = self.query_one(LinkAndCode)
-        if self.store.embedded:
-            # Its links point into the app's own server: no browser or phone can open them.
-            action.show(
-                "Sandbox bank (the built-in test server)",
-                "A real bank would now ask you to confirm this payment on its own page. The "
-                "built-in server has no real bank: answer as its bank here, y to approve or "
-                f"n to decline.\n\n{leave}",
-                code=False,
-            )
-            return
-        action.show(
-            clean(topup.action_url or ""),
-            "Your bank asks you to confirm this payment. Open the link above, or scan this "
-            f"code with your phone.\n\nThis screen waits for the answer. {leave}",
-        )
+        self.query_one(BankWait).show_topup(topup, embedded=self.store.embedded)
 
     def _show_outcome(self, topup: Topup) -> None:
         currency = topup.currency
@@ -330,11 +237,11 @@ class PaymentScreen(AccountScreen):
         self._show_waiting(False)
         reason = clean(topup.failure_message or "The card was declined.")
         self._say(f"Payment declined: {reason} Nothing was charged.")
-        self.query_one(CardForm).clear_cvc()
+        self.query_one(CardChoice).form.clear_cvc()
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
         if isinstance(error, ApiError) and error.field_errors:
-            self.query_one(CardForm).show_field_errors(error.field_errors)
+            self.query_one(CardChoice).form.show_field_errors(error.field_errors)
         self._say(describe_error(error)[1])
 
     def _say(self, message: str) -> None:

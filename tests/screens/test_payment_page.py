@@ -113,8 +113,8 @@ async def test_a_link_paid_after_its_screen_was_left_is_news_on_the_dashboard(
 async def test_only_the_page_then_an_expired_link_renewed_by_a_key(
     make_app: MakeApp, page_only_server: LiveServer
 ) -> None:
-    from screens.card_form import CardForm
     from screens.help import HelpScreen
+    from widgets.card_form import CardForm
 
     owner = page_only_server.make_owner(balance=4250)
     app = make_app(url=page_only_server.url, signed_in_as=owner)

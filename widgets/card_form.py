@@ -1,4 +1,4 @@
-"""The new-card part of the payment screen: number, expiry, CVC, name, with errors per field."""
+"""A new card typed in: number, expiry, CVC, name, with errors per field."""
 
 from __future__ import annotations
 
