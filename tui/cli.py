@@ -10,14 +10,22 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from credits_core.version import PrintVersion
 from tui.cli_serve_ssh import add_serve_ssh, serve_options
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A mistake on the command line is one line on stderr and exit status 2, as every other
+    mistake of every command is; the usage is in `--help`. Its subcommands' parsers are its kind."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="credits-tui",
         description=(
             "Keep a business phone account funded: see the calling-credit balance, "
@@ -51,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the balance (for scripts and cron)",
         description=(
             'Print the balance of the account signed in with "Remember me". Exit status 1: the '
-            "server cannot be reached (try again later); 2: not signed in (a person must sign in)."
+            "server cannot be reached (try again later); 2: not signed in, or the server refused "
+            "(a person must act)."
         ),
     )
     balance.add_argument("--json", action="store_true", help="print JSON instead of text")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,31 @@ if TYPE_CHECKING:
 
 
 def print_balance(settings: Settings, *, as_json: bool) -> int:
-    """Print the balance of the remembered session's account. Exit 1 when the server cannot be
-    reached (it may pass), 2 when nobody is signed in (a person must sign in)."""
+    """Print the balance of the remembered session's account (exit statuses: `run_signed_in`)."""
+
+    async def work(store: AccountStore) -> int:
+        account = store.state.account
+        if account is None:
+            return not_signed_in()
+        if as_json:
+            payload = {
+                "account": account.name,
+                "balance": account.balance,
+                "currency": account.currency,
+                "low_balance": account.low_balance,
+            }
+            print(json.dumps(payload))
+        else:
+            print(f"{account.name}: {format_money(account.balance, account.currency)}")
+        return 0
+
+    return run_signed_in(settings, work)
+
+
+def run_signed_in(settings: Settings, work: Callable[[AccountStore], Awaitable[int]]) -> int:
+    """`work`'s exit status, run on the remembered session. Every failure is one line on stderr:
+    exit 1 when the server cannot be reached (it may pass: try again later), 2 when a person must
+    act (nobody signed in, a request the server refused, a file that cannot be written)."""
     from credits_client.api.errors import ApiError, ServerUnreachable
     from credits_client.api.logs import configure_logging
     from credits_client.embedded import EmbeddedServerError
@@ -31,38 +55,36 @@ def print_balance(settings: Settings, *, as_json: bool) -> int:
     if SessionFile().load(session_key(settings)) is None:
         return not_signed_in()  # at once: no server is asked (nor the embedded one started)
 
-    async def fetch() -> int:
+    async def run() -> int:
         with open_store(settings) as store:
             try:
                 await store.connect()
                 if store.state.connection != "online":
-                    print("credits-tui: the credits server cannot be reached", file=sys.stderr)
-                    return 1
-                account = store.state.account
-                if not store.state.signed_in or account is None:
+                    return fail("the credits server cannot be reached", 1)
+                if not store.state.signed_in:
                     return not_signed_in()
-                if as_json:
-                    payload = {
-                        "account": account.name,
-                        "balance": account.balance,
-                        "currency": account.currency,
-                        "low_balance": account.low_balance,
-                    }
-                    print(json.dumps(payload))
-                else:
-                    print(f"{account.name}: {format_money(account.balance, account.currency)}")
-                return 0
-            except (ApiError, ServerUnreachable) as error:
-                print(f"credits-tui: {error}", file=sys.stderr)
-                return 1
+                return await work(store)
+            except ServerUnreachable as error:
+                return fail(str(error), 1)
+            except ApiError as error:
+                # The field's own message says more than "Some fields are not valid."
+                fields = [f"{name}: {text}" for name, text in error.field_errors.items()]
+                return fail(fields[0] if fields else error.message, 2)
+            except OSError as error:
+                return fail(f"cannot write {error.filename}: {error.strerror}", 2)
             finally:
                 await store.close()
 
     try:
-        return asyncio.run(fetch())
+        return asyncio.run(run())
     except EmbeddedServerError as error:
-        print(f"credits-tui: the local server could not be started: {error}", file=sys.stderr)
-        return 1
+        return fail(f"the local server could not be started: {error}", 1)
+
+
+def fail(message: str, status: int) -> int:
+    """Say `message` as the command's one line on stderr; `status` is the exit status."""
+    print(f"credits-tui: {message}", file=sys.stderr)
+    return status
 
 
 def not_signed_in() -> int:

@@ -10,13 +10,19 @@ if TYPE_CHECKING:
     from tui.serve_ssh import ServeOptions
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535)")
+    return int(text)
+
+
 def add_serve_ssh(commands: Any) -> None:
     serve = commands.add_parser(
         "serve-ssh",
         help="serve the app over SSH: each person, signed in by their SSH key, gets their own",
     )
     serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")  # noqa: S104
-    serve.add_argument("--port", type=int, default=2222, help="TCP port (default 2222; 0: any)")
+    serve.add_argument("--port", type=_port, default=2222, help="TCP port (default 2222; 0: any)")
     serve.add_argument(
         "--host-key", type=Path, metavar="FILE", help="host key (made on first start, 0600)"
     )

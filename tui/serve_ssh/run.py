@@ -27,16 +27,30 @@ def serve(options: ServeOptions) -> int:
         print(f"credits-tui: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_file)
-    from tui.serve_ssh.service import ServiceError
+    from tui.serve_ssh.service import ServiceError, ServiceUnreachable
 
+    # One line each: exit 1 when the credits service cannot be reached (it may pass), 2 when
+    # the operator must act (a missing or refused API key, a host key or address that fails).
     try:
         return asyncio.run(_serve(options, settings))
+    except ServiceUnreachable as error:
+        return _fail(str(error), 1)
     except ServiceError as error:
-        print(f"credits-tui serve-ssh: {error}", file=sys.stderr)
-        return 1
+        return _fail(str(error), 2)
+    except HostKeyError as error:
+        return _fail(f"cannot use the host key {options.host_key}: {error}", 2)
     except OSError as error:
-        print(f"credits-tui serve-ssh: cannot listen: {error}", file=sys.stderr)
-        return 1
+        reason = error.strerror or str(error)
+        return _fail(f"cannot listen on {options.host}:{options.port}: {reason}", 2)
+
+
+class HostKeyError(Exception):
+    """The host key file cannot be read or made."""
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"credits-tui serve-ssh: {message}", file=sys.stderr)
+    return status
 
 
 async def _serve(options: ServeOptions, settings: Settings) -> int:
@@ -45,7 +59,10 @@ async def _serve(options: ServeOptions, settings: Settings) -> int:
     from tui.serve_ssh.server import Gateway, listen
     from tui.serve_ssh.service import open_service
 
-    key = host_key.load_or_create(options.host_key)
+    try:
+        key = host_key.load_or_create(options.host_key)
+    except (OSError, ValueError) as error:
+        raise HostKeyError(getattr(error, "strerror", None) or str(error)) from None
     print(f"host key {host_key.fingerprint(key)} ({options.host_key})", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

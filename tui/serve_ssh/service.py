@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from credits_client.api.errors import ApiError, ServerUnreachable
 from credits_client.config import Settings
 from credits_client.ssh_gateway import GatewayKeyRefused, SshGateway
 from credits_client.store.session import session_key
@@ -23,6 +24,10 @@ EMBEDDED_BASE_URL = "http://credits-server.local"
 
 class ServiceError(RuntimeError):
     """The gateway cannot work with the credits service; the message is for the operator."""
+
+
+class ServiceUnreachable(ServiceError):
+    """The credits service cannot be reached (or the embedded one did not start): it may pass."""
 
 
 def read_key(path: Path) -> SecretStr | None:
@@ -81,7 +86,7 @@ async def open_service(
     try:
         socket_path = await asyncio.to_thread(embedded.start)
     except EmbeddedServerError as error:
-        raise ServiceError(str(error)) from None
+        raise ServiceUnreachable(str(error)) from None
     stack.callback(embedded.close)
     await _wait_until_up(settings, socket_path)
     if key is None:
@@ -105,12 +110,15 @@ async def _check(gateway: SshGateway) -> None:
         await gateway.check()
     except GatewayKeyRefused as error:
         raise ServiceError(str(error)) from None
+    except ServerUnreachable as error:
+        raise ServiceUnreachable(str(error)) from None
+    except ApiError as error:
+        raise ServiceError(f"the credits service refused the gateway: {error.message}") from None
 
 
 async def _wait_until_up(settings: Settings, socket_path: Path, seconds: float = 60.0) -> None:
     """The embedded server may still be starting (and migrating its database)."""
     from credits_client.api.client import CreditsClient
-    from credits_client.api.errors import ServerUnreachable
 
     client = CreditsClient(EMBEDDED_BASE_URL, uds=str(socket_path), timeout=settings.timeout)
     deadline = asyncio.get_running_loop().time() + seconds
@@ -121,7 +129,7 @@ async def _wait_until_up(settings: Settings, socket_path: Path, seconds: float =
                 return
             except ServerUnreachable:
                 if asyncio.get_running_loop().time() > deadline:
-                    raise ServiceError("the embedded credits server did not start") from None
+                    raise ServiceUnreachable("the embedded credits server did not start") from None
                 await asyncio.sleep(0.2)  # a poll interval while the server starts
     finally:
         await client.aclose()
