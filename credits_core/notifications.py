@@ -22,6 +22,9 @@ TARGET_DISABLED = "notifications.target_disabled"
 TEST = "notifications.test"
 """The "send a test" message: only to the target it was asked for."""
 
+INVITATION = "team.invitation"
+"""An invitation to join an account, emailed to the invitee alone (never a choosable event)."""
+
 LABELS = {
     "low_balance": "Low balance",
     "auto_recharge.succeeded": "Recharge receipt",

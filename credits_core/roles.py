@@ -42,6 +42,13 @@ ROLES: Final = tuple(Role)
 # change nothing, as a viewer may (the server's own rows were moved the same way).
 FORMER_ROLES: Final[dict[str, Role]] = {"member": Role.VIEWER}
 
+ROLE_TEXT: Final[dict[Role, str]] = {
+    Role.OWNER: "everything, the team included",
+    Role.BILLING: "pays, changes auto-recharge and notifications",
+    Role.VIEWER: "sees the balance, history and receipts",
+}
+"""What each role may do, in words (the Team screen, the invitation email)."""
+
 _EVERYONE = frozenset({Permission.READ, Permission.SUPPORT, Permission.SELF})
 _BILLING = _EVERYONE | {Permission.PAY, Permission.AUTO_RECHARGE, Permission.NOTIFICATIONS}
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -97,7 +98,8 @@ class SessionToken(Base):
 
 class Invitation(Base):
     """An invitation to join an account with a role. Only the code's hash is kept; it is used
-    once (`accepted_at`), by the email it was sent to, before `expires_at`."""
+    once (`accepted_at`), by the email it was sent to, before `expires_at`. `message_id` is the
+    outbox message that emails the code to the invitee (None when the server sends no email)."""
 
     __tablename__ = "invitations"
 
@@ -110,6 +112,7 @@ class Invitation(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    message_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class LoginFailure(Base):
@@ -368,10 +371,12 @@ class PaymentLink(Base):
 
 class NotificationTarget(Base):
     """Where an account's notifications go: an email address or a webhook endpoint, with the
-    notification kinds it wants (a JSON list). `secret` signs the webhook's requests, so it is
-    kept as is. `failing_since` is the first failure since the last success; a target failing
-    for long is switched off (`enabled` false, `disabled_reason` says why). `claimed_by` and
-    `claimed_at` are the lease of the worker delivering its messages (one at a time, in order)."""
+    notification kinds it wants (a JSON list); or, channel `direct`, the address of one email
+    to someone outside the account's targets (an invitee), which wants no kind. `secret` signs
+    the webhook's requests, so it is kept as is. `failing_since` is the first failure since the
+    last success; a target failing for long is switched off (`enabled` false, `disabled_reason`
+    says why). `claimed_by` and `claimed_at` are the lease of the worker delivering its messages
+    (one at a time, in order)."""
 
     __tablename__ = "notification_targets"
 
@@ -392,11 +397,17 @@ class NotificationTarget(Base):
 
 class OutboxMessage(Base):
     """One notification to one target, written in the transaction of its cause. `id` is the
-    message's stable id (receivers de-duplicate by it); `status` is pending|delivered|dead.
-    A target's messages are delivered in `seq` order (the id column), one at a time."""
+    message's stable id (receivers de-duplicate by it); `status` is
+    pending|delivered|dead|cancelled. A target's messages are delivered in `seq` order (the id
+    column), one at a time. `secret` is the part of a message that must not outlive its delivery
+    (an invitation's code): the database refuses it on a message no longer pending. A message
+    still pending at `expires_at` is cancelled, never sent."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
+        CheckConstraint(
+            "secret IS NULL OR status = 'pending'", name="ck_outbox_messages_secret_pending"
+        ),
         Index("ix_outbox_messages_target_status_seq", "target_id", "status", "seq"),
         Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),
         Index("ix_outbox_messages_account_status", "account_id", "status"),
@@ -414,6 +425,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    secret: Mapped[str | None] = mapped_column(Text, nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class ReceiptCounter(Base):

@@ -19,9 +19,24 @@ from credits_server.ids import new_id
 from credits_server.ledger import per_transaction
 from credits_server.models import NotificationTarget, OutboxMessage
 
+DIRECT = "direct"
+"""The channel of a target made for one email to an address outside the account's targets (an
+invitee): it wants no event (services/notifications/direct.py writes its one message)."""
+
 _TARGETS = select(
     NotificationTarget.id, NotificationTarget.channel, NotificationTarget.kinds
-).where(NotificationTarget.enabled.is_(True), NotificationTarget.deleted_at.is_(None))
+).where(
+    NotificationTarget.enabled.is_(True),
+    NotificationTarget.deleted_at.is_(None),
+    NotificationTarget.channel != DIRECT,
+)
+
+
+def settled(status: str, **values: Any) -> dict[str, Any]:
+    """The values that end a message's wait (`delivered`, `dead` or `cancelled`): its secret
+    part goes with them, so it is kept no longer than the message waits (the database refuses
+    a secret on a message that is not pending)."""
+    return {"status": status, "secret": None, **values}
 
 
 def message_data(

@@ -64,7 +64,8 @@ class Settings(BaseSettings):
 
     session_ttl_seconds: int = 14 * 24 * 3600
     login_max_failures: int = Field(default=5, ge=1)
-    """Failed sign-ins of one email from one client address before each further try waits."""
+    """Failed sign-ins of one email from one client address before each further try waits
+    (wrong invitation codes are counted apart, by the same rules)."""
     login_max_failures_per_address: int = Field(default=50, ge=1)
     """Failed sign-ins from one client address, any email, before each further try waits."""
     login_delay_seconds: int = Field(default=30, ge=1)

@@ -324,13 +324,15 @@ class Member(Model):
 
 
 class Invitation(Model):
-    """An invitation neither accepted nor expired."""
+    """An invitation neither accepted nor expired. `emailed`: where the email with its code is
+    (queued, sent, failed); None when the server sends no email."""
 
     id: str
     email: str
     role: Role
     created_at: datetime
     expires_at: datetime
+    emailed: Literal["queued", "sent", "failed"] | None = None
 
 
 class NewInvitation(Invitation):

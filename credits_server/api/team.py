@@ -10,15 +10,17 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field, SecretStr
 
 from credits_server.api.deps import ContextDep, TeamDep, request_origin
+from credits_server.api.openapi import PROBLEM_REF
 from credits_server.models import Invitation, User
 from credits_server.representations import user_out
 from credits_server.schemas import SessionOut, Strict
 from credits_server.services import team
+from credits_server.services.team import INVITATION_PAGE
 
 router = APIRouter(tags=["team"])
 
 RoleName = Literal["owner", "billing", "viewer"]
-INVITATION_PAGE = "/invitation"
+Emailed = Literal["queued", "sent", "failed"]
 # What a scanned invitation link opens: the code (after "#", read by the page itself) and how to
 # use it. Static, so it shows nothing of any account.
 _PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
@@ -45,6 +47,9 @@ class InvitationOut(BaseModel):
     role: RoleName
     created_at: datetime
     expires_at: datetime
+    emailed: Emailed | None = None
+    """Where the email with the code is: queued, sent or failed; null when the server sends no
+    email (the owner passes the code on)."""
 
 
 class NewInvitationOut(InvitationOut):
@@ -84,14 +89,27 @@ def _member(user: User) -> MemberOut:
     )
 
 
-def _invitation(row: Invitation) -> dict[str, object]:
+def _invitation(row: Invitation, emailed: str | None) -> dict[str, object]:
     return {
         "id": row.id,
         "email": row.email,
         "role": row.role,
         "created_at": row.created_at,
         "expires_at": row.expires_at,
+        "emailed": emailed,
     }
+
+
+_TOO_MANY_CODES = {
+    "description": "`too_many_attempts`: too many wrong codes from this client address lately",
+    "content": {"application/problem+json": {"schema": PROBLEM_REF}},
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds until a code may be tried again",
+            "schema": {"type": "integer"},
+        }
+    },
+}
 
 
 @router.get("/v1/team", response_model=TeamOut)
@@ -99,7 +117,10 @@ async def get_team(ctx: ContextDep, owner: TeamDep) -> TeamOut:
     found = await team.get_team(ctx, owner.account_id)
     return TeamOut(
         members=[_member(user) for user in found.members],
-        invitations=[InvitationOut.model_validate(_invitation(i)) for i in found.invitations],
+        invitations=[
+            InvitationOut.model_validate(_invitation(i, found.emails.get(i.id)))
+            for i in found.invitations
+        ],
     )
 
 
@@ -112,7 +133,7 @@ async def invite(
     base = (ctx.settings.public_url or str(request.base_url)).rstrip("/")
     link = f"{base}{INVITATION_PAGE}#{new.code}"
     return NewInvitationOut.model_validate(
-        {**_invitation(new.invitation), "code": new.code, "link": link}
+        {**_invitation(new.invitation, new.emailed), "code": new.code, "link": link}
     )
 
 
@@ -133,7 +154,12 @@ async def remove_member(ctx: ContextDep, owner: TeamDep, user_id: str) -> Respon
     return Response(status_code=204)
 
 
-@router.post("/v1/invitations/accept", status_code=201, response_model=SessionOut)
+@router.post(
+    "/v1/invitations/accept",
+    status_code=201,
+    response_model=SessionOut,
+    responses={429: _TOO_MANY_CODES},
+)
 async def accept(ctx: ContextDep, request: Request, body: AcceptBody) -> SessionOut:
     """Join the invitation's account as a new user, and be signed in."""
     client, agent = request_origin(request, ctx)

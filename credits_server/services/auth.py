@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -10,12 +9,12 @@ import anyio
 from sqlalchemy import delete, select, update
 
 from credits_server.context import Caller, Context
-from credits_server.errors import BadCredentials, RateLimited, Unauthenticated
+from credits_server.errors import BadCredentials, Unauthenticated
 from credits_server.ids import new_id
-from credits_server.models import LoginFailure, SessionToken, User, utcnow
+from credits_server.models import SessionToken, User, utcnow
 from credits_server.security import hash_token, new_token, normalise_email, verify_password
+from credits_server.services import throttle
 from credits_server.services.accounts import find_user
-from credits_server.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,68 +64,23 @@ async def issue_session(
     return NewSession(token, expires_at, user)
 
 
-def _throttle_keys(address: str, client: str) -> tuple[str, str]:
-    """The two keys failures are counted under (rows of `login_failures`, in its `email` column):
-    this email from this client, and this client whatever the email."""
-    return f"{address}\n{client}", f"\n{client}"
-
-
-def _wait(failures: list[datetime], limit: int, settings: Settings, now: datetime) -> int:
-    """Seconds until the next try, 0 if allowed now: once `limit` failures are in the window,
-    `login_delay_seconds` after the latest, doubled for each failure past the limit, at most
-    the window."""
-    if len(failures) < limit:
-        return 0
-    delay = settings.login_delay_seconds * 2 ** min(len(failures) - limit, 20)
-    delay = min(delay, settings.login_window_seconds)
-    return max(0, math.ceil((failures[-1] + timedelta(seconds=delay) - now).total_seconds()))
-
-
 async def login(
     ctx: Context, email: str, password: str, client: str, user_agent: str = ""
 ) -> NewSession:
     """Unknown email and wrong password take the same path: one argon2 verification, one write.
-
-    Failures are throttled per (email, client address) and per client address, never per email
-    alone: whoever guesses at an email slows down their own tries, not its owner's."""
-    settings = ctx.settings
+    Failures are throttled (services/throttle.py) per (email, client address) and per address."""
     address = normalise_email(email)
-    pair, origin = _throttle_keys(address, client)
+    keys = throttle.keys("", address, client)
     now = utcnow()
-    window = timedelta(seconds=settings.login_window_seconds)
+    await throttle.check(ctx, keys, now, "sign-in attempts")
     async with ctx.db.read() as session:
-        found: dict[str, list[datetime]] = {pair: [], origin: []}
-        rows = await session.execute(
-            select(LoginFailure.email, LoginFailure.at)
-            .where(LoginFailure.email.in_([pair, origin]), LoginFailure.at > now - window)
-            .order_by(LoginFailure.at)
-        )
-        for key, at in rows:
-            found[key].append(at)
         user = await find_user(session, address)
-    retry_after = max(
-        _wait(found[pair], settings.login_max_failures, settings, now),
-        _wait(found[origin], settings.login_max_failures_per_address, settings, now),
-    )
-    if retry_after:
-        raise RateLimited(
-            "too_many_attempts",
-            f"Too many sign-in attempts. Try again in {retry_after} seconds.",
-            retry_after=retry_after,
-        )
     password_hash = user.password_hash if user is not None else None
     ok = await anyio.to_thread.run_sync(verify_password, password_hash, password)
     if not ok or user is None:
-        async with ctx.db.write() as session:
-            await session.execute(
-                delete(LoginFailure).where(
-                    LoginFailure.email.in_([pair, origin]), LoginFailure.at <= now - window
-                )
-            )
-            session.add_all([LoginFailure(email=pair, at=now), LoginFailure(email=origin, at=now)])
+        await throttle.failed(ctx, keys, now)
         raise _invalid_credentials()
-    async with ctx.db.write() as session:
-        await session.execute(delete(LoginFailure).where(LoginFailure.email == pair))
+    await throttle.succeeded(ctx, keys)
     if user.disabled_at is not None:
         raise _disabled()
     return await issue_session(ctx, user, client, user_agent)

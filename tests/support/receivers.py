@@ -2,7 +2,9 @@
 each on a free 127.0.0.1 port in a thread of its own, so sync and async tests can use them.
 
 ``smtp_receiver()`` (context manager) yields a ``MailBox``: ``url`` (for `smtp_url`),
-``messages`` (each an ``email.message.EmailMessage`` as received), ``wait(n)``.
+``messages`` (each an ``email.message.EmailMessage`` as received), ``wait(n)``, ``mode`` ("up"
+answers 250; "hold" keeps the answer to a message's data back until ``release()``, ``holding``
+set meanwhile).
 ``webhook_receiver()`` yields a ``WebhookInbox``: ``url``, ``received`` (``Received``: path,
 headers, body), ``mode`` ("up" answers 204, "down" 503, "redirect" a 302 to ``/elsewhere``,
 "hold" keeps the request open until ``release()``), ``wait(n)``.
@@ -10,6 +12,7 @@ headers, body), ``mode`` ("up" answers 204, "down" 503, "redirect" a 302 to ``/e
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -30,12 +33,21 @@ from tests.support.wait import wait_for
 class MailBox:
     url: str
     messages: list[EmailMessage] = field(default_factory=list)
+    mode: str = "up"
+    held: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        if self.mode == "hold":
+            self.holding.set()
+            await asyncio.to_thread(self.held.wait, 30)
         return "250 OK"
+
+    def release(self) -> None:
+        self.held.set()
 
     def wait(self, count: int, within: float = 20) -> None:
         wait_for(lambda: len(self.messages) >= count, within, what=f"{count} emails")
@@ -50,6 +62,7 @@ def smtp_receiver() -> Iterator[MailBox]:
     try:
         yield box
     finally:
+        box.release()
         controller.stop()
 
 

@@ -24,5 +24,7 @@ async def deliver(
             settings, target.address, target.secret or "", message.id, body, int(now.timestamp())
         )
         return
-    content = render.email(message.id, account.name, account.currency, message.data, receipt)
+    content = render.email(
+        message.id, account.name, account.currency, message.data, receipt, message.secret
+    )
     await smtp.send(settings, smtp.build(settings, target.address, message.id, content))

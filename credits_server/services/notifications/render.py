@@ -1,5 +1,6 @@
 """What a message says: an email's subject, plain text and HTML, and a webhook's JSON body.
-Pure functions of the stored message, so every delivery of a message says the same."""
+Pure functions of the stored message (with its secret part, while it has one), so every delivery
+of a message says the same."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from credits_core import notifications as k
 from credits_core.cards import brand_of
 from credits_core.money import format_money
+from credits_core.roles import ROLE_TEXT, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +38,23 @@ def webhook_body(message_id: str, account_id: str, stored: str) -> bytes:
 
 
 def email(
-    message_id: str, account_name: str, currency: str, stored: str, receipt: str | None = None
+    message_id: str,
+    account_name: str,
+    currency: str,
+    stored: str,
+    receipt: str | None = None,
+    secret: str | None = None,
 ) -> Email:
-    """The message's email; a payment's carries its numbered receipt's text when there is one."""
+    """The message's email; a payment's carries its numbered receipt's text when there is one,
+    an invitation its code (the message's secret) and the account's name."""
     body = json.loads(stored)
     data = {"currency": currency, **body["data"]}
     if receipt is not None and isinstance(data.get("topup"), dict):
         data["topup"] = {**data["topup"], "receipt_text": receipt}
-    subject, lines = _words(body["type"], data)
+    if body["type"] == k.INVITATION:
+        subject, lines = _invitation(account_name, data, secret or "")
+    else:
+        subject, lines = _words(body["type"], data)
     lines = [*lines, "", f"Account: {account_name}", f"Message id: {message_id}"]
     text = "\n".join(lines) + "\n"
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
@@ -131,3 +142,23 @@ def _words(kind: str, data: dict[str, Any]) -> tuple[str, list[str]]:
     if kind == k.TEST:
         return "Test notification", ["This is a test: notifications reach this address."]
     return kind, [json.dumps(data, sort_keys=True)]
+
+
+def _invitation(account: str, data: dict[str, Any], code: str) -> tuple[str, list[str]]:
+    """Who invited whom to which account, the role, the code (and its link, when the server has a
+    public URL), until when, and how to use it."""
+    account = " ".join(account.split())  # it goes in the subject: one line
+    role = Role(str(data["role"]))
+    link = [f"Or open {data['page']}#{code}"] if data.get("page") and code else []
+    return f"Your invitation to {account} on Credits", [
+        f"{data['invited_by']} invited you to the Credits account {account} as {role}"
+        f" ({ROLE_TEXT[role]}).",
+        "",
+        f"Your one-time invitation code: {code}",
+        *link,
+        "",
+        "To join: in credits-tui, on the sign-in screen, press ctrl+n (I have an invitation),"
+        f" then type the code, this email address ({data['email']}) and a new password.",
+        f"The code works once, for {data['email']} only, until {data['expires']}.",
+        "If you did not expect this invitation, ignore this email.",
+    ]

@@ -29,9 +29,14 @@ def build(settings: Settings, to: str, message_id: str, content: Email) -> Email
     return message
 
 
+def configured(settings: Settings) -> bool:
+    """Whether the server sends email at all (`smtp_url` and `mail_from` both set)."""
+    return bool(settings.smtp_url.get_secret_value() and settings.mail_from)
+
+
 async def send(settings: Settings, message: EmailMessage) -> None:
     url = settings.smtp_url.get_secret_value()
-    if not url or not settings.mail_from:
+    if not configured(settings):
         raise DeliveryFailed("The server has no smtp_url or mail_from set.")
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from credits_server.context import Context
 from credits_server.errors import Conflict, FieldProblem, invalid, not_found
 from credits_server.ids import new_id
 from credits_server.models import NotificationTarget, OutboxMessage, utcnow
-from credits_server.outbox import message_data
+from credits_server.outbox import DIRECT, message_data, settled
 from credits_server.services.notifications import addresses, signing
 
 MAX_TARGETS = 20
@@ -59,6 +60,16 @@ def _check_address(ctx: Context, channel: str, address: str) -> str:
         raise invalid([FieldProblem("address", "url", str(refused))]) from refused
 
 
+def _listed(row: NotificationTarget | None, account_id: str) -> TypeGuard[NotificationTarget]:
+    """One of the account's own targets (not removed, not an invitee's direct one)."""
+    return (
+        row is not None
+        and row.account_id == account_id
+        and row.deleted_at is None
+        and row.channel != DIRECT
+    )
+
+
 async def list_targets(ctx: Context, account_id: str) -> Sequence[NotificationTarget]:
     async with ctx.db.read() as session:
         rows = await session.execute(
@@ -66,6 +77,7 @@ async def list_targets(ctx: Context, account_id: str) -> Sequence[NotificationTa
             .where(
                 NotificationTarget.account_id == account_id,
                 NotificationTarget.deleted_at.is_(None),
+                NotificationTarget.channel != DIRECT,
             )
             .order_by(NotificationTarget.created_at, NotificationTarget.id)
         )
@@ -100,7 +112,9 @@ async def add_target(
 async def _live(session: AsyncSession, account_id: str) -> list[str]:
     rows = await session.execute(
         select(NotificationTarget.id).where(
-            NotificationTarget.account_id == account_id, NotificationTarget.deleted_at.is_(None)
+            NotificationTarget.account_id == account_id,
+            NotificationTarget.deleted_at.is_(None),
+            NotificationTarget.channel != DIRECT,
         )
     )
     return list(rows.scalars())
@@ -117,7 +131,7 @@ async def change_target(
     wanted = _check_kinds(kinds) if kinds is not None else None
     async with ctx.db.write() as session:
         row = await session.get(NotificationTarget, target_id, with_for_update=True)
-        if row is None or row.account_id != account_id or row.deleted_at is not None:
+        if not _listed(row, account_id):
             raise not_found("notification target")
         if wanted is not None:
             row.kinds = json.dumps(wanted)
@@ -133,14 +147,14 @@ async def remove_target(ctx: Context, account_id: str, target_id: str) -> None:
     """Removed, its waiting messages dropped (kept as `cancelled`, never sent)."""
     async with ctx.db.write() as session:
         row = await session.get(NotificationTarget, target_id, with_for_update=True)
-        if row is None or row.account_id != account_id or row.deleted_at is not None:
+        if not _listed(row, account_id):
             raise not_found("notification target")
         row.deleted_at = utcnow()
         row.enabled = False
         await session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.target_id == target_id, OutboxMessage.status == "pending")
-            .values(status="cancelled")
+            .values(**settled("cancelled"))
             .execution_options(synchronize_session=False)
         )
 
@@ -151,7 +165,7 @@ async def send_test(ctx: Context, account_id: str, target_id: str) -> str:
     message_id = new_id("msg")
     async with ctx.db.write() as session:
         row = await session.get(NotificationTarget, target_id)
-        if row is None or row.account_id != account_id or row.deleted_at is not None:
+        if not _listed(row, account_id):
             raise not_found("notification target")
         await session.execute(
             insert(OutboxMessage).values(
@@ -175,7 +189,11 @@ async def dead_letters(ctx: Context, account_id: str, limit: int = 50) -> list[D
         rows = await session.execute(
             select(OutboxMessage, NotificationTarget.address)
             .join(NotificationTarget, NotificationTarget.id == OutboxMessage.target_id)
-            .where(OutboxMessage.account_id == account_id, OutboxMessage.status == "dead")
+            .where(
+                OutboxMessage.account_id == account_id,
+                OutboxMessage.status == "dead",
+                NotificationTarget.channel != DIRECT,  # an invitation's: the Team screen says
+            )
             .order_by(OutboxMessage.seq.desc())
             .limit(limit)
         )

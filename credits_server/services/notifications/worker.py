@@ -7,8 +7,10 @@ delivered only after the receiver took it: a worker that dies between the two le
 and the next delivery repeats it with the same id (at least once). A failure waits (exponential
 back-off) and holds the messages behind it; past `notify_give_up_seconds` the message is a dead
 letter and the next one goes; a target failing without a success for
-`notify_disable_after_seconds` is switched off and the owner told. Time comes from `clock`, so
-tests can move it a day without waiting.
+`notify_disable_after_seconds` is switched off and the owner told (a direct target, one
+invitee's, is not: its one message just dies). A message still pending at its `expires_at` is
+cancelled unsent. Whatever ends a message's wait blanks its secret part (outbox.settled). Time
+comes from `clock`, so tests can move it a day without waiting.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from credits_core import notifications as k
 from credits_server.context import Context
 from credits_server.ledger import lock_account
 from credits_server.models import Account, NotificationTarget, OutboxMessage, utcnow
+from credits_server.outbox import DIRECT, settled
 from credits_server.services import events
 from credits_server.services.leases import Clock, LeasedJobs
 from credits_server.services.notifications import delivery
@@ -38,8 +41,21 @@ TARGETS = LeasedJobs(
 )
 
 
+async def drop_expired(ctx: Context, now: datetime) -> None:
+    """Cancel the pending messages past their `expires_at` (their secret blanked)."""
+    async with ctx.db.write() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.expires_at <= now)
+            .values(**settled("cancelled", last_error="Not delivered before it expired."))
+            .execution_options(synchronize_session=False)
+        )
+
+
 async def prune(ctx: Context, now: datetime) -> int:
-    """Delete the delivered and dropped messages older than `notify_keep_seconds`."""
+    """Cancel the expired messages; delete the delivered and dropped messages older than
+    `notify_keep_seconds`."""
+    await drop_expired(ctx, now)
     before = now - timedelta(seconds=ctx.settings.notify_keep_seconds)
     async with ctx.db.write() as session:
         result = await session.execute(
@@ -143,6 +159,9 @@ async def _send_head(ctx: Context, target_id: str, worker_id: str, clock: Clock)
             return False
         if not target.enabled or message.next_attempt_at > clock():
             return False
+        if message.expires_at is not None and message.expires_at <= clock():
+            await drop_expired(ctx, clock())
+            return True
         account = await session.get(Account, target.account_id)
         assert account is not None
         receipt = await _receipt_of(session, message)
@@ -171,23 +190,30 @@ async def _record(
             return True
         message.attempts += 1
         if error is None:
-            message.status = "delivered"
-            message.delivered_at = now
+            _settle(message, "delivered", delivered_at=now)
             target.failing_since = None
             return True
         message.last_error = error
         target.failing_since = target.failing_since or now
         if now - message.created_at >= timedelta(seconds=settings.notify_give_up_seconds):
-            message.status = "dead"
+            _settle(message, "dead")
         else:
             wait = settings.notify_backoff_seconds * 2 ** (message.attempts - 1)
             wait = min(wait, settings.notify_backoff_max_seconds)
             message.next_attempt_at = now + timedelta(seconds=wait)
-        if now - target.failing_since >= timedelta(seconds=settings.notify_disable_after_seconds):
-            message.status = "dead"
+        failing = now - target.failing_since
+        if target.channel != DIRECT and failing >= timedelta(
+            seconds=settings.notify_disable_after_seconds
+        ):
+            _settle(message, "dead")
             await switch_off(session, target, error)
             return False
         return message.status == "dead"
+
+
+def _settle(message: OutboxMessage, status: str, **values: object) -> None:
+    for key, value in settled(status, **values).items():
+        setattr(message, key, value)
 
 
 async def switch_off(session: AsyncSession, target: NotificationTarget, error: str) -> None:
@@ -199,7 +225,7 @@ async def switch_off(session: AsyncSession, target: NotificationTarget, error: s
     await session.execute(
         update(OutboxMessage)
         .where(and_(OutboxMessage.target_id == target.id, OutboxMessage.status == "pending"))
-        .values(status="dead", last_error="The target was switched off.")
+        .values(**settled("dead", last_error="The target was switched off."))
         .execution_options(synchronize_session=False)
     )
     await events.emit(
