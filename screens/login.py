@@ -233,7 +233,8 @@ class LoginScreen(AccountScreen):
             button.disabled = self.state.busy("login")
             return
         button.disabled = True
-        self._say(f"Too many attempts. Try again in {wait_text(left)}.")
+        tries = "invitation codes tried" if self._joining else "attempts"
+        self._say(f"Too many {tries}. Try again in {wait_text(left)}.")
 
     def _say(self, message: str, *, error: bool = True) -> None:
         line = self.query_one("#login-error", Static)

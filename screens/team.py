@@ -1,5 +1,6 @@
 """The account's team, for owners: members and their roles, pending invitations; invite someone
-by email, change a member's role, remove a member or an invitation. Every action is a key."""
+by email, change a member's role, remove a member or an invitation. Every action is a key.
+Each invitation says whether its code was emailed (queued, sent, failed) or must be passed on."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class TeamScreen(AccountScreen):
         invitations.add_column("Invited", key="email", width=40)
         invitations.add_column("Role", key="role", width=8)
         invitations.add_column("Expires", key="expires", width=7)
+        invitations.add_column("Emailed", key="emailed", width=7)
         self._show_invite_role()
         self.load_team()
 
@@ -84,6 +86,7 @@ class TeamScreen(AccountScreen):
                 Text(clean(invitation.email)),
                 invitation.role,
                 invitation.expires_at.strftime("%b %d"),
+                invitation.emailed or "no",
                 key=invitation.id,
             )
         invitations.display = bool(team.invitations)
@@ -135,7 +138,8 @@ class TeamScreen(AccountScreen):
     async def invite(self, email: str, role: Role) -> None:
         made = await self.store.team().invite(email, role)
         self.query_one("#invite-email", Input).value = ""
-        self.load_team(f"Invited {made.email} as {made.role}: pass the code on.")
+        how = "the code is emailed to them" if made.emailed else "pass the code on (no email)"
+        self.load_team(f"Invited {made.email} as {made.role}: {how}.")
         self.app.push_screen(InvitationCodeScreen(made))
 
     def action_change_role(self) -> None:

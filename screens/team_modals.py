@@ -9,15 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from credits_client.api.models import NewInvitation
+from credits_core.roles import ROLE_TEXT, Role
 from screens.format import clean
 from screens.qr import qr_text
 from widgets.key_footer import KeyFooter
-
-ROLE_TEXT = {
-    "owner": "Owner: everything, the team included",
-    "billing": "Billing: pays, changes auto-recharge and notifications",
-    "viewer": "Viewer: sees the balance, history and receipts",
-}
 
 
 class ChooseRoleScreen(ModalScreen[str | None]):
@@ -39,8 +34,8 @@ class ChooseRoleScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="role-box", classes="team-modal"):
             yield Static(f"Role of {clean(self.email)} (now {self.current}):", markup=False)
-            for key, role in (("o", "owner"), ("b", "billing"), ("v", "viewer")):
-                yield Static(f"{key}  {ROLE_TEXT[role]}", markup=False)
+            for key, role in (("o", Role.OWNER), ("b", Role.BILLING), ("v", Role.VIEWER)):
+                yield Static(f"{key}  {role.title()}: {ROLE_TEXT[role]}", markup=False)
         yield KeyFooter(compact=True)
 
     def action_choose(self, role: str) -> None:
@@ -70,6 +65,7 @@ class InvitationCodeScreen(ModalScreen[None]):
                     f"and a new password. Valid until {expires}.",
                     markup=False,
                 )
+                yield Static(_emailed(made), id="invitation-emailed", markup=False)
                 yield Static("Or they scan the code, which opens:", classes="muted")
                 yield Static(clean(made.link), id="invitation-link", markup=False)
             yield Static(qr_text(made.link), id="invitation-qr")
@@ -77,3 +73,9 @@ class InvitationCodeScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _emailed(made: NewInvitation) -> str:
+    if made.emailed:
+        return f"Also emailed to {clean(made.email)}."
+    return "Not emailed (the server sends no email): pass it on."

@@ -147,7 +147,8 @@ def test_login_with_an_invitation(
 def test_an_invitations_code(
     snap_compare: Any, make_app: MakeApp, live_server: LiveServer, size: Any
 ) -> None:
-    """What an owner sees after inviting: the code once, and its link as a QR code."""
+    """What an owner sees after inviting: the code once, its link as a QR code, and that it is
+    emailed to the invitee too."""
     from credits_client.api.models import NewInvitation
     from screens.team_modals import InvitationCodeScreen
 
@@ -159,6 +160,7 @@ def test_an_invitations_code(
         expires_at=datetime(2026, 11, 9, 9, 30, tzinfo=UTC),
         code="ABCD-EFGH-JKMN-PQRS",
         link="https://credits.example.test/invitation#ABCD-EFGH-JKMN-PQRS",
+        emailed="queued",
     )
 
     async def show(pilot: Any) -> None:
