@@ -159,12 +159,12 @@ async def _send_head(ctx: Context, target_id: str, worker_id: str, clock: Clock)
             return False
         if not target.enabled or message.next_attempt_at > clock():
             return False
-        if message.expires_at is not None and message.expires_at <= clock():
-            await drop_expired(ctx, clock())
-            return True
         account = await session.get(Account, target.account_id)
         assert account is not None
         receipt = await _receipt_of(session, message)
+    if message.expires_at is not None and message.expires_at <= clock():
+        await drop_expired(ctx, clock())  # never sent: the next message may go
+        return True
     error: str | None = None
     try:
         async with TARGETS.kept(ctx, target_id, worker_id, clock):
