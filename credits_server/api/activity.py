@@ -37,5 +37,5 @@ async def redeem(ctx: ContextDep, request: Request, body: PasswordResetBody) -> 
     """Set a new password with a reset code; the user's sessions end. Sign in afterwards."""
     client = client_address(request, networks(ctx.settings.trusted_proxies))
     act_as(Actor("user", label=body.email, address=client))
-    await redeem_code(ctx, body.code, body.email, body.password.get_secret_value())
+    await redeem_code(ctx, body.code, body.email, body.password.get_secret_value(), client)
     return Response(status_code=204)

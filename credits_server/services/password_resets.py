@@ -20,6 +20,7 @@ from credits_server.errors import FieldProblem, Invalid, invalid
 from credits_server.ids import new_id
 from credits_server.models import PasswordReset, SessionToken, User, utcnow
 from credits_server.security import hash_password, hash_token, normalise_email
+from credits_server.services import throttle
 from credits_server.services.operators import find_user_by_email
 
 CODE_LIFETIME = timedelta(minutes=30)
@@ -64,23 +65,33 @@ def _refused() -> Invalid:
     )
 
 
-async def redeem_code(ctx: Context, code: str, email: str, password: str) -> User:
+async def redeem_code(ctx: Context, code: str, email: str, password: str, client: str) -> User:
+    """Wrong codes are throttled as sign-ins are (services/throttle.py), per (email, client
+    address) and per client address."""
     if len(password) < MIN_PASSWORD:
         raise invalid(
             [FieldProblem("password", "too_short", f"Use at least {MIN_PASSWORD} characters.")]
         )
+    keys = throttle.keys("reset:", normalise_email(email), client)
+    now = utcnow()
+    await throttle.check(ctx, keys, now, "reset codes tried")
     code_hash = hash_token(_normalise(code))
     # The code is checked before the password is hashed: a guess costs no argon2 work, and the
     # write lock is not held while hashing. The write checks again (a concurrent redeem).
     async with ctx.db.read() as session:
-        await _usable(session, code_hash, email)
+        try:
+            await _usable(session, code_hash, email)
+        except Invalid:
+            await throttle.failed(ctx, keys, now)
+            raise
     password_hash = await anyio.to_thread.run_sync(hash_password, password)
     async with ctx.db.write() as session:
         reset, user = await _usable(session, code_hash, email)
         reset.used_at = utcnow()
         user.password_hash = password_hash
         await session.execute(delete(SessionToken).where(SessionToken.user_id == user.id))
-        return user
+    await throttle.succeeded(ctx, keys)
+    return user
 
 
 async def _usable(session: AsyncSession, code_hash: str, email: str) -> tuple[PasswordReset, User]:

@@ -1,7 +1,7 @@
 """An invitation emailed by a running credits-server: the email in flight when the server is
 killed is sent again after a restart, with its same id, and the code is then gone from the outbox
 and was never logged; wrong codes at accept are throttled per (email, client address) and per
-client address, with an RFC 9457 429 and Retry-After."""
+client address, with an RFC 9457 429 and Retry-After, and so are wrong password reset codes."""
 
 from __future__ import annotations
 
@@ -156,5 +156,30 @@ def test_wrong_codes_are_throttled_per_email_and_per_client_address(
     others = [accept(server, wrong, f"n{n}@example.test").status_code for n in range(3)]
     assert others == [404, 404, 429]
     # Signing in is another count.
+    body = {"email": owner_of_server.email, "password": owner_of_server.password}
+    assert httpx.post(f"{server.url}/v1/sessions", json=body, timeout=30).status_code == 201
+
+
+def test_wrong_reset_codes_are_throttled_too(server: LiveServer, owner_of_server: Owner) -> None:
+    async def issue(ctx: Any) -> str:
+        from credits_server.services.password_resets import issue_code
+
+        return (await issue_code(ctx, owner_of_server.email)).code
+
+    code = server.run(issue)
+    redeem = f"{server.url}/v1/password-resets/redeem"
+
+    def try_code(guess: str) -> httpx.Response:
+        body = {"code": guess, "email": owner_of_server.email, "password": "another password"}
+        return httpx.post(redeem, json=body, timeout=30)
+
+    tries = [try_code("WRONG-CODE-0000") for _ in range(PER_EMAIL + 1)]
+    assert [t.status_code for t in tries] == [422] * PER_EMAIL + [429]
+    problem = tries[-1].json()
+    assert (problem["status"], problem["code"]) == (429, "too_many_attempts")
+    wait = int(tries[-1].headers["retry-after"])
+    assert problem["detail"] == f"Too many reset codes tried. Try again in {wait} seconds."
+    # While it waits, the right code is not looked at either: the password stays as it was.
+    assert try_code(code).status_code == 429
     body = {"email": owner_of_server.email, "password": owner_of_server.password}
     assert httpx.post(f"{server.url}/v1/sessions", json=body, timeout=30).status_code == 201
