@@ -1,4 +1,4 @@
-"""Repaints send only the pieces the terminal does not already show, and the screen stays right.
+"""Repaints send only the cells the terminal does not already show, and the screen stays right.
 
 Each case feeds the same writes to two emulated terminals (pyte), one through ShownRows and one
 as Textual wrote them, and compares what a person would see, row by row.
@@ -6,11 +6,13 @@ as Textual wrote them, and compares what a person would see, row by row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pyte
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from widgets.textual_hooks.shown_rows import ShownRows
 
@@ -63,14 +65,15 @@ def test_rows_drawn_over_by_a_partial_update_are_sent_again() -> None:
     resent.filter(FRAME)
     resent.filter(partial)
     again = resent.filter(FRAME)
-    assert again == row(3, "Password") + "\x1b[2;5H"
+    assert again == "\x1b[3;1H\x1b[31mPass\x1b[0m\x1b[2;5H"  # the cells "Oops" drew over
 
 
 def test_a_changed_row_is_sent_and_the_others_are_not() -> None:
     changed = full_repaint("Sign in", "Email", "Password", "ctrl+o Demo  ctrl+q Quit")
     rows = ShownRows()
     rows.filter(FRAME)
-    assert rows.filter(changed) == row(4, "ctrl+o Demo  ctrl+q Quit") + "\x1b[2;5H"
+    # From the first cell that differs ("ctrl+" is the same) to the last.
+    assert rows.filter(changed) == "\x1b[4;6H\x1b[31mo Demo  ctrl+q Quit\x1b[0m\x1b[2;5H"
     filtered, _ = shown([FRAME, changed], ShownRows())
     plain, _ = shown([FRAME, changed])
     assert filtered == plain
@@ -100,7 +103,7 @@ def test_forget_sends_the_whole_screen_again() -> None:
 
 def test_other_writes_pass_unchanged() -> None:
     rows = ShownRows()
-    for data in ("\x1b[?25l", "\x1b[4;11Hpartial\x1b[0m", "\x1b]22;default\x07", "plain"):
+    for data in ("\x1b[?25l", "\x1b[4;11Hpartial", "\x1b]22;default\x07", "plain"):
         assert rows.filter(data) == data
 
 
@@ -111,9 +114,9 @@ def piece(number: int, column: int, text: str, colour: int = 32) -> str:
 CURSOR = "\x1b[1;3H"
 
 
-def test_a_repainted_widget_sends_only_its_changed_pieces() -> None:
+def test_a_repainted_widget_sends_only_its_changed_cells() -> None:
     # A table of two columns repainted whole, as Textual writes a partial update: pieces of
-    # different rows joined by newlines, then the cursor. Only the changed cell goes out.
+    # different rows joined by newlines, then the cursor. Only the changed character goes out.
     table = [piece(2, 1, "Date "), piece(2, 6, "$1.00"), piece(3, 1, "Dec 1"), piece(3, 6, "$2.00")]
     again = [*table[:3], piece(3, 6, "$2.50")]
 
@@ -123,7 +126,7 @@ def test_a_repainted_widget_sends_only_its_changed_pieces() -> None:
     rows = ShownRows()
     rows.filter(FRAME)
     assert rows.filter(update(table)) == "".join(table) + CURSOR
-    assert rows.filter(update(again)) == again[3] + CURSOR
+    assert rows.filter(update(again)) == "\x1b[3;9H\x1b[32m5\x1b[0m" + CURSOR
     writes = [FRAME, update(table), update(again)]
     assert shown(writes, ShownRows())[0] == shown(writes)[0]
 
@@ -133,9 +136,30 @@ def test_a_piece_drawn_over_is_sent_again() -> None:
     rows = ShownRows()
     rows.filter(balance + CURSOR)
     rows.filter(piece(1, 9, "$9") + CURSOR)  # over part of it
-    assert rows.filter(balance + CURSOR) == balance + CURSOR
+    assert rows.filter(balance + CURSOR) == "\x1b[1;10H\x1b[32m5\x1b[0m" + CURSOR
     rows.filter(piece(1, 16, "USD") + CURSOR)  # beside it: the balance stays known
     assert rows.filter(balance + CURSOR) == CURSOR
+
+
+def test_the_same_cells_cut_into_other_pieces_are_not_sent_again() -> None:
+    # Textual writes a full repaint as whole rows and a partial one as each widget's part of
+    # a row: the same cells, in other pieces.
+    whole = "\x1b[2;1H\x1b[31mEmail \x1b[0m\x1b[32m[you@example]\x1b[0m" + CURSOR
+    cut = "\x1b[2;1H\x1b[31mEmail \x1b[0m\x1b[2;7H\x1b[32m[you@\x1b[0m\x1b[32mexample]\x1b[0m"
+    rows = ShownRows()
+    rows.filter(whole)
+    assert rows.filter(cut + CURSOR) == CURSOR
+    assert rows.filter(whole) == CURSOR
+
+
+def test_double_width_characters_are_sent_whole() -> None:
+    rows = ShownRows()
+    rows.filter(piece(1, 1, "ab日本cd") + CURSOR)
+    # The second character changed: it is sent whole, from its left half.
+    assert rows.filter(piece(1, 1, "ab日木cd") + CURSOR) == "\x1b[1;5H\x1b[32m木\x1b[0m" + CURSOR
+    # A narrow character over the right half of 日 takes all of 日 from the terminal.
+    rows.filter(piece(1, 4, "x") + CURSOR)
+    assert rows.filter(piece(1, 1, "ab日") + CURSOR) == "\x1b[1;3H\x1b[32m日\x1b[0m" + CURSOR
 
 
 def test_a_piece_after_colours_left_set_is_sent() -> None:
@@ -162,11 +186,16 @@ def test_neighbouring_runs_of_the_same_colours_are_sent_as_one() -> None:
     cells = "\x1b[32ma\x1b[0m\x1b[32mb\x1b[0m\x1b[1;32mc\x1b[0md\x1b[32me\x1b[0m"
     sent = ShownRows().filter("\x1b[2;1H" + cells + CURSOR)
     assert sent == "\x1b[2;1H\x1b[32mab\x1b[0m\x1b[1;32mc\x1b[0md\x1b[32me\x1b[0m" + CURSOR
+    two_runs = "\x1b[2;1H\x1b[32ma\x1b[0m\x1b[32mb\x1b[0m"
+    assert ShownRows().filter(two_runs) == "\x1b[2;1H\x1b[32mab\x1b[0m"
     assert shown(["\x1b[2;1H" + cells])[0] == shown([sent])[0]
 
 
 _RUNS = st.lists(
-    st.tuples(st.sampled_from(["ab", "x", "  "]), st.sampled_from(["31", "32", "1;32", ""])),
+    st.tuples(
+        st.sampled_from(["ab", "x", "  ", "日", "─é", "b日x"]),
+        st.sampled_from(["31", "32", "1;32", ""]),
+    ),
     min_size=1,
     max_size=3,
 ).map(lambda runs: "".join(f"\x1b[{sgr}m{text}\x1b[0m" if sgr else text for text, sgr in runs))
@@ -174,6 +203,8 @@ _PIECES = st.tuples(
     st.integers(1, HEIGHT),
     st.integers(1, WIDTH - 6),
     _RUNS,
+).filter(  # Textual never writes past the right edge
+    lambda piece: piece[1] - 1 + cell_len(re.sub(r"\x1b\[[0-9;]*m", "", piece[2])) <= WIDTH
 )
 
 

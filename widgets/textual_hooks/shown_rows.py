@@ -1,20 +1,22 @@
-"""Send only the pieces of a repaint the terminal does not already show: over SSH, every cell is
+"""Send only the cells of a repaint the terminal does not already show: over SSH, every cell is
 bytes.
 
 Textual repaints more than changes. A full repaint comes once more right after a screen first
 appears, and whenever a screen below the current one is laid out again (a resize, a modal
 closing): 7-8 KB at 80x24 even when no cell differs. A widget that changes repaints whole: a
-table that gains a row sends its header, borders and empty rows again. The terminal keeps what it
-was sent, so a piece that is byte for byte what was last written at the same place, and that
-nothing has drawn over since, need not be sent again.
+table that gains a row sends its header, borders and empty rows again. And the same cells come
+cut differently: a full repaint writes whole rows, a partial one each widget's part of a row. The
+terminal keeps what it was sent, so a cell that is what was last written at the same place need
+not be sent again.
 
 Textual writes every update as pieces: a move to a row and column, then cells (each run of
 cells carries its own colours and ends reset), pieces of different rows joined by newlines, then
-a move to where the cursor belongs. A full repaint is one piece per row, from column 1. This
-module remembers, per row, the pieces written and the columns each covers; a piece drawn over
-by another is forgotten. Neighbouring runs of the same colours are sent as one run. Anything it
-does not understand passes through and makes it forget the rows it may have touched, or all of
-them (a clear, the alternate screen, a reset, a resize).
+a move to where the cursor belongs. This module keeps a shadow of the terminal: per row and
+column, the character last sent there and the colours (the SGR sequences since the last reset)
+it was drawn in. Of each piece it sends only the stretches of cells that differ from the shadow,
+each after a move of its own, neighbouring cells of the same colours as one run. Anything it does
+not understand passes through and makes it forget the rows it may have touched, or all of them (a
+clear, the alternate screen, a reset, a resize).
 
 The hook: the app's driver is a subclass of Textual's `LinuxDriver` (given to the app as
 `App(driver_class=...)`) whose `write` filters what Textual sends, relying on that undocumented
@@ -24,10 +26,9 @@ shape of its updates.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -47,6 +48,15 @@ _HARMLESS_TAIL = re.compile(r"(?:\x1b\[\?[0-9;]*[hl]|\n)*")
 # After these the terminal shows something else than it was sent (a fresh alternate screen, a
 # clear, a reset), so every piece must be sent again.
 _FORGET_ALL = ("\x1b[?1049", "\x1b[2J", "\x1b[J", "\x1bc")
+# Equal cells between two changed stretches of a piece shorter than this are sent with them:
+# a move to the next stretch costs about as many bytes.
+_GAP = 8
+
+# A cell as the terminal shows it: the colours it was drawn in (SGR sequences since the last
+# reset, "" for none) and its character (with any zero-width ones after it).
+Cell = tuple[str, str]
+# The right half of a double-width character, drawn by the character in the cell before it.
+_RIGHT_HALF: Cell = ("", "")
 
 
 def _draws(text: str) -> bool:
@@ -54,21 +64,87 @@ def _draws(text: str) -> bool:
     return bool(_CONTROL.sub("", _ESCAPE.sub("", text)))
 
 
-@dataclass(frozen=True)
-class _Piece:
-    column: int  # 1-based, as in the move
-    width: int  # cells
-    data: str  # the cells as written, colours included
+def _read_cells(cells: str) -> tuple[list[Cell], str] | None:
+    """The cells `cells` draw, from colours reset, and the colours left set after them; None
+    where this module would not know which columns they cover."""
+    out: list[Cell] = []
+    colours = ""
+    position = 0
+    for sgr in _SGR.finditer(cells):
+        if sgr.start() > position and not _add_text(out, colours, cells[position : sgr.start()]):
+            return None
+        code = sgr.group()
+        colours = "" if code in _RESET else colours + code
+        position = sgr.end()
+    if position < len(cells) and not _add_text(out, colours, cells[position:]):
+        return None
+    return out, colours
+
+
+def _add_text(out: list[Cell], colours: str, text: str) -> bool:
+    if text.isascii():
+        out.extend([(colours, char) for char in text])
+        return True
+    columns = 0
+    for char in text:
+        width = get_character_cell_size(char)
+        if width == 0:
+            if not out or out[-1] is _RIGHT_HALF:
+                return False
+            out[-1] = (out[-1][0], out[-1][1] + char)
+            continue
+        out.append((colours, char))
+        if width == 2:
+            out.append(_RIGHT_HALF)
+        columns += width
+    return columns == cell_len(text)  # else the terminal may place them otherwise: unknown
+
+
+def _changed(shown: list[Cell | None], new: list[Cell]) -> list[tuple[int, int]]:
+    """The stretches [start, end) of `new` that differ from `shown`, close ones joined."""
+    stretches: list[tuple[int, int]] = []
+    for index, cell in enumerate(new):
+        if shown[index] != cell:
+            if stretches and index - stretches[-1][1] < _GAP:
+                stretches[-1] = (stretches[-1][0], index + 1)
+            else:
+                stretches.append((index, index + 1))
+    # Whole characters: never start or end on the right half of a double-width one.
+    return [
+        (
+            start - 1 if new[start] is _RIGHT_HALF else start,
+            end + 1 if end < len(new) and new[end] is _RIGHT_HALF else end,
+        )
+        for start, end in stretches
+    ]
+
+
+def _encoded(cells: list[Cell]) -> str:
+    """`cells` as SGR runs, each set once and the colours reset at the end."""
+    out: list[str] = []
+    current = ""
+    for colours, char in cells:
+        if not char:
+            continue  # a right half
+        if colours != current:
+            if current:
+                out.append("\x1b[0m")
+            out.append(colours)
+            current = colours
+        out.append(char)
+    if current:
+        out.append("\x1b[0m")
+    return "".join(out)
 
 
 class ShownRows:
-    """What the terminal shows, as the pieces last written to each row."""
+    """What the terminal shows, cell by cell, as far as this module has seen it drawn."""
 
     def __init__(self) -> None:
-        self._rows: dict[int, list[_Piece]] = {}
+        self._rows: dict[int, list[Cell | None]] = {}
         self._size: tuple[int, int] | None = None
-        # The colours were left set by the last piece sent: the next one cannot be left out, as
-        # the terminal would draw what follows it in those colours.
+        # The colours were left set by the last piece sent: the next one is not read, as the
+        # terminal would draw it in those colours.
         self._colours_set = False
 
     def forget(self) -> None:
@@ -83,7 +159,7 @@ class ShownRows:
             self.forget()
 
     def filter(self, data: str) -> str:
-        """`data` minus the pieces the terminal already shows."""
+        """`data` minus the cells the terminal already shows."""
         if any(marker in data for marker in _FORGET_ALL):
             self.forget()
             return data
@@ -115,56 +191,40 @@ class ShownRows:
             tail = tail.replace("\n", "")  # a move follows: a newline before it moves nothing
         if not cells:
             return move + tail if last else tail  # a bare move matters only at the end
-        piece = _Piece(column, cell_len(_SGR.sub("", cells)), cells)
+        read = None if self._colours_set else _read_cells(cells)
+        if read is None:
+            self._rows.pop(row, None)
+            self._colours_set = _leaves_colours_set(cells)
+            return move + cells + tail
+        new, left_set = read
         shown = self._rows.setdefault(row, [])
-        if piece in shown and not self._colours_set:
-            return move + tail if last else tail
-        ends = column + piece.width
-        shown[:] = [p for p in shown if p.column + p.width <= column or p.column >= ends]
-        sent = _joined_runs(cells, known=not self._colours_set)
-        sgr = list(_SGR.finditer(cells))
-        self._colours_set = bool(sgr) and not (
-            sgr[-1].group() in _RESET and sgr[-1].end() == len(cells)
-        )
-        if not self._colours_set:
-            shown.append(piece)  # only a piece that ends reset may be left out next time
-        return move + sent + tail
-
-
-def _joined_runs(cells: str, *, known: bool) -> str:
-    """`cells` without the reset-and-set-again between runs of the same colours: Textual writes
-    each run (a table cell, a bar of a chart) as its colours, its text and a reset, so ten cells
-    of one colour repeat the same ~40 bytes ten times. `known`: the colours are reset where
-    `cells` begin."""
-    out: list[str] = []
-    position = 0
-    current: str | None = None  # the colours set since the last reset, if set in one go
-    compound = not known  # colours set in more than one go (or not known): never joined
-    matches = list(_SGR.finditer(cells))
-    index = 0
-    while index < len(matches):
-        sgr = matches[index]
-        following = matches[index + 1] if index + 1 < len(matches) else None
-        if (
-            sgr.group() in _RESET
-            and following is not None
-            and following.start() == sgr.end()
-            and not compound
-            and following.group() == current
-        ):
-            out.append(cells[position : sgr.start()])  # leave both out: the colours stay set
-            position = following.end()
-            index += 2
-            continue
-        if sgr.group() in _RESET:
-            current, compound = None, False
-        elif current is None and not compound:
-            current = sgr.group()
+        start, stop = column - 1, column - 1 + len(new)
+        if len(shown) <= stop:
+            shown.extend([None] * (stop + 1 - len(shown)))
+        before = shown[start:stop]
+        if left_set:
+            # Colours left set for what follows: sent as written, the next piece not read.
+            sent = [move + cells]
+            self._colours_set = True
         else:
-            compound = True
-        index += 1
-    out.append(cells[position:])
-    return "".join(out)
+            sent = [
+                f"\x1b[{row};{column + first}H" + _encoded(new[first:after])
+                for first, after in _changed(before, new)
+            ]
+        # A double-width character cut by this piece is gone from the terminal.
+        if before and before[0] is _RIGHT_HALF and new[0] is not _RIGHT_HALF and start:
+            shown[start - 1] = None
+        if shown[stop] is _RIGHT_HALF:
+            shown[stop] = None
+        shown[start:stop] = new
+        if not sent and last:
+            sent = [move]  # the cursor belongs here
+        return "".join(sent) + tail
+
+
+def _leaves_colours_set(cells: str) -> bool:
+    sgr = list(_SGR.finditer(cells))
+    return bool(sgr) and not (sgr[-1].group() in _RESET and sgr[-1].end() == len(cells))
 
 
 def sparing_driver(driver_class: type[Driver], shown: ShownRows) -> type[Driver]:
