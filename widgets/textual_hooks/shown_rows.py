@@ -26,6 +26,9 @@ shape of its updates.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, get_character_cell_size
@@ -53,10 +56,11 @@ _FORGET_ALL = ("\x1b[?1049", "\x1b[2J", "\x1b[J", "\x1bc")
 _GAP = 8
 
 # A cell as the terminal shows it: the colours it was drawn in (SGR sequences since the last
-# reset, "" for none) and its character (with any zero-width ones after it).
+# reset, "" for none) and its character (with any zero-width ones after it); "" for the right
+# half of a double-width character, which the cell before it draws.
 Cell = tuple[str, str]
-# The right half of a double-width character, drawn by the character in the cell before it.
-_RIGHT_HALF: Cell = ("", "")
+# Runs of text in one set of colours, as written.
+Run = tuple[str, str]
 
 
 def _draws(text: str) -> bool:
@@ -64,44 +68,59 @@ def _draws(text: str) -> bool:
     return bool(_CONTROL.sub("", _ESCAPE.sub("", text)))
 
 
-def _read_cells(cells: str) -> tuple[list[Cell], str] | None:
-    """The cells `cells` draw, from colours reset, and the colours left set after them; None
-    where this module would not know which columns they cover."""
+def _read_cells(cells: str) -> tuple[list[Cell], list[Run], str] | None:
+    """The cells `cells` draw, from colours reset, their runs, and the colours left set after
+    them; None where this module would not know which columns they cover."""
     out: list[Cell] = []
+    runs: list[Run] = []
     colours = ""
     position = 0
     for sgr in _SGR.finditer(cells):
-        if sgr.start() > position and not _add_text(out, colours, cells[position : sgr.start()]):
-            return None
+        if sgr.start() > position:
+            text = cells[position : sgr.start()]
+            characters = _characters(text)
+            if characters is None:
+                return None
+            out.extend(zip(repeat(colours), characters, strict=False))
+            runs.append((colours, text))
         code = sgr.group()
         colours = "" if code in _RESET else colours + code
         position = sgr.end()
-    if position < len(cells) and not _add_text(out, colours, cells[position:]):
-        return None
-    return out, colours
+    if position < len(cells):
+        text = cells[position:]
+        characters = _characters(text)
+        if characters is None:
+            return None
+        out.extend(zip(repeat(colours), characters, strict=False))
+        runs.append((colours, text))
+    return out, runs, colours
 
 
-def _add_text(out: list[Cell], colours: str, text: str) -> bool:
+@lru_cache(maxsize=2048)
+def _characters(text: str) -> tuple[str, ...] | None:
+    """What `text` draws in each cell ("" for a right half); None if the terminal may place it
+    otherwise than this module counts. Textual writes the same runs again and again (borders,
+    blank space): cached."""
     if text.isascii():
-        out.extend([(colours, char) for char in text])
-        return True
-    columns = 0
+        return tuple(text)
+    out: list[str] = []
     for char in text:
         width = get_character_cell_size(char)
         if width == 0:
-            if not out or out[-1] is _RIGHT_HALF:
-                return False
-            out[-1] = (out[-1][0], out[-1][1] + char)
+            if not out or not out[-1]:
+                return None
+            out[-1] += char
             continue
-        out.append((colours, char))
+        out.append(char)
         if width == 2:
-            out.append(_RIGHT_HALF)
-        columns += width
-    return columns == cell_len(text)  # else the terminal may place them otherwise: unknown
+            out.append("")
+    return tuple(out) if len(out) == cell_len(text) else None
 
 
 def _changed(shown: list[Cell | None], new: list[Cell]) -> list[tuple[int, int]]:
     """The stretches [start, end) of `new` that differ from `shown`, close ones joined."""
+    if not any(shown):
+        return [(0, len(new))]  # nothing known there (a first frame): all of it
     stretches: list[tuple[int, int]] = []
     for index, cell in enumerate(new):
         if shown[index] != cell:
@@ -112,26 +131,24 @@ def _changed(shown: list[Cell | None], new: list[Cell]) -> list[tuple[int, int]]
     # Whole characters: never start or end on the right half of a double-width one.
     return [
         (
-            start - 1 if new[start] is _RIGHT_HALF else start,
-            end + 1 if end < len(new) and new[end] is _RIGHT_HALF else end,
+            start - 1 if not new[start][1] else start,
+            end + 1 if end < len(new) and not new[end][1] else end,
         )
         for start, end in stretches
     ]
 
 
-def _encoded(cells: list[Cell]) -> str:
-    """`cells` as SGR runs, each set once and the colours reset at the end."""
+def _encoded(runs: Iterable[Run]) -> str:
+    """`runs` (or cells) as SGR runs, each set of colours set once, reset at the end."""
     out: list[str] = []
     current = ""
-    for colours, char in cells:
-        if not char:
-            continue  # a right half
+    for colours, text in runs:
         if colours != current:
             if current:
                 out.append("\x1b[0m")
             out.append(colours)
             current = colours
-        out.append(char)
+        out.append(text)
     if current:
         out.append("\x1b[0m")
     return "".join(out)
@@ -196,7 +213,7 @@ class ShownRows:
             self._rows.pop(row, None)
             self._colours_set = _leaves_colours_set(cells)
             return move + cells + tail
-        new, left_set = read
+        new, runs, left_set = read
         shown = self._rows.setdefault(row, [])
         start, stop = column - 1, column - 1 + len(new)
         if len(shown) <= stop:
@@ -206,15 +223,22 @@ class ShownRows:
             # Colours left set for what follows: sent as written, the next piece not read.
             sent = [move + cells]
             self._colours_set = True
+        elif before == new:
+            sent = []
         else:
-            sent = [
-                f"\x1b[{row};{column + first}H" + _encoded(new[first:after])
-                for first, after in _changed(before, new)
-            ]
+            stretches = _changed(before, new)
+            if stretches == [(0, len(new))]:
+                sent = [move + _encoded(runs)]
+            else:
+                sent = [
+                    f"\x1b[{row};{column + first}H" + _encoded(new[first:after])
+                    for first, after in stretches
+                ]
         # A double-width character cut by this piece is gone from the terminal.
-        if before and before[0] is _RIGHT_HALF and new[0] is not _RIGHT_HALF and start:
+        first_shown, after_shown = before[0] if before else None, shown[stop]
+        if first_shown is not None and not first_shown[1] and start:
             shown[start - 1] = None
-        if shown[stop] is _RIGHT_HALF:
+        if after_shown is not None and not after_shown[1]:
             shown[stop] = None
         shown[start:stop] = new
         if not sent and last:
