@@ -19,10 +19,10 @@ from credits_core.money import MoneyError, format_money, parse_money
 from screens.base import AccountScreen, show_text
 from screens.format import card_expiry, card_label, clean
 from screens.messages import describe_error
+from widgets.choice import Choice
 from widgets.key_footer import KeyFooter
 from widgets.line_static import LineStatic
 from widgets.slider import Slider
-from widgets.toggles import Choice
 
 
 class AutoRechargeScreen(AccountScreen):

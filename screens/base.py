@@ -11,9 +11,7 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from credits_client.state import AccountState
-from screens.confirm import ConfirmScreen
 from screens.host import AccountHost
-from screens.messages import describe_error
 from widgets.textual_hooks.quiet_focus import QuietFocusScreen
 
 if TYPE_CHECKING:
@@ -89,6 +87,8 @@ class AccountScreen(QuietFocusScreen[Any]):
         if reason is None:
             self.app.pop_screen()
         else:
+            from screens.confirm import ConfirmScreen  # not needed for the first paint
+
             self.app.push_screen(ConfirmScreen(reason), self._leave_if_confirmed)
 
     def _leave_if_confirmed(self, confirmed: bool | None) -> None:
@@ -103,5 +103,7 @@ class AccountScreen(QuietFocusScreen[Any]):
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
         """Tell the user what went wrong; screens override this for inline messages."""
+        from screens.messages import describe_error  # not needed for the first paint
+
         title, message = describe_error(error)
         self.notify(message, title=title, severity="error", markup=False)

@@ -15,7 +15,8 @@ from textual.widgets import Checkbox, RadioSet, Static
 from credits_client.api.models import PaymentMethod
 from screens.format import card_expiry, card_label
 from widgets.card_form import CardForm
-from widgets.toggles import Choice, TickBox
+from widgets.choice import Choice
+from widgets.toggles import TickBox
 
 NEW_CARD = "new-card"
 

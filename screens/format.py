@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from credits_core.cards import card_label as _card_label
 from credits_core.cards import expiry_text
 from credits_core.money import format_money
+from screens.safe_text import clean as clean  # the screens' one import for short texts
 
 if TYPE_CHECKING:
     # Types only: the login screen imports this module, and pydantic can wait until after it paints.
@@ -16,15 +17,6 @@ if TYPE_CHECKING:
         PaymentMethod,
         Transaction,
     )
-
-# C0 and C1 control characters (ESC, CSI...) but not newline: a server must not drive the terminal.
-_CONTROLS = {code: "\ufffd" for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if code != 0x0A}
-
-
-def clean(text: str) -> str:
-    """Server or user text made safe to draw: control characters shown as "\ufffd"."""
-    return text.translate(_CONTROLS)
-
 
 KINDS = {
     "topup": "Top-up",

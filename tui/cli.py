@@ -1,30 +1,76 @@
 """The `credits-tui` command line: the app, and a few commands for scripts.
 
 Imports are deferred into each command: `--version` and `--help` must not pay for Textual, and the
-app must not pay for the server (it runs in another process).
+app must not pay for the server (it runs in another process). The app's own start, with none or
+only its plain flags, does not pay for argparse either (`app_flags`).
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from credits_core.version import PrintVersion
-from tui.cli_serve_ssh import add_serve_ssh, serve_options
+if TYPE_CHECKING:
+    import argparse
+    from datetime import date
+
+# The app's flags that take a value, and those that take none, as `build_parser` defines them.
+_VALUE_FLAGS = {
+    "--config": "config",
+    "--api-url": "api_url",
+    "--email": "email",
+    "--theme": "theme",
+}
+_BARE_FLAGS = {"--no-mouse": ("mouse", False), "--ascii": ("ascii", True)}
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """A mistake on the command line is one line on stderr and exit status 2, as every other
-    mistake of every command is; the usage is in `--help`. Its subcommands' parsers are its kind."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+def app_flags(argv: list[str]) -> SimpleNamespace | None:
+    """What `build_parser().parse_args(argv)` gives when `argv` is only the app's flags, each
+    spelt whole (`--api-url URL`, `--api-url=URL`, `--no-mouse`...); None for anything else
+    (a command, help, an abbreviation, a value that starts with "-"), which argparse reads.
+    Importing argparse and building the parser with every command took ~5 ms of the start."""
+    values: dict[str, Any] = {"config": None, "command": None, "mouse": None, "ascii": None}
+    values |= {name: None for name in _VALUE_FLAGS.values()}
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        flag, equals, value = token.partition("=")
+        if flag in _VALUE_FLAGS:
+            if not equals:
+                index += 1
+                if index == len(argv):
+                    return None
+                value = argv[index]
+                if value.startswith("-"):
+                    return None
+            values[_VALUE_FLAGS[flag]] = value
+        elif token in _BARE_FLAGS:
+            name, setting = _BARE_FLAGS[token]
+            values[name] = setting
+        else:
+            return None
+        index += 1
+    if values["config"] is not None:
+        values["config"] = Path(values["config"])
+    return SimpleNamespace(**values)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from credits_core.version import PrintVersion
+    from tui.cli_serve_ssh import add_serve_ssh
+
+    class OneLineParser(argparse.ArgumentParser):
+        """A mistake on the command line is one line on stderr and exit status 2, as every
+        other mistake of every command is; the usage is in `--help`. Its subcommands' parsers
+        are its kind."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
     parser = OneLineParser(
         prog="credits-tui",
         description=(
@@ -74,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _day(text: str) -> date:
+    import argparse
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -103,22 +152,34 @@ def add_document_commands(commands: Any) -> None:
     export.add_argument("--csv", type=Path, metavar="FILE", required=True, help="write it here")
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, object]:
+def _overrides(args: argparse.Namespace | SimpleNamespace) -> dict[str, object]:
     """Flags given on the command line, highest in precedence."""
     names = ("api_url", "email", "theme", "mouse", "ascii")
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def main(argv: list[str] | None = None) -> int:
+    flags = app_flags(sys.argv[1:] if argv is None else argv)
+    if flags is not None:
+        return _app(flags)
     args = build_parser().parse_args(argv)
     if args.command is None:
-        # The app paints first and validates the settings right after (tui.launch).
-        from tui.launch import run
+        return _app(args)
+    return _command(args)
 
-        return run(args.config, _overrides(args))
+
+def _app(args: argparse.Namespace | SimpleNamespace) -> int:
+    # The app paints first and validates the settings right after (tui.launch).
+    from tui.launch import run
+
+    return run(args.config, _overrides(args))
+
+
+def _command(args: argparse.Namespace) -> int:
     from credits_client.config import ConfigError, config_path, load_settings
 
     if args.command == "serve-ssh":
+        from tui.cli_serve_ssh import serve_options
         from tui.serve_ssh import serve
 
         return serve(serve_options(args))

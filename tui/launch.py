@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import os
 import sys
-import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,20 +28,37 @@ EMBEDDED_BASE_URL = "http://credits-server.local"
 _TRUE = {"1", "true", "on", "yes"}
 
 
-def peek(config_path: Path | None, overrides: Mapping[str, object], key: str) -> object:
+def peek(
+    config_path: Path | None,
+    overrides: Mapping[str, object],
+    key: str,
+    file: Mapping[str, object] | None = None,
+) -> object:
     """`key` as flags > environment > file say, unchecked: only for the first paint. The real
-    settings are validated right after, and a bad value is reported then."""
+    settings are validated right after, and a bad value is reported then. `file`: the file's
+    table if already read (`read_file`)."""
     if key in overrides:
         return overrides[key]
     env = os.environ.get(f"CREDITS_TUI_{key.upper()}")
     if env is not None:
         return env
+    return (read_file(config_path) if file is None else file).get(key)
+
+
+def read_file(config_path: Path | None) -> Mapping[str, object]:
+    """The configuration file's table, unchecked; empty when there is no file or it is not TOML."""
     path = config_path or _default_config_path()
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file).get(key)
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
+        file = path.open("rb")
+    except OSError:
+        return {}
+    import tomllib  # only with a file to read: most starts have none
+
+    with file:
+        try:
+            return tomllib.load(file)
+        except (OSError, tomllib.TOMLDecodeError):
+            return {}
 
 
 def _default_config_path() -> Path:
@@ -56,6 +71,8 @@ def _as_keymap(value: object) -> dict[str, str]:
     """The `[keymap]` table, or the JSON object of CREDITS_TUI_KEYMAP; its string entries only
     (the settings' validation reports any other)."""
     if isinstance(value, str):
+        import json  # only for a keymap given in the environment
+
         try:
             value = json.loads(value)
         except ValueError:
@@ -140,8 +157,10 @@ def build_app(
     from tui.app import create_app
     from widgets.glyphs import prefer_ascii
 
+    file = read_file(config_path)
+
     def setting(key: str) -> object:
-        return peek(config_path, overrides, key)
+        return peek(config_path, overrides, key, file)
 
     theme, email = setting("theme"), setting("email")
     opener = Opener(config_path, overrides)

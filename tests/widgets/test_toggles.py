@@ -6,8 +6,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import RadioSet
 
+from widgets.choice import Choice
 from widgets.glyphs import ASCII_ENV
-from widgets.toggles import Choice, TickBox
+from widgets.toggles import TickBox
 
 
 class TogglesApp(App[None]):
