@@ -45,6 +45,9 @@ class AccountHost(Protocol):
         """The date screens count from (card expiry, the trend's days)."""
         ...
 
+    def signed_in(self) -> None:
+        """Leave the sign-in screen at the bottom of the stack for the dashboard."""
+
     def open_screen(self, name: str) -> None:
         """Open a screen by its name in the app's SCREENS, once signed in."""
 

@@ -14,17 +14,18 @@ from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker
 
-from credits_client.api.errors import RateLimited, ServerUnreachable
 from credits_client.state import AccountState
 from screens.base import AccountScreen, credits_app, show_text
-from screens.format import clean
-from screens.messages import UNREACHABLE, describe_error, wait_text
+from screens.safe_text import clean
 from widgets.key_footer import KeyFooter
+from widgets.primary_button import PrimaryButton
+from widgets.textual_hooks.first_screen import StyledOnceScreen
 from widgets.toggles import TickBox
 
 
-class LoginScreen(AccountScreen):
-    """The first screen; also pushed over the others when a session expires (`reauth`)."""
+class LoginScreen(AccountScreen, StyledOnceScreen):
+    """The first screen, at the bottom of the stack until signed in; also pushed over the others
+    when a session expires (`reauth`), and dismissed once signed in again."""
 
     # No CSS_PATH: login.tcss is the app's stylesheet (tui/app.py), read with Textual's own at
     # start. Pushing a screen that brings CSS re-parses every stylesheet loaded so far.
@@ -60,18 +61,16 @@ class LoginScreen(AccountScreen):
         password_input = Input(placeholder="password", password=True, id="password")
         password_input.border_title = "Password"
         (password_input if email else email_input).add_class("first-field")
-        code_input = Input(placeholder="ABCD-EFGH-JKMN-PQRS", id="invitation-code")
-        code_input.border_title = "Invitation code"
-        code_input.display = False
         with Vertical(id="login-box"):
             yield Static(title, id="login-title", markup=False)
             yield Static(self._server_text(self.state), id="server-line", markup=False)
-            yield code_input
+            # The invitation code's field comes with ctrl+n (action_invitation): one input less
+            # to compose, style and lay out before the first paint.
             yield email_input
             yield password_input
             remember = credits_app(self.app).remember_session
             yield TickBox("Remember me on this computer", remember, id="remember")
-            yield Button("Sign in", id="sign-in", variant="primary")
+            yield PrimaryButton("Sign in", id="sign-in")
             yield Static(id="login-error", markup=False)
             demo_line = Static(self._demo_text(self.state), id="demo-line", markup=False)
             demo_line.display = bool(demo_line.content)
@@ -121,10 +120,15 @@ class LoginScreen(AccountScreen):
             return not self.reauth
         return True
 
-    def action_invitation(self) -> None:
+    async def action_invitation(self) -> None:
         """Switch between signing in and joining with an invitation code."""
         self._joining = joining = not self._joining
-        self.query_one("#invitation-code", Input).display = joining
+        if joining and not self.query("#invitation-code"):
+            code_input = Input(placeholder="ABCD-EFGH-JKMN-PQRS", id="invitation-code")
+            code_input.border_title = "Invitation code"
+            await self.query_one("#login-box").mount(code_input, before="#email")
+        else:
+            self.query_one("#invitation-code", Input).display = joining
         self.query_one("#login-title", Static).update(
             "Join a team with your invitation" if joining else "Sign in to Credits"
         )
@@ -206,9 +210,16 @@ class LoginScreen(AccountScreen):
     def _leave(self) -> None:
         if not self._dismissed:
             self._dismissed = True
-            self.dismiss(True)
+            if self.reauth:
+                self.dismiss(True)
+            else:
+                credits_app(self.app).signed_in()
 
     def show_error(self, worker: Worker[Any], error: BaseException) -> None:
+        # Imported here, as the other modules only later screens need: not for the first paint.
+        from credits_client.api.errors import RateLimited, ServerUnreachable
+        from screens.messages import UNREACHABLE, describe_error
+
         if not isinstance(error, ServerUnreachable):
             # The server said no: the next try starts from an empty field, not appended to this.
             self.query_one("#password", Input).value = ""
@@ -224,6 +235,8 @@ class LoginScreen(AccountScreen):
         self.query_one("#password", Input).focus()
 
     def _tick(self) -> None:
+        from screens.messages import wait_text
+
         left = self._retry_at - time.monotonic()
         button = self.query_one("#sign-in", Button)
         if left <= 0:

@@ -15,13 +15,12 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from credits_client.state import AccountState
-from screens.confirm import ConfirmScreen
 from screens.login import LoginScreen
-from screens.messages import describe_error, describe_event
 from screens.roles import screen_refusal
 from tui import screen_loaders
 from tui.commands import ScreenCommands
 from widgets.textual_hooks.crash_report import CrashReportApp
+from widgets.textual_hooks.first_screen import replaceable
 from widgets.textual_hooks.shown_rows import ShownRows, sparing_driver
 
 if TYPE_CHECKING:
@@ -162,7 +161,6 @@ class CreditsApp(CrashReportApp[None]):
             self.set_keymap(self.keymap)
             # After the first paint: finding every binding imports every screen.
             self.call_after_refresh(self._check_keymap)
-        self.push_screen(LoginScreen(), self._signed_in)
         if self._store is not None:
             self._use_store(self._store)
         else:
@@ -170,6 +168,11 @@ class CreditsApp(CrashReportApp[None]):
             self.call_after_refresh(self.open_store)
         for notice in self.startup_notices:
             self.notify(notice, severity="warning", markup=False)
+
+    def get_default_screen(self) -> Screen[Any]:
+        # The sign-in screen is the first screen rather than pushed over Textual's blank one:
+        # no second screen to compose, lay out and resize before the first frame.
+        return replaceable(LoginScreen())
 
     def _check_keymap(self) -> None:
         from tui.keymap import binding_ids, unknown_ids
@@ -208,6 +211,8 @@ class CreditsApp(CrashReportApp[None]):
 
     def _server_event(self, event: Event) -> None:
         # The state already has the news; this only says it out loud when it matters.
+        from screens.messages import describe_event  # signed in by now: not at start-up
+
         described = describe_event(event, left_with_bank=self.store.left_with_bank)
         if described is not None:
             title, message, severity = described
@@ -219,6 +224,8 @@ class CreditsApp(CrashReportApp[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from screens.messages import describe_error  # not needed for the first paint
+
             title, message = describe_error(event.worker.error)
             self.notify(message, title=title, severity="error", markup=False)
 
@@ -229,13 +236,14 @@ class CreditsApp(CrashReportApp[None]):
         elif old.user is not None and new.user is None and not new.session_expired:
             self._back_to_login()
 
-    def _signed_in(self, _result: object) -> None:
-        self.push_screen(self.SCREENS["dashboard"]())
+    def signed_in(self) -> None:
+        """The sign-in screen at the bottom of the stack gives way to the dashboard."""
+        self.switch_screen(self.SCREENS["dashboard"]())
 
     def _back_to_login(self) -> None:
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(LoginScreen(), self._signed_in)
+        self.switch_screen(LoginScreen())
 
     def open_screen(self, name: str) -> None:
         """Open a screen by its name in SCREENS (keys and the command palette), once signed in.
@@ -276,6 +284,8 @@ class CreditsApp(CrashReportApp[None]):
                     self.pop_screen()
 
         if reasons and ask:
+            from screens.confirm import ConfirmScreen
+
             self.push_screen(ConfirmScreen(reasons[0]), leave)
         else:
             leave(True)

@@ -76,6 +76,6 @@ async def test_sign_out_from_the_palette_returns_to_sign_in(
         await settle(pilot)
         await go_to(pilot, LoginScreen, "enter")
         assert app.account_state.user is None
-        assert len(app.screen_stack) == 2  # the default screen and the sign-in: nothing left over
+        assert len(app.screen_stack) == 1  # the sign-in screen alone: nothing left over
     async with httpx.AsyncClient(base_url=live_server.url, headers=owner.headers) as http:
         assert (await http.get("/v1/account")).status_code == 401

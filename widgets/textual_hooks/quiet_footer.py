@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -11,11 +12,14 @@ KeySignature = tuple[tuple[object, ...], ...]
 
 
 def keys_on_show(screen: Screen[Any]) -> KeySignature:
-    """What the footer would draw from: each active binding, its text and whether it is enabled."""
+    """What the footer draws from: each binding it shows (and the command palette's key), its
+    text and whether it is enabled. Hidden bindings, such as a focused input's, are left out."""
+    palette_key = screen.app.COMMAND_PALETTE_BINDING
     signature = []
     for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items():
-        text = (binding.action, binding.description, binding.key_display, binding.group)
-        signature.append((key, *text, binding.show, enabled, tooltip))
+        if binding.show or key == palette_key:
+            text = (binding.action, binding.description, binding.key_display, binding.group)
+            signature.append((key, *text, binding.show, enabled, tooltip))
     return tuple(signature)
 
 
@@ -30,6 +34,17 @@ class QuietFooter(Footer):
 
     _keys_scheduled: KeySignature | None = None
 
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        # The stock Footer composes empty and waits for the screen's first bindings update to
+        # recompose with the keys: one more compose, layout and frame at every screen's start.
+        # The screen's bindings are known when the footer composes, so the keys come at once.
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def compose(self) -> ComposeResult:
+        self._keys_scheduled = keys_on_show(self.screen)
+        yield from super().compose()
+
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             super().bindings_changed(screen)  # not drawn now: Footer just takes note
@@ -37,7 +52,7 @@ class QuietFooter(Footer):
         keys = keys_on_show(screen)
         # Footer recomposes after the next refresh and reads the bindings then, so one recompose
         # per distinct set of keys is enough. At start-up a screen announces its bindings several
-        # times before the first recompose has run.
+        # times, mostly the keys the footer was composed with.
         if keys == self._keys_scheduled:
             return
         self._keys_scheduled = keys
