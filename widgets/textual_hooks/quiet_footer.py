@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 KeySignature = tuple[tuple[object, ...], ...]
 
@@ -43,7 +44,12 @@ class QuietFooter(Footer):
 
     def compose(self) -> ComposeResult:
         self._keys_scheduled = keys_on_show(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # A FooterKey sets its "-compact" class when mounted (its `compact` watcher),
+                # which restyles it; given the class it will have, that is a no-op.
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
