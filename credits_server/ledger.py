@@ -5,8 +5,8 @@ the account's `balance` column, so `balance == sum(entries)` at every commit. Tw
 balance: `post` here (top-ups, auto-recharges, adjustments, refunds, seeded history) and the usage
 debit (credits_server.services.usage_debit, statements of its own for speed); both take their
 decisions from credits_server.money_rules. Callers pass the session of a write transaction
-(`Database.write()`); the account row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN
-IMMEDIATE already holds the write lock).
+(`Database.write()`); the account row is locked first (on PostgreSQL by moving its `version`, which
+the usage debit's one-statement path checks; SQLite's BEGIN IMMEDIATE already holds the write lock).
 
 `reference` makes an entry happen at most once per account (`topup:<id>`, `usage:<ref>`):
 posting an existing reference returns the entry already there.
@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from credits_server import money_rules
@@ -66,13 +67,20 @@ async def lock_account(session: AsyncSession, account_id: str) -> Account:
     known = held.get(account_id)
     if isinstance(known, Account):
         return known
-    account = (
-        await session.execute(
-            select(Account)
+    if session.get_bind().dialect.name == "postgresql":
+        # The UPDATE locks the row against every other writer, as FOR UPDATE did, and the moved
+        # version tells the usage debit's one-statement path (services/usage_debit_optimistic.py)
+        # that someone else has written.
+        locking: Any = (
+            update(Account)
             .where(Account.id == account_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            .values(version=Account.version + 1)
+            .returning(Account)
         )
+    else:
+        locking = select(Account).where(Account.id == account_id).with_for_update()
+    account: Account | None = (
+        await session.execute(locking.execution_options(populate_existing=True))
     ).scalar_one_or_none()
     if account is None:
         raise not_found("account")

@@ -67,6 +67,11 @@ class Account(Base):
     # Kept equal to the sum of the account's ledger entries by its writers (see ledger.py).
     balance: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # On PostgreSQL, moved by every transaction that takes the account's lock to write
+    # (ledger.lock_account, the usage debit's writes): a process's usage debit writes in one
+    # statement, without the lock, while it is still the version its own last commit left
+    # (services/usage_debit_optimistic.py). Not kept on SQLite, which has no such path.
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class User(Base):

@@ -103,7 +103,7 @@ _ACCOUNT: Any = bindparam("account_id")
 _SET_BALANCE = (
     update(Account)
     .where(Account.id == _ACCOUNT)
-    .values(balance=bindparam("balance"))
+    .values(balance=bindparam("balance"), version=Account.version + 1)
     .returning(
         _of_account(
             AutoRechargeSettings.enabled, AutoRechargeSettings.account_id == _ACCOUNT
@@ -178,6 +178,13 @@ def _debit_account(
         posted = state.posted
         plan = money_rules.plan_debits(balance, posted, parts, floor)
         written = _write_postgres(connection, account_id, plan, currency, state, low_balance_level)
+    return answers(plan, posted, written, currency)
+
+
+def answers(
+    plan: DebitPlan, posted: dict[str, Posted], written: Written, currency: str
+) -> list[AccountDebits]:
+    """Each part's (request's) answers, once the plan is written."""
     return [_answer(decisions, plan, posted, written, currency) for decisions in plan.decisions]
 
 
@@ -282,6 +289,8 @@ def _write_postgres(
     made_ids = usage_debit_postgres.write(
         connection,
         account_id,
+        state,
+        currency,
         plan.balance,
         entry_rows(account_id, plan, now),
         written,

@@ -1,13 +1,23 @@
-"""PostgreSQL's statements for a debit transaction (usage_debit): two per account.
+"""PostgreSQL's statements for a debit: the locking path's two per account, and the one statement
+of the path that takes no lock.
 
 On PostgreSQL every statement is a round trip through the event loop while the account's row is
 locked, and with many clients the waits between them, not the work, bound the rate. So, after
 the accounts' lock (a statement of its own: a statement's snapshot is taken when it starts,
 before it waits for a lock, and would miss what the previous holder committed), one statement
 reads what the decisions depend on (the references already posted, the auto-recharge settings,
-the last event number, whether an intent is open) and one writes what credits_server.money_rules
-decided from them (ledger rows, balance, events with their numbers, the recharge intent) as a
-writable CTE: BEGIN, lock, read, write, COMMIT.
+the last event number, whether an intent is open, the account's version) and one writes what
+credits_server.money_rules decided from them (ledger rows, balance, events with their numbers,
+the recharge intent) as a writable CTE: BEGIN, lock, read, write, COMMIT. Each such write
+records in the connection's `info` what it left (`Known`).
+
+`WRITE_IF_UNCHANGED` is the whole of a debit in one autocommit statement, for an account whose
+state this process knows from its own last commit (services/usage_debit_optimistic.py): the
+balance UPDATE applies only while the account's version is still the one that commit left and
+none of the references is posted, and every insert reads the UPDATE's RETURNING, so nothing is
+written when it does not apply. A writer that commits meanwhile moves the version (ledger.
+lock_account, the locking path's write); one in flight holds the row, and the UPDATE, waiting for
+it, re-checks the version on the row it committed.
 """
 
 from __future__ import annotations
@@ -27,7 +37,8 @@ _READ = text(
     """
     SELECT e.reference, e.id, e.amount, e.balance_after,
            CAST(NULL AS boolean) AS enabled, CAST(NULL AS bigint) AS threshold,
-           CAST(NULL AS bigint) AS last_seq, CAST(NULL AS boolean) AS intent_open
+           CAST(NULL AS bigint) AS last_seq, CAST(NULL AS boolean) AS intent_open,
+           CAST(NULL AS bigint) AS version
     FROM unnest(CAST(:references AS varchar[])) AS r(reference)
     JOIN ledger_entries AS e
       ON e.account_id = CAST(:account_id AS varchar) AND e.reference = r.reference
@@ -40,7 +51,8 @@ _READ = text(
            (SELECT coalesce(max(v.seq), 0) FROM events AS v
             WHERE v.account_id = CAST(:account_id AS varchar)),
            EXISTS (SELECT 1 FROM recharge_intents AS i
-                   WHERE i.open_account_id = CAST(:account_id AS varchar))
+                   WHERE i.open_account_id = CAST(:account_id AS varchar)),
+           (SELECT a.version FROM accounts AS a WHERE a.id = CAST(:account_id AS varchar))
     """
 )
 
@@ -61,7 +73,7 @@ _WRITE = text(
         ORDER BY r.n
         RETURNING reference, id
     ), balance AS (
-        UPDATE accounts SET balance = CAST(:balance AS bigint)
+        UPDATE accounts SET balance = CAST(:balance AS bigint), version = version + 1
         WHERE id = CAST(:account_id AS varchar)
     ), emitted AS (
         INSERT INTO events (account_id, seq, type, data, created_at)
@@ -86,6 +98,54 @@ _WRITE = text(
     bindparam("intent_updated_at", type_=UtcDateTime()),
 )
 
+# The events are the plan's balance.updated ones only (no alert, no intent: those take the
+# locking path, which reads the notification targets and the open intent under the lock).
+WRITE_IF_UNCHANGED = text(
+    """
+    WITH account AS (
+        UPDATE accounts SET balance = CAST(:balance AS bigint), version = version + 1
+        WHERE id = CAST(:account_id AS varchar) AND version = CAST(:version AS bigint)
+          AND NOT EXISTS (SELECT 1 FROM ledger_entries AS p
+                          WHERE p.account_id = CAST(:account_id AS varchar)
+                            AND p.reference = ANY(CAST(:references AS varchar[])))
+        RETURNING id
+    ), entries AS (
+        INSERT INTO ledger_entries
+            (account_id, kind, amount, balance_after, description, reference, created_at)
+        SELECT account.id, r.kind, r.amount, r.balance_after, r.description, r.reference,
+               CAST(:now AS timestamptz)
+        FROM account,
+             unnest(CAST(:kinds AS varchar[]), CAST(:amounts AS bigint[]),
+                    CAST(:afters AS bigint[]), CAST(:descriptions AS varchar[]),
+                    CAST(:references AS varchar[]))
+             WITH ORDINALITY AS r(kind, amount, balance_after, description, reference, n)
+        ORDER BY r.n
+        RETURNING reference, id
+    ), emitted AS (
+        INSERT INTO events (account_id, seq, type, data, created_at)
+        SELECT account.id, e.seq, e.type, e.data, CAST(:now AS timestamptz)
+        FROM account,
+             unnest(CAST(:seqs AS bigint[]), CAST(:types AS varchar[]), CAST(:datas AS text[]))
+             AS e(seq, type, data)
+    )
+    SELECT reference, id FROM entries
+    """
+).bindparams(bindparam("now", type_=UtcDateTime()))
+
+KNOWN = "credits.usage_debit_known"
+"""The key of `connection.info` under which the locking path's writes leave `Known`s by account."""
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """An account as one of this process's debit transactions left it at its commit."""
+
+    version: int
+    balance: int
+    currency: str
+    threshold: int | None
+    last_seq: int
+
 
 @dataclass(frozen=True, slots=True)
 class State:
@@ -96,12 +156,13 @@ class State:
     """The recharge threshold; None: auto-recharge off or never set."""
     last_seq: int
     intent_open: bool
+    version: int
 
 
 def read(connection: Connection, account_id: str, references: list[str]) -> State:
     posted: dict[str, Posted] = {}
     threshold: int | None = None
-    last_seq, intent_open = 0, False
+    last_seq, intent_open, version = 0, False, 0
     rows = connection.execute(_READ, {"account_id": account_id, "references": references})
     for row in rows:
         if row.reference is not None:
@@ -109,12 +170,15 @@ def read(connection: Connection, account_id: str, references: list[str]) -> Stat
             continue
         threshold = int(row.threshold) if row.enabled else None
         last_seq, intent_open = int(row.last_seq), bool(row.intent_open)
-    return State(posted, threshold, last_seq, intent_open)
+        version = int(row.version)
+    return State(posted, threshold, last_seq, intent_open, version)
 
 
 def write(
     connection: Connection,
     account_id: str,
+    state: State,
+    currency: str,
     balance: int,
     entries: list[dict[str, Any]],
     events: list[dict[str, Any]],
@@ -122,7 +186,8 @@ def write(
     now: datetime,
 ) -> dict[str, int]:
     """The entries, the balance, the events and the intent (None: none to open), as decided:
-    the new entries' ids by reference."""
+    the new entries' ids by reference. What it leaves is noted under `KNOWN` in the connection's
+    info, for after the commit."""
     parameters: dict[str, Any] = {
         "account_id": account_id,
         "now": now,
@@ -139,7 +204,11 @@ def write(
     }
     for column in _INTENT_COLUMNS:
         parameters[f"intent_{column}"] = None if intent is None else intent[column]
-    return {row.reference: int(row.id) for row in connection.execute(_WRITE, parameters)}
+    ids = {row.reference: int(row.id) for row in connection.execute(_WRITE, parameters)}
+    last_seq = events[-1]["seq"] if events else state.last_seq
+    known = Known(state.version + 1, balance, currency, state.threshold, last_seq)
+    connection.info.setdefault(KNOWN, {})[account_id] = known
+    return ids
 
 
 _INTENT_COLUMNS = (

@@ -127,6 +127,7 @@ _queues: weakref.WeakKeyDictionary[
 
 
 def queue_for(db: Database, floor: int, low_balance_level: int) -> DebitQueue:
+    from credits_server.services import usage_debit_optimistic
     from credits_server.services.usage_debit import debit_accounts
 
     loop = asyncio.get_running_loop()
@@ -142,6 +143,10 @@ def queue_for(db: Database, floor: int, low_balance_level: int) -> DebitQueue:
         async def apply(requests: list[Wanted]) -> list[Answers]:
             db = database()
             assert db is not None, "the database of a live request was collected"
+            if not db.is_sqlite:
+                return await usage_debit_optimistic.debit(
+                    db, requests, floor=floor, low_balance_level=low_balance_level
+                )
             debits = sum(len(wanted) for request in requests for wanted in request.values())
             return await db.write_sync(
                 lambda connection: debit_accounts(
