@@ -10,7 +10,11 @@ neither the event loop nor the database was busy: requests waited in line for th
 Nothing a caller sees changes: the requests of a group are applied in arrival order, as if one
 after another (credits_server.services.usage_debit: their own outcomes, alerts and balance.updated
 event each), and each answer is sent only after the group's commit. A request is never held back
-to wait for company: when no transaction is running, the first one starts at once.
+to wait for company, with one exception: with `linger` (PostgreSQL, whose commit waits for a disk
+flush), a group that starts just after another ended waits a little, at most half the time that
+group took, for as many requests as it carried: its clients, answered together, come back at
+nearly the same moment, and without the wait the first of them would take a flush of its own and
+leave the rest to the next (groups of 1, 7, 1, 7... at 8 clients instead of 8, 8...).
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ Wanted = dict[str, list[Debit]]
 Answers = dict[str, AccountDebits]
 Apply = Callable[[list[Wanted]], Awaitable[list[Answers]]]
 
+LINGER_LIMIT = 0.005
+"""Seconds a group waits for company at most (see the module's docstring)."""
 MAX_GROUP_DEBITS = 1000
 """A group stops growing at this many debits (a request's own batch may be that large alone)."""
 SHORT_GROUP_DEBITS = 32
@@ -48,15 +54,21 @@ class _Waiting:
 class DebitQueue:
     """One per database and event loop: `submit` waits for the transaction that carries it."""
 
-    def __init__(self, apply: Apply) -> None:
+    def __init__(self, apply: Apply, *, linger: bool = False) -> None:
         self._apply = apply
         self._waiting: deque[_Waiting] = deque()
         self._draining: asyncio.Task[None] | None = None
+        self._linger = linger
+        self._last: tuple[int, float, float] = (0, 0.0, 0.0)  # requests, start, end of the last
+        self._enough: asyncio.Future[None] | None = None
 
     async def submit(self, wanted: Wanted) -> Answers:
         size = sum(len(debits) for debits in wanted.values())
         answer: asyncio.Future[Answers] = asyncio.get_running_loop().create_future()
         self._waiting.append(_Waiting(wanted, size, answer))
+        enough = self._enough
+        if enough is not None and len(self._waiting) >= self._last[0] and not enough.done():
+            enough.set_result(None)
         if self._draining is None:
             self._draining = asyncio.create_task(self._drain())
         # A caller that goes away while queued is skipped; once its group has started, the
@@ -75,15 +87,33 @@ class DebitQueue:
         return group
 
     async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while self._waiting:
+                if self._linger:
+                    await self._wait_for_company(loop)
                 group = self._next_group()
                 if group:
+                    start = loop.time()
                     await self._run(group)
+                    self._last = (len(group), start, loop.time())
         finally:
             self._draining = None
             while self._waiting:  # only when this task itself is cancelled (shutdown)
                 self._waiting.popleft().answer.cancel()
+
+    async def _wait_for_company(self, loop: asyncio.AbstractEventLoop) -> None:
+        size, start, end = self._last
+        wait = min(LINGER_LIMIT, (end - start) / 2) - (loop.time() - end)
+        if len(self._waiting) >= size or wait <= 0:
+            return
+        self._enough = loop.create_future()
+        try:
+            await asyncio.wait_for(self._enough, wait)
+        except TimeoutError:
+            pass
+        finally:
+            self._enough = None
 
     async def _run(self, group: list[_Waiting]) -> None:
         try:
@@ -155,5 +185,5 @@ def queue_for(db: Database, floor: int, low_balance_level: int) -> DebitQueue:
                 short=debits <= SHORT_GROUP_DEBITS,
             )
 
-        queue = queues[key] = DebitQueue(apply)
+        queue = queues[key] = DebitQueue(apply, linger=not db.is_sqlite)
     return queue

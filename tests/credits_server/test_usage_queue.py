@@ -77,3 +77,30 @@ async def test_a_caller_gone_before_its_turn_is_not_applied() -> None:
     with pytest.raises(asyncio.CancelledError):
         await gone
     assert applied == ["acct-1", "acct-kept"]
+
+
+async def clients_coming_back(queue: DebitQueue, clients: int, rounds: int) -> None:
+    """`clients` callers, each sending its next request as soon as it is answered, the later ones
+    a little later (as answers sent together reach their clients one after another)."""
+
+    async def client(n: int) -> None:
+        for _ in range(rounds):
+            await queue.submit(wanted(f"acct-{n}"))
+            await asyncio.sleep(0.0001 * n)
+
+    await asyncio.gather(*(client(n) for n in range(clients)))
+
+
+async def test_with_linger_the_clients_of_a_group_share_the_next_one() -> None:
+    groups: list[int] = []
+
+    async def flushing(requests: list[Wanted]) -> list[Answers]:
+        groups.append(len(requests))
+        await asyncio.sleep(0.04)  # a commit waiting for the disk
+        return await apply_all(requests)
+
+    await clients_coming_back(DebitQueue(flushing), 8, 4)
+    assert 1 in groups  # without: the first client back commits alone, the others next
+    groups.clear()
+    await clients_coming_back(DebitQueue(flushing, linger=True), 8, 4)
+    assert groups == [8, 8, 8, 8]
