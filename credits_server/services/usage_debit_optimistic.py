@@ -24,8 +24,6 @@ import weakref
 from typing import Any
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from credits_core import notifications
 from credits_server import money_rules
@@ -40,17 +38,22 @@ from credits_server.services.usage_debit import (
     entry_rows,
     event_rows,
 )
-from credits_server.services.usage_debit_postgres import KNOWN, WRITE_IF_UNCHANGED, Known
+from credits_server.services.usage_debit_postgres import (
+    KNOWN,
+    WRITE_IF_UNCHANGED,
+    WRITE_IF_UNCHANGED_ARGUMENTS,
+    Known,
+)
 
 Wanted = dict[str, list[Debit]]
 Answers = dict[str, AccountDebits]
 
+UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
 MAX_KNOWN = 10_000
 """Accounts remembered per database; past this many the memory starts over (each account is then
 known again after its next locking transaction)."""
 
 _known: weakref.WeakKeyDictionary[Database, dict[str, Known]] = weakref.WeakKeyDictionary()
-_autocommit: weakref.WeakKeyDictionary[Database, AsyncEngine] = weakref.WeakKeyDictionary()
 
 
 async def debit(
@@ -117,28 +120,31 @@ async def _without_lock(
         "types": [row["type"] for row in written],
         "datas": [row["data"] for row in written],
     }
-    try:
-        async with _autocommit_engine(db).connect() as connection:
-            rows = (await connection.execute(WRITE_IF_UNCHANGED, parameters)).all()
-    except IntegrityError:
-        # A writer that did not move the version (none should) posted a reference or an event
-        # number first: the unique constraints refused the statement whole.
-        return None
+    arguments = [parameters[name] for name in WRITE_IF_UNCHANGED_ARGUMENTS]
+    pooled = await db.engine.raw_connection()
+    connection: Any = pooled.driver_connection  # asyncpg's
+    try:  # outside a transaction: the statement commits on its own
+        rows = await connection.fetch(WRITE_IF_UNCHANGED, *arguments)
+    except Exception as error:
+        if getattr(error, "sqlstate", None) == UNIQUE_VIOLATION:
+            # A writer that did not move the version (none should) posted a reference or an
+            # event number first: the unique constraints refused the statement whole.
+            return None
+        pooled.invalidate()  # the connection's state is unknown
+        raise
+    except BaseException:  # cancelled mid-statement: the same
+        pooled.invalidate()
+        raise
+    finally:
+        pooled.close()  # back to the pool
     if not rows:
         return None
-    ids = {row.reference: int(row.id) for row in rows}
+    ids = {row["reference"]: int(row["id"]) for row in rows}
     last_seq = written[-1]["seq"] if written else state.last_seq
     after = Known(state.version + 1, plan.balance, state.currency, state.threshold, last_seq)
     _remember(_known.setdefault(db, {}), {account_id: after})
     made = Written([ids[debit.reference] for debit, _ in plan.made], False)
     return [{account_id: result} for result in answers(plan, {}, made, state.currency)]
-
-
-def _autocommit_engine(db: Database) -> AsyncEngine:
-    engine = _autocommit.get(db)
-    if engine is None:  # the same pool; each connection in autocommit while it is out
-        engine = _autocommit[db] = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-    return engine
 
 
 def _remember(known: dict[str, Known], left: dict[str, Known]) -> None:

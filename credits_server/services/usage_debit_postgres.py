@@ -99,38 +99,46 @@ _WRITE = text(
 )
 
 # The events are the plan's balance.updated ones only (no alert, no intent: those take the
-# locking path, which reads the notification targets and the open intent under the lock).
-WRITE_IF_UNCHANGED = text(
-    """
+# locking path, which reads the notification targets and the open intent under the lock). Sent
+# by asyncpg itself, not SQLAlchemy (about 60 us of CPU a group instead of 400), with its
+# arguments in `WRITE_IF_UNCHANGED_ARGUMENTS`' order.
+WRITE_IF_UNCHANGED = """
     WITH account AS (
-        UPDATE accounts SET balance = CAST(:balance AS bigint), version = version + 1
-        WHERE id = CAST(:account_id AS varchar) AND version = CAST(:version AS bigint)
+        UPDATE accounts SET balance = $3, version = version + 1
+        WHERE id = $1 AND version = $2
           AND NOT EXISTS (SELECT 1 FROM ledger_entries AS p
-                          WHERE p.account_id = CAST(:account_id AS varchar)
-                            AND p.reference = ANY(CAST(:references AS varchar[])))
+                          WHERE p.account_id = $1 AND p.reference = ANY($9::varchar[]))
         RETURNING id
     ), entries AS (
         INSERT INTO ledger_entries
             (account_id, kind, amount, balance_after, description, reference, created_at)
-        SELECT account.id, r.kind, r.amount, r.balance_after, r.description, r.reference,
-               CAST(:now AS timestamptz)
+        SELECT account.id, r.kind, r.amount, r.balance_after, r.description, r.reference, $4
         FROM account,
-             unnest(CAST(:kinds AS varchar[]), CAST(:amounts AS bigint[]),
-                    CAST(:afters AS bigint[]), CAST(:descriptions AS varchar[]),
-                    CAST(:references AS varchar[]))
+             unnest($5::varchar[], $6::bigint[], $7::bigint[], $8::varchar[], $9::varchar[])
              WITH ORDINALITY AS r(kind, amount, balance_after, description, reference, n)
         ORDER BY r.n
         RETURNING reference, id
     ), emitted AS (
         INSERT INTO events (account_id, seq, type, data, created_at)
-        SELECT account.id, e.seq, e.type, e.data, CAST(:now AS timestamptz)
-        FROM account,
-             unnest(CAST(:seqs AS bigint[]), CAST(:types AS varchar[]), CAST(:datas AS text[]))
-             AS e(seq, type, data)
+        SELECT account.id, e.seq, e.type, e.data, $4
+        FROM account, unnest($10::bigint[], $11::varchar[], $12::text[]) AS e(seq, type, data)
     )
     SELECT reference, id FROM entries
-    """
-).bindparams(bindparam("now", type_=UtcDateTime()))
+"""
+WRITE_IF_UNCHANGED_ARGUMENTS = (
+    "account_id",
+    "version",
+    "balance",
+    "now",
+    "kinds",
+    "amounts",
+    "afters",
+    "descriptions",
+    "references",
+    "seqs",
+    "types",
+    "datas",
+)
 
 KNOWN = "credits.usage_debit_known"
 """The key of `connection.info` under which the locking path's writes leave `Known`s by account."""
