@@ -6,7 +6,9 @@ usage debit's two statement sets (`services.usage_debit` with Core statements,
 `services.usage_debit_postgres` with PostgreSQL's). Those only read and write what these
 functions decided, under the account's row lock (FOR UPDATE on PostgreSQL; SQLite's write lock),
 so what they read (balance, posted references, last event number, open intent) cannot change
-before they write.
+before they write; or, on PostgreSQL's one-statement path (`services.usage_debit_optimistic`),
+from what the process's own last commit left, written only while the account's version shows
+that nothing has changed since.
 
 tests/credits_server/test_ledger_conformance.py drives the same scenarios through every write path.
 """

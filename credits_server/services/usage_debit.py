@@ -3,7 +3,9 @@
 It runs through `Database.write_sync`: on SQLite, on the writer thread in one go (or on the event
 loop's thread when short); on PostgreSQL, inside an ordinary write transaction with the accounts
 locked FOR UPDATE, and with two statements per account (credits_server.services.
-usage_debit_postgres) instead of one per step. One transaction may carry several requests
+usage_debit_postgres) instead of one per step; there, services.usage_debit_optimistic first tries
+a group in one statement without the lock, and comes here when that does not apply. One
+transaction may carry several requests
 (usage_queue, group commit): each is answered, alerted and announced (its own balance.updated) as
 if it had run alone, in order.
 
