@@ -20,6 +20,10 @@ CARD_DATA = [
     b'{"note": "pay 4242 4242 4242 4242 now"}',
     b'{"note": "4242-4242-4242-4242"}',
     b"4000000000000002",
+    b'{"reference": "12 4242424242424242"}',  # a card after other digits
+    b'{"reference": "12 4242 4242 4242 4242"}',
+    b'{"reference": "4242424242424242 12"}',  # a card before other digits
+    b'{"note": "1 2 3 4242424242424242 9"}',
 ]
 NOT_CARD_DATA = [
     b'{"note": "4242424242424241"}',  # not Luhn-valid
@@ -28,6 +32,7 @@ NOT_CARD_DATA = [
     b'{"id": "4242424242424242_x"}',
     b'{"v": ".4242424242424242"}',
     b'{"long": "42424242424242424242"}',  # 20 digits: no card
+    b'{"note": "12 4242424242424241"}',  # no Luhn-valid number in any of its groups
     b'{"numbers": 1, "cvcs": 2}',  # other fields
     json.dumps(
         {
