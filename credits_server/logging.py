@@ -77,6 +77,27 @@ def log(event: str, **fields: Any) -> None:
         _logger.handle(record)
 
 
+def request_id_for(incoming: bytes) -> str:
+    """The caller's X-Request-ID if it is sane, else a new one."""
+    text = incoming.decode("latin-1")
+    return text if _SAFE_REQUEST_ID.match(text) else uuid.uuid4().hex
+
+
+def log_request(
+    request_id: str, scope: Scope, status: int, started: float, account_id: Any
+) -> None:
+    """The request's line (`started`: its time.perf_counter() on arrival)."""
+    log(
+        "request",
+        request_id=request_id,
+        method=scope.get("method"),
+        path=scope.get("path"),
+        status=status,
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        account_id=account_id,
+    )
+
+
 class RequestLogMiddleware:
     """Gives every request an X-Request-ID (the caller's if sane) and logs one line for it."""
 
@@ -88,8 +109,7 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_for(dict(scope.get("headers") or []).get(b"x-request-id", b""))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         token = current_request_id.set(request_id)
@@ -122,22 +142,14 @@ class RequestLogMiddleware:
             )
             if started_response:
                 raise
-            await _send_internal_error(send_with_id, request_id)
+            await send_internal_error(send_with_id, request_id)
         finally:
             current_request_id.reset(token)
             if self.enabled:
-                log(
-                    "request",
-                    request_id=request_id,
-                    method=scope.get("method"),
-                    path=scope.get("path"),
-                    status=status,
-                    duration_ms=round((time.perf_counter() - started) * 1000, 1),
-                    account_id=state.get("account_id"),
-                )
+                log_request(request_id, scope, status, started, state.get("account_id"))
 
 
-async def _send_internal_error(send: Send, request_id: str) -> None:
+async def send_internal_error(send: Send, request_id: str) -> None:
     body = json.dumps(
         {
             "type": "/problems/internal_error",

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from credits_server import __version__
 from credits_server.api import (
@@ -36,6 +37,7 @@ from credits_server.api.card_guard import CardGuardMiddleware
 from credits_server.api.database_errors import install_database_error_handler
 from credits_server.api.document import install_document
 from credits_server.api.method_not_allowed import install_method_not_allowed
+from credits_server.api.usage_path import UsagePath, serves
 from credits_server.context import make_context
 from credits_server.gateway.base import ServerHooks
 from credits_server.gateway.registry import plugin
@@ -70,6 +72,18 @@ ROUTERS = [
 ]
 
 
+class CreditsApp(FastAPI):
+    """The FastAPI app, with POST /v1/usage answered in front of its stack (usage_path)."""
+
+    usage_path: UsagePath
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if serves(scope):
+            await self.usage_path(self.state.context, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     gateway = plugin(settings.gateway)
@@ -101,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                     await task
             await context.db.dispose()
 
-    app = FastAPI(
+    app = CreditsApp(
         title="credits-server",
         version=__version__,
         summary="Calling credits: balance, ledger, top-ups and auto-recharge.",
@@ -124,4 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Inside the request log, so a refused body still gets its request id and log line.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLogMiddleware, enabled=settings.log_requests)
+    app.usage_path = UsagePath(
+        max_bytes=settings.max_body_bytes, log_requests=settings.log_requests
+    )
     return app

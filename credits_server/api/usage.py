@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,11 +25,11 @@ from credits_server.services.usage import (
 router = APIRouter(tags=["usage"])
 
 
-def _bearer_token(request: Request) -> str:
+def bearer_token(authorization: str | None) -> str:
     """The token as deps.TokenDep takes it (HTTPBearer without auto_error), read directly: this
     is the busiest endpoint, and FastAPI solving its four dependencies per request cost about a
     tenth of a debit's CPU (py-spy at 8 clients)."""
-    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    scheme, token = get_authorization_scheme_param(authorization)
     if not (scheme and token) or scheme.lower() != "bearer":
         raise unauthenticated()
     return token
@@ -74,11 +75,28 @@ _BODY = {
 }
 
 
-async def _json_body(request: Request) -> Any:
+async def answer_usage(ctx: Context, authorization: str | None, body: bytes) -> tuple[int, Any]:
+    """The status and JSON body of POST /v1/usage (a domain error or HttpProblem otherwise), for
+    the route below and for the endpoint's own path in front of the stack (usage_path)."""
+    await authenticate_api_key(ctx, bearer_token(authorization))
     try:
-        return await request.json()
+        sent = json.loads(body)
     except ValueError:
         raise Invalid("validation_error", "The body is not valid JSON.") from None
+    if isinstance(sent, dict) and "records" in sent:
+        raw = sent["records"]
+        if not isinstance(raw, list) or set(sent) != {"records"}:
+            raise Invalid("validation_error", "Send {records: [UsageRecord, ...]}.")
+        if len(raw) > MAX_BATCH:
+            raise HttpProblem(
+                413, "payload_too_large", f"Send at most {MAX_BATCH} records in one request."
+            )
+        results = await apply_usage(ctx, [parse_record(item) for item in raw])
+        return 200, {"results": [result.as_json() for result in results]}
+    [result] = await apply_usage(ctx, [parse_record(sent)])
+    if result.error is not None:
+        raise result.error
+    return 201 if result.status == "applied" else 200, result.as_json()
 
 
 @router.post(
@@ -93,20 +111,10 @@ async def _json_body(request: Request) -> Any:
     },
 )
 async def post_usage(request: Request) -> JSONResponse:
+    """Served by usage_path in front of the stack; this route is what the OpenAPI document
+    describes, and answers when that path does not apply (a root path set)."""
     ctx: Context = request.app.state.context
-    await authenticate_api_key(ctx, _bearer_token(request))
-    body = await _json_body(request)
-    if isinstance(body, dict) and "records" in body:
-        raw = body["records"]
-        if not isinstance(raw, list) or set(body) != {"records"}:
-            raise Invalid("validation_error", "Send {records: [UsageRecord, ...]}.")
-        if len(raw) > MAX_BATCH:
-            raise HttpProblem(
-                413, "payload_too_large", f"Send at most {MAX_BATCH} records in one request."
-            )
-        results = await apply_usage(ctx, [parse_record(item) for item in raw])
-        return JSONResponse({"results": [result.as_json() for result in results]})
-    [result] = await apply_usage(ctx, [parse_record(body)])
-    if result.error is not None:
-        raise result.error
-    return JSONResponse(result.as_json(), status_code=201 if result.status == "applied" else 200)
+    status, content = await answer_usage(
+        ctx, request.headers.get("authorization"), await request.body()
+    )
+    return JSONResponse(content, status_code=status)
