@@ -1,7 +1,8 @@
-"""The debit transaction of POST /v1/usage as one synchronous function of Core statements.
+"""The debit transaction of POST /v1/usage as one synchronous function.
 
 It runs through `Database.write_sync`: on SQLite, on the writer thread in one go (or on the event
-loop's thread when short); on PostgreSQL, inside an ordinary write transaction with the accounts
+loop's thread when short), with plain SQL on the sqlite3 connection (credits_server.services.
+usage_debit_sqlite); on PostgreSQL, inside an ordinary write transaction with the accounts
 locked FOR UPDATE, and with two statements per account (credits_server.services.
 usage_debit_postgres) instead of one per step; there, services.usage_debit_optimistic first tries
 a group in one statement without the lock, and comes here when that does not apply. One
@@ -21,22 +22,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from credits_server import money_rules
 from credits_server.ids import new_id
 from credits_server.models import (
     Account,
-    AutoRechargeSettings,
-    Event,
     LedgerEntry,
     RechargeIntent,
     utcnow,
 )
 from credits_server.money_rules import Debit, DebitPlan, Posted
 from credits_server.outbox import add_for_events_sync
-from credits_server.services import usage_debit_postgres
+from credits_server.services import usage_debit_postgres, usage_debit_sqlite
 
 
 @dataclass(slots=True)  # not frozen: made per debit, and frozen fields are set one call each
@@ -66,67 +65,19 @@ class Written:
     opened_intent: bool
 
 
-# Built once: a statement object caches its compiled form, so each debit only binds values.
+# Built once: a statement object caches its compiled form, so each group only binds values.
 _LOCK_ACCOUNTS = (
     select(Account.id, Account.balance, Account.currency)
     .where(Account.id.in_(bindparam("ids", expanding=True)))
     .order_by(Account.id)
     .with_for_update()
 )
-_POSTED = select(
-    LedgerEntry.reference, LedgerEntry.id, LedgerEntry.amount, LedgerEntry.balance_after
-).where(
-    LedgerEntry.account_id == bindparam("account_id"),
-    LedgerEntry.reference.in_(bindparam("references", expanding=True)),
-)
-# Ids matched back by reference (unique per account, and each is inserted once here): asking
-# for them in parameter order makes SQLAlchemy insert row by row on SQLite ("ordered; batch not
-# supported"), one statement per debit instead of one per group.
-_INSERT_ENTRIES = insert(LedgerEntry).returning(LedgerEntry.reference, LedgerEntry.id)
-# On SQLite `created_at` is bound as the text SQLite stores (the column type's own conversion,
-# made once per transaction by `_stored_time`): converting the same time again for each row cost
-# ~1.6 us a row (bench/FINDINGS.md section 4).
-_INSERT_ENTRIES_SQLITE = (
-    insert(LedgerEntry)
-    .values(created_at=bindparam("created_at", type_=String()))
-    .returning(LedgerEntry.reference, LedgerEntry.id)
-)
-
-
-def _of_account(column: Any, where: Any) -> Any:
-    return select(column).where(where).scalar_subquery()
-
-
-_ACCOUNT: Any = bindparam("account_id")
-# The new balance, and in the same statement what the events and the intent depend on: the
-# auto-recharge settings, the last event number, whether an intent is open. Read under the
-# account's lock, so a save of the settings (which takes that lock too) is either seen whole or
-# comes after.
-_SET_BALANCE = (
-    update(Account)
-    .where(Account.id == _ACCOUNT)
-    .values(balance=bindparam("balance"), version=Account.version + 1)
-    .returning(
-        _of_account(
-            AutoRechargeSettings.enabled, AutoRechargeSettings.account_id == _ACCOUNT
-        ).label("enabled"),
-        _of_account(
-            AutoRechargeSettings.threshold, AutoRechargeSettings.account_id == _ACCOUNT
-        ).label("threshold"),
-        _of_account(func.coalesce(func.max(Event.seq), 0), Event.account_id == _ACCOUNT).label(
-            "last_seq"
-        ),
-        _of_account(RechargeIntent.id, RechargeIntent.open_account_id == _ACCOUNT).label(
-            "open_intent"
-        ),
-    )
-)
-_INSERT_EVENTS = insert(Event)
 
 
 def uses_postgres_statements(connection: Connection) -> bool:
-    """PostgreSQL gets its own two statements per account (usage_debit_postgres); SQLite the
-    Core statements here, one per step (each is a call, not a round trip)."""
+    """PostgreSQL gets its own two statements per account (usage_debit_postgres); SQLite plain
+    SQL on its sqlite3 connection (usage_debit_sqlite), one per step (each a call, not a round
+    trip)."""
     return connection.dialect.name == "postgresql"
 
 
@@ -141,8 +92,13 @@ def debit_accounts(
 
     Every account of the transaction is locked up front in one order (two never deadlock)."""
     accounts = sorted({account_id for wanted in requests for account_id in wanted})
-    rows = connection.execute(_LOCK_ACCOUNTS, {"ids": accounts}).all()
-    found = {row.id: (int(row.balance), str(row.currency)) for row in rows}
+    if uses_postgres_statements(connection):
+        rows = connection.execute(_LOCK_ACCOUNTS, {"ids": accounts}).all()
+        found = {row.id: (int(row.balance), str(row.currency)) for row in rows}
+    else:
+        found = usage_debit_sqlite.balances(
+            usage_debit_sqlite.driver_connection(connection), accounts
+        )
     answers: list[dict[str, AccountDebits]] = [{} for _ in requests]
     for account_id in accounts:
         asking = [n for n, wanted in enumerate(requests) if account_id in wanted]
@@ -172,9 +128,10 @@ def _debit_account(
     """One account's debits, `parts` being the requests' shares in order."""
     references = sorted({debit.reference for debits in parts for debit in debits})
     if not uses_postgres_statements(connection):
-        posted = _read_posted(connection, account_id, references)
+        raw = usage_debit_sqlite.driver_connection(connection)
+        posted = usage_debit_sqlite.read_posted(raw, account_id, references)
         plan = money_rules.plan_debits(balance, posted, parts, floor)
-        written = _write(connection, account_id, plan, currency, low_balance_level)
+        written = _write_sqlite(connection, account_id, plan, currency, low_balance_level)
     else:
         state = usage_debit_postgres.read(connection, account_id, references)
         posted = state.posted
@@ -190,30 +147,11 @@ def answers(
     return [_answer(decisions, plan, posted, written, currency) for decisions in plan.decisions]
 
 
-def _read_posted(
-    connection: Connection, account_id: str, references: list[str]
-) -> dict[str, Posted]:
-    posted: dict[str, Posted] = {}
-    for start in range(0, len(references), 500):
-        chunk = references[start : start + 500]
-        rows = connection.execute(_POSTED, {"account_id": account_id, "references": chunk})
-        for row in rows:
-            posted[row.reference] = (int(row.id), int(row.amount), int(row.balance_after))
-    return posted
-
-
 def _stored_time(connection: Connection, now: datetime) -> Any:
     """`now` as the ledger's created_at column stores it on this connection's database."""
     dialect = connection.dialect
     convert = LedgerEntry.__table__.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
     return convert(now) if convert is not None else now
-
-
-def _insert_entries(connection: Connection, account_id: str, plan: DebitPlan, now: datetime) -> Any:
-    if connection.dialect.name == "sqlite":
-        rows = entry_rows(account_id, plan, _stored_time(connection, now))
-        return connection.execute(_INSERT_ENTRIES_SQLITE, rows)
-    return connection.execute(_INSERT_ENTRIES, entry_rows(account_id, plan, now))
 
 
 def entry_rows(account_id: str, plan: DebitPlan, now: Any) -> list[dict[str, Any]]:
@@ -242,7 +180,7 @@ def event_rows(events: list[tuple[str, dict[str, Any]]], last_seq: int) -> list[
     ]
 
 
-def _write(
+def _write_sqlite(
     connection: Connection,
     account_id: str,
     plan: DebitPlan,
@@ -251,23 +189,33 @@ def _write(
 ) -> Written:
     if not plan.made:
         return Written([], False)
+    raw = usage_debit_sqlite.driver_connection(connection)
     now = utcnow()
-    made_ids = {
-        row.reference: int(row.id) for row in _insert_entries(connection, account_id, plan, now)
-    }
-    state = connection.execute(
-        _SET_BALANCE, {"account_id": account_id, "balance": plan.balance}
-    ).one()
-    threshold = int(state.threshold) if state.enabled else None
+    stamp = _stored_time(connection, now)
+    length = money_rules.DESCRIPTION_LENGTH
+    made_ids = usage_debit_sqlite.insert_entries(
+        raw,
+        [
+            (
+                account_id,
+                "usage",
+                debit.amount,
+                after,
+                debit.description[:length],
+                debit.reference,
+                stamp,
+            )
+            for debit, after in plan.made
+        ],
+    )
+    threshold, last_seq, intent_open = usage_debit_sqlite.set_balance(raw, account_id, plan.balance)
     events, crossed = money_rules.debit_events(plan, currency, threshold, low_balance_level)
-    opened = money_rules.opens_intent(crossed, state.open_intent is not None)
-    if opened:
+    opened = money_rules.opens_intent(crossed, intent_open)
+    if opened:  # rare: a Core statement, on the same connection and transaction
         values = money_rules.new_intent_values(new_id("ri"), account_id, now)
         connection.execute(insert(RechargeIntent).values(**values))
-    written = event_rows(events, int(state.last_seq))
-    connection.execute(
-        _INSERT_EVENTS, [{"account_id": account_id, "created_at": now, **row} for row in written]
-    )
+    written = event_rows(events, last_seq)
+    usage_debit_sqlite.insert_events(raw, account_id, written, stamp)
     add_for_events_sync(connection, account_id, written, now)
     return Written([made_ids[debit.reference] for debit, _ in plan.made], opened)
 
