@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -70,9 +72,12 @@ def _configure_sqlite(
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
+        options = conn.get_execution_options()
+        if options.get("begun_by_owner"):  # Database._on_loop began it on the sqlite3 connection
+            return
         # Writers take the write lock up front: two deferred transactions that both later try to
         # write would deadlock (SQLITE_BUSY with no retry); IMMEDIATE waits in busy_timeout instead.
-        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        mode = "IMMEDIATE" if options.get("write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -86,6 +91,7 @@ class Database:
         self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         self._thread_writer: tuple[ThreadPoolExecutor, Engine] | None = None
         self._here_writer: Engine | None = None
+        self._here_connections: dict[int, Connection] = {}  # by thread, as the pool's
         self._loop_commits = 0
         self._checkpoints: set[asyncio.Task[None]] = set()
         # A SQLite file (not :memory:, which another connection would not see) has a writer thread.
@@ -159,12 +165,12 @@ class Database:
             # Nothing is awaited from this check to the commit: no writer of this process can
             # start in between.
             try:
-                with self._loop_writer().begin() as here:
-                    result = work(here)
+                result = self._on_loop(work)
                 self._count_loop_commit()
                 return result
-            except OperationalError as error:
-                if "locked" not in str(error.orig) and "busy" not in str(error.orig):
+            except (OperationalError, sqlite3.OperationalError) as error:
+                reason = str(getattr(error, "orig", error))
+                if "locked" not in reason and "busy" not in reason:
                     raise
         executor, engine = self._thread_writer or self._start_thread_writer()
 
@@ -179,6 +185,32 @@ class Database:
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._thread_writer = (executor, self._sync_engine(self.busy_timeout_ms))
         return self._thread_writer
+
+    def _on_loop(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction on the loop's connection, kept open between transactions
+        and begun and ended on the sqlite3 connection itself: the pool's checkout, reset and
+        checkin and SQLAlchemy's BEGIN cost ~1/4 of a short usage debit's CPU (bench/FINDINGS.md
+        section 4). Statements `work` runs through `connection` join this transaction."""
+        connection = self._here_connections.get(threading.get_ident())
+        if connection is None:
+            connection = self._loop_writer().connect().execution_options(begun_by_owner=True)
+            self._here_connections[threading.get_ident()] = connection
+        raw = connection.connection.driver_connection
+        assert isinstance(raw, sqlite3.Connection)
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(connection)
+        except BaseException:
+            if connection.in_transaction():
+                connection.rollback()  # SQLAlchemy's (begun by a statement of `work`) and ours
+            else:
+                raw.rollback()
+            raise
+        if connection.in_transaction():
+            connection.commit()
+        else:
+            raw.commit()
+        return result
 
     def _loop_writer(self) -> Engine:
         if self._here_writer is None:
@@ -228,6 +260,9 @@ class Database:
         loop = asyncio.get_running_loop()
         for checkpoint in [task for task in self._checkpoints if task.get_loop() is loop]:
             await checkpoint
+        for connection in self._here_connections.values():
+            connection.close()
+        self._here_connections.clear()
         if self._here_writer is not None:
             self._here_writer.dispose()
             self._here_writer = None

@@ -91,6 +91,16 @@ def debit_accounts(
     """The requests' debits in the order given, each request's answers by account.
 
     Every account of the transaction is locked up front in one order (two never deadlock)."""
+    with usage_debit_sqlite.as_sqlalchemy_errors():
+        return _debit_accounts(connection, requests, floor, low_balance_level)
+
+
+def _debit_accounts(
+    connection: Connection,
+    requests: list[dict[str, list[Debit]]],
+    floor: int,
+    low_balance_level: int,
+) -> list[dict[str, AccountDebits]]:
     accounts = sorted({account_id for wanted in requests for account_id in wanted})
     if uses_postgres_statements(connection):
         rows = connection.execute(_LOCK_ACCOUNTS, {"ids": accounts}).all()

@@ -11,10 +11,12 @@ written is decided by credits_server.money_rules; these only read and write.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from credits_server.money_rules import Posted
 
@@ -40,6 +42,16 @@ RETURNING
   (SELECT id FROM recharge_intents WHERE open_account_id = ?2)
 """
 _INSERT_EVENT = "INSERT INTO events (account_id, seq, type, data, created_at) VALUES (?,?,?,?,?)"
+
+
+@contextmanager
+def as_sqlalchemy_errors() -> Iterator[None]:
+    """sqlite3's errors raised as SQLAlchemy raises them (OperationalError for a busy or full
+    database...), which the group commit and the API's problem answers know."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DBAPIError.instance(None, None, error, sqlite3.Error) from error
 
 
 def driver_connection(connection: Connection) -> sqlite3.Connection:
