@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.pool import SingletonThreadPool
 
@@ -168,9 +168,8 @@ class Database:
                 result = self._on_loop(work)
                 self._count_loop_commit()
                 return result
-            except (OperationalError, sqlite3.OperationalError) as error:
-                reason = str(getattr(error, "orig", error))
-                if "locked" not in reason and "busy" not in reason:
+            except OperationalError as error:
+                if "locked" not in str(error.orig) and "busy" not in str(error.orig):
                     raise
         executor, engine = self._thread_writer or self._start_thread_writer()
 
@@ -197,19 +196,22 @@ class Database:
             self._here_connections[threading.get_ident()] = connection
         raw = connection.connection.driver_connection
         assert isinstance(raw, sqlite3.Connection)
-        raw.execute("BEGIN IMMEDIATE")
         try:
-            result = work(connection)
-        except BaseException:
-            if connection.in_transaction():
-                connection.rollback()  # SQLAlchemy's (begun by a statement of `work`) and ours
-            else:
-                raw.rollback()
-            raise
-        if connection.in_transaction():
-            connection.commit()
-        else:
-            raw.commit()
+            raw.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+                if connection.in_transaction():  # begun by a statement of `work`: ends ours too
+                    connection.commit()
+                else:
+                    raw.commit()
+            except BaseException:
+                if connection.in_transaction():
+                    connection.rollback()
+                if raw.in_transaction:  # still open: a failed COMMIT (disk full) leaves it so
+                    raw.rollback()
+                raise
+        except sqlite3.Error as error:  # as SQLAlchemy raises them (busy, disk full...)
+            raise DBAPIError.instance(None, None, error, sqlite3.Error) from error
         return result
 
     def _loop_writer(self) -> Engine:

@@ -4,6 +4,7 @@ in both passes: the lock it tests is SQLite's."""
 
 from __future__ import annotations
 
+import resource
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -64,3 +65,44 @@ def test_the_wal_stays_small_while_debits_commit_one_by_one(sqlite_server: LiveS
     wal = Path(f"{sqlite_server.database_path}-wal")
     assert wal.stat().st_size < 8 * 1024 * 1024
     assert sqlite_server.balance(owner.account_id) == 1_000_000 - 1500
+
+
+def test_a_full_disk_refuses_debits_with_507_and_keeps_every_answered_one(
+    sqlite_server: LiveServer,
+) -> None:
+    key = make_api_key(sqlite_server)
+    owner = sqlite_server.make_owner(balance=1_000_000)
+    assert sqlite_server.process is not None
+    files = [
+        sqlite_server.database_path,
+        Path(f"{sqlite_server.database_path}-wal"),
+        sqlite_server.log_path,
+    ]
+    largest = max(path.stat().st_size for path in files if path.exists())
+    # The disk "fills": no file of the server may grow past a little above its largest today.
+    unlimited = resource.RLIM_INFINITY
+    resource.prlimit(
+        sqlite_server.process.pid, resource.RLIMIT_FSIZE, (largest + 64 * 1024, unlimited)
+    )
+    applied = 0
+    refused: httpx.Response | None = None
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=sqlite_server.url, headers=headers, timeout=30) as client:
+        for _ in range(5000):
+            answer = client.post("/v1/usage", json=usage(owner.account_id, 1))
+            if answer.status_code != 201:
+                refused = answer
+                break
+            applied += 1
+    resource.prlimit(sqlite_server.process.pid, resource.RLIMIT_FSIZE, (unlimited, unlimited))
+    assert refused is not None, "the file size limit was never reached"
+    assert refused.status_code == 507, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "storage_full"
+    # Every debit answered 201 is in the ledger, and only those; the next one goes through.
+    assert sqlite_server.balance(owner.account_id) == 1_000_000 - applied
+    assert len(sqlite_server.ledger(owner.account_id)) == 1 + applied
+    assert post_usage(sqlite_server, key, usage(owner.account_id, 1)).status_code == 201
+    check = sqlite3.connect(sqlite_server.database_path)
+    assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check.close()
