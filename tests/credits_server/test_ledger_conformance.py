@@ -3,9 +3,10 @@
 Credits (top-ups, auto-recharges, adjustments, refunds) have one writer, the ORM path
 (credits_server.ledger.post, services.events, services.recharge): top-ups are paid through the
 API and auto-recharges charged by the server's own worker. Usage debits have two statement sets,
-Core (SQLite's, and any database's) and PostgreSQL's: each scenario runs once per statement set
-the database offers (`usage_path`), its usage through the real service (`usage.apply_usage`, one
-record a request, batches, and concurrent requests sharing a transaction), and every run must
+SQLite's (plain SQL on the sqlite3 connection) and PostgreSQL's, one per database: each scenario
+runs with the statement set of the pass's database (`usage_path`), its usage through the real
+service (`usage.apply_usage`, one record a request, batches, and concurrent requests sharing a
+transaction), and every run must
 end with the same rows, in the same order, written by all the paths in turn: ledger entries
 (kind, amount, balance_after, reference), events (type, numbers 1..n with no gap, the payload's
 essentials), intents (one per crossing), and `balance == sum(entries)`.
@@ -26,7 +27,7 @@ from tests.support.engine import enable_auto_recharge, intents, no_open_intent
 from tests.support.live_server import LiveServer, Owner
 from tests.support.wait import wait_for
 
-PATHS = ["core", "postgres"] if postgres.test_database_url() else ["core"]
+PATHS = ["postgres"] if postgres.test_database_url() else ["sqlite"]
 
 
 @pytest.fixture(params=PATHS)
