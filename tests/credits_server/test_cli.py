@@ -11,13 +11,20 @@ import httpx
 import pytest
 
 from tests.support.live_server import credits_server_executable
+from tests.support.operator_cli import run_credits_server
 from tests.support.wait import wait_for
 
 
-def run(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, stdin: str = "", installed: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The command on `tmp_path`'s database: in this process (tests/support/operator_cli.py), or,
+    when `installed`, as the installed console script in a process of its own."""
     env = dict(os.environ)
     env["CREDITS_SERVER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.db'}"
     env["CREDITS_SERVER_CONFIG"] = str(tmp_path / "none.toml")
+    if not installed:
+        return run_credits_server(args, env, stdin)
     return subprocess.run(
         [credits_server_executable(), *args],
         input=stdin,
@@ -72,6 +79,7 @@ def test_create_user_reads_the_password_from_stdin_and_can_sign_in(tmp_path: Pat
         "--role",
         "owner",
         stdin="a long password\n",
+        installed=True,  # the password on a pipe, as a script gives it
     )
     assert made.returncode == 0, made.stderr
     again = run(
@@ -82,6 +90,7 @@ def test_create_user_reads_the_password_from_stdin_and_can_sign_in(tmp_path: Pat
         "--account",
         "Acme",
         stdin="another password\n",
+        installed=True,
     )
     assert again.returncode == 1
     assert "already exists" in again.stderr

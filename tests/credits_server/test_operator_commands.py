@@ -1,18 +1,19 @@
-"""The operators' commands, run as the installed `credits-server` against a live server's database,
-with their --json output read back and what the user, the ledger and the audit trail then show."""
+"""The operators' commands, `credits-server`'s own `main` (tests/support/operator_cli.py) against a
+live server's database, with their --json output read back and what the user, the ledger and the
+audit trail then show."""
 
 from __future__ import annotations
 
 import getpass
 import json
 import os
-import subprocess
 from typing import Any
 
 import httpx
 
 from tests.support.audit import audit_rows
-from tests.support.live_server import LiveServer, credits_server_executable
+from tests.support.live_server import LiveServer
+from tests.support.operator_cli import run_credits_server
 
 
 def operator(server: LiveServer, *args: str, ok: bool = True) -> Any:
@@ -21,14 +22,7 @@ def operator(server: LiveServer, *args: str, ok: bool = True) -> Any:
         "CREDITS_SERVER_DATABASE_URL": server.database_url,
         "CREDITS_SERVER_CONFIG": str(server.workdir / "no-config.toml"),
     }
-    done = subprocess.run(
-        [credits_server_executable(), *args, *(["--json"] if ok else [])],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_credits_server([*args, *(["--json"] if ok else [])], env)
     if not ok:
         return done
     assert done.returncode == 0, done.stderr

@@ -13,13 +13,20 @@ import pytest
 
 from credits_server.cli import main
 from tests.support.live_server import credits_server_executable
+from tests.support.operator_cli import run_credits_server
 
 
-def run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, *args: str, installed: bool = False, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The command in this process (tests/support/operator_cli.py), or, when `installed`, as the
+    installed console script in a process of its own."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CREDITS_SERVER_")}
     environ["CREDITS_SERVER_DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'ops.db'}"
     environ["CREDITS_SERVER_CONFIG"] = str(tmp_path / "config.toml")
     environ.update(env)
+    if not installed:
+        return run_credits_server(args, environ)
     return subprocess.run(
         [credits_server_executable(), *args],
         capture_output=True,
@@ -75,7 +82,8 @@ def test_a_bad_environment_is_one_line(tmp_path: Path, env: dict[str, str], says
 
 def test_a_misspelt_key_in_the_settings_file_is_refused(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text("topup_mni = 1000\n")
-    line = one_line(run(tmp_path, "migrate"))
+    # The installed command itself: its one line, exit 2 and no traceback, as an operator sees it.
+    line = one_line(run(tmp_path, "migrate", installed=True))
     assert line.endswith(
         f"unknown setting 'topup_mni' in {tmp_path / 'config.toml'} (did you mean 'topup_min'?)"
     )

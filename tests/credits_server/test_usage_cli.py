@@ -1,4 +1,5 @@
-"""`credits-server create-api-key` and `simulate-usage`, run as the installed command."""
+"""`credits-server create-api-key` and `simulate-usage`: the command's own `main`, in this process
+(tests/support/operator_cli.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import os
 import subprocess
 
 from tests.support.engine import post_usage, usage
-from tests.support.live_server import LiveServer, credits_server_executable
+from tests.support.live_server import LiveServer
+from tests.support.operator_cli import run_credits_server
 
 
 def run_cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
@@ -16,14 +18,7 @@ def run_cli(server: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
         "CREDITS_SERVER_DATABASE_URL": server.database_url,
         "CREDITS_SERVER_CONFIG": str(server.workdir / "no-config.toml"),
     }
-    return subprocess.run(
-        [credits_server_executable(), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_credits_server(args, env)
 
 
 def test_create_api_key_prints_a_key_that_works_once_shown(engine_server: LiveServer) -> None:
