@@ -15,6 +15,7 @@ import pytest
 
 from tests.hardening.conftest import assert_problem
 from tests.support.live_server import ServerProcess, start_server
+from tests.support.operator_cli import run_credits_server
 
 
 @pytest.fixture
@@ -27,19 +28,14 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
 
 
 def _sign_up(server: ServerProcess) -> dict[str, str]:
-    """An owner made with the server's own CLI; its session header."""
-    import subprocess
-
-    from tests.support.live_server import credits_server_executable
-
+    """An owner made with the server's own CLI (in this process); its session header."""
     email = f"ops-{uuid.uuid4().hex[:8]}@example.test"
-    subprocess.run(
-        [credits_server_executable(), "create-user", "--email", email, "--account", "Acme"],
-        input=b"a long enough password\n",
-        env=server.server_env(),
-        check=True,
-        capture_output=True,
+    made = run_credits_server(
+        ["create-user", "--email", email, "--account", "Acme"],
+        server.server_env(),
+        stdin="a long enough password\n",
     )
+    assert made.returncode == 0, made.stderr
     session = httpx.post(
         f"{server.url}/v1/sessions", json={"email": email, "password": "a long enough password"}
     )

@@ -23,7 +23,7 @@ class PinnedServer(LiveServer):
     """`start()` runs the pinned launcher instead of the installed `credits-server`."""
 
     def start(self) -> None:
-        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.prepare_database()
         self.env.setdefault("CREDITS_SERVER_PUBLIC_URL", PUBLIC_URL)
         self.port = free_port()
         command = [sys.executable, str(LAUNCHER), "serve", "--host", "127.0.0.1"]
