@@ -31,11 +31,10 @@ class AccountRow:
 
 async def list_accounts(ctx: Context) -> list[AccountRow]:
     async with ctx.db.read() as session:
-        counts = dict(
-            (await session.execute(select(User.account_id, func.count()).group_by(User.account_id)))
-            .tuples()
-            .all()
+        rows = await session.execute(
+            select(User.account_id, func.count()).group_by(User.account_id)
         )
+        counts: dict[str, int] = {account_id: users for account_id, users in rows}
         accounts = (await session.execute(select(Account).order_by(Account.created_at))).scalars()
         return [AccountRow(account, counts.get(account.id, 0)) for account in accounts]
 
