@@ -174,8 +174,16 @@ async def test_an_auto_recharge_on_the_server_reaches_the_store(
 
     await until(store, lambda s: s.account is not None and s.account.balance == 6500, limit=20)
     assert live_server.balance(owner.account_id) == 6500
-    assert "auto_recharge.succeeded" in seen
-    await until(store, lambda s: any(t.kind == "auto_recharge" for t in s.transactions))
+    # The balance may arrive (balance.updated) before the recharge's own event: wait for both
+    # the event and the transactions it makes the store read again.
+    await until(
+        store,
+        lambda s: (
+            "auto_recharge.succeeded" in seen
+            and any(t.kind == "auto_recharge" for t in s.transactions)
+        ),
+        limit=20,
+    )
     assert store.state.account is not None
     assert not store.state.account.low_balance
 

@@ -456,9 +456,13 @@ def test_connections_still_signing_in_are_capped(server: ServeSsh) -> None:
         refused = attempt(door, registered(server))
         assert refused.returncode == 255
         # Dropped before the key exchange, as sshd drops past MaxStartups: the reason is sent,
-        # but the close may overtake it.
+        # but the close may overtake it (then OpenSSH says how it ended, or, on a busy machine
+        # where the close arrives before it wrote anything, nothing at all).
         said = ("Too many connections are signing in right now", "Broken pipe", "closed", "reset")
-        assert any(words in refused.stderr for words in said), refused.stderr
+        assert refused.stderr.strip() == "" or any(words in refused.stderr for words in said), (
+            refused.stderr
+        )
+        assert "needs a terminal" not in refused.stdout
         for holder in holders:
             holder.close()
         wait_until(
