@@ -233,3 +233,27 @@ async def test_the_database_refuses_a_code_on_a_message_that_no_longer_waits(
     async with world.ctx.db.read() as session:
         direct = (await session.execute(select(NotificationTarget))).scalars().one()
     assert (direct.channel, direct.address) == ("direct", "e@example.test")
+
+
+async def test_an_invitees_target_goes_once_its_messages_are_pruned(world: World) -> None:
+    sent = await team.invite(world.ctx, world.owner, "g@example.test", "viewer")
+    await world.deliver()
+    assert (await world.message(sent.invitation.message_id))["status"] == "delivered"
+    down = world.with_settings(
+        smtp_url=SecretStr(f"smtp://127.0.0.1:{free_port()}"), notify_give_up_seconds=60
+    )
+    given_up = await team.invite(down, world.owner, "h@example.test", "viewer")
+    await world.deliver(down)
+    world.clock.advance(120)
+    await world.deliver(down)
+    assert (await world.message(given_up.invitation.message_id))["status"] == "dead"
+
+    await worker.prune(world.ctx, world.clock())  # kept while young
+    assert len(await world.messages()) == 2
+    world.clock.advance(world.ctx.settings.notify_keep_seconds + 60)
+    await worker.prune(world.ctx, world.clock())
+    assert await world.messages() == []
+    async with world.ctx.db.read() as session:
+        left = (await session.execute(select(NotificationTarget.channel))).scalars().all()
+    assert "direct" not in left
+    assert len(world.mail.messages) == 1

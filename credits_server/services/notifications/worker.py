@@ -54,15 +54,28 @@ async def drop_expired(ctx: Context, now: datetime) -> None:
 
 async def prune(ctx: Context, now: datetime) -> int:
     """Cancel the expired messages; delete the delivered and dropped messages older than
-    `notify_keep_seconds`."""
+    `notify_keep_seconds` (an invitee's dead letter too: nobody is shown it), then the direct
+    targets (one invitee's each) left without a message."""
     await drop_expired(ctx, now)
     before = now - timedelta(seconds=ctx.settings.notify_keep_seconds)
+    direct_targets = select(NotificationTarget.id).where(NotificationTarget.channel == DIRECT)
     async with ctx.db.write() as session:
         result = await session.execute(
             delete(OutboxMessage)
             .where(
-                OutboxMessage.status.in_(("delivered", "cancelled")),
                 OutboxMessage.created_at < before,
+                OutboxMessage.status.in_(("delivered", "cancelled"))
+                | ((OutboxMessage.status == "dead") & OutboxMessage.target_id.in_(direct_targets)),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            delete(NotificationTarget)
+            .where(
+                NotificationTarget.channel == DIRECT,
+                ~select(OutboxMessage.id)
+                .where(OutboxMessage.target_id == NotificationTarget.id)
+                .exists(),
             )
             .execution_options(synchronize_session=False)
         )
