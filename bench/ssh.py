@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -36,18 +35,6 @@ WAVE = 10  # sessions opened at once while filling the server
 IDLE_WINDOW = 10.0  # seconds over which idle CPU is measured
 MACHINE_GIB = 24
 MACHINE_CORES = 2
-
-
-def _operator(server: LiveServer, *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "credits-server"), *args],
-        env={**os.environ, "CREDITS_SERVER_DATABASE_URL": server.database_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout
 
 
 def _gateway(directory: Path, url: str, gateway_key: Path) -> ServeSshProcess:
@@ -153,7 +140,7 @@ def _first_paint(server: LiveServer, root: Path, runs: int, table: Table) -> Non
 def _idle_sessions(server: LiveServer, root: Path, table: Table) -> None:
     owner = server.make_owner(balance=500_000)
     person = new_key(root / "person")
-    _operator(server, "add-ssh-key", "--email", owner.email, "--key-file", f"{person}.pub")
+    server.operator("add-ssh-key", "--email", owner.email, "--key-file", f"{person}.pub")
     gateway = _gateway(root / "idle", server.url, root / "gateway.key")
     opened = 0
     try:
@@ -231,7 +218,7 @@ def run(runs: int) -> Table:
     table = Table("8. serve-ssh (the app over SSH)")
     root = workdir("ssh")
     with live_server(workdir("ssh-server")) as server:
-        made = _operator(server, "create-api-key", "--name", "ssh-gateway", "--scope", "ssh")
+        made = server.operator("create-api-key", "--name", "ssh-gateway", "--scope", "ssh")
         key_file = root / "gateway.key"
         key_file.write_text(json.loads(made)["key"])
         key_file.chmod(0o600)

@@ -4,11 +4,8 @@ started on its own (as a team runs it), not to an embedded one."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,25 +19,12 @@ from tests.support.terminal import TmuxTerminal
 pytestmark = pytest.mark.e2e
 
 
-def operator(server: LiveServer, *args: str) -> str:
-    """A `credits-server` command on the server's database, as its operator runs them."""
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "credits-server"), *args],
-        env={**os.environ, "CREDITS_SERVER_DATABASE_URL": server.database_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout
-
-
 def test_serve_ssh_with_api_url_tops_up_on_that_server(live_server: LiveServer) -> None:
     home = Home(Path(tempfile.mkdtemp(prefix="ct-")))
     owner = live_server.make_owner(balance=5000, name="Remote Co")
     key = new_key(home.root / "person")
-    operator(live_server, "add-ssh-key", "--email", owner.email, "--key-file", f"{key}.pub")
-    made = operator(live_server, "create-api-key", "--name", "ssh-gateway", "--scope", "ssh")
+    live_server.operator("add-ssh-key", "--email", owner.email, "--key-file", f"{key}.pub")
+    made = live_server.operator("create-api-key", "--name", "ssh-gateway", "--scope", "ssh")
     key_file = home.root / "gateway.key"
     key_file.write_text(json.loads(made)["key"])
     key_file.chmod(0o600)

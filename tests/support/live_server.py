@@ -388,6 +388,21 @@ class LiveServer(ServerProcess):
 
         return self.run(action)
 
+    def operator(self, *args: str) -> str:
+        """An installed `credits-server` command on this server's database, as its operator runs
+        it; its output (a failure raises with the command's stderr)."""
+        done = subprocess.run(
+            [credits_server_executable(), *args],
+            env={**os.environ, "CREDITS_SERVER_DATABASE_URL": self.database_url},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if done.returncode:
+            raise AssertionError(f"credits-server {' '.join(args)}: {done.stderr}")
+        return done.stdout
+
     def balance(self, account_id: str) -> int:
         async def action(ctx: Any) -> int:
             from credits_server.models import Account
