@@ -43,6 +43,7 @@ from credits_server.services.usage_debit_postgres import (
     WRITE_IF_UNCHANGED,
     WRITE_IF_UNCHANGED_ARGUMENTS,
     Known,
+    row_arrays,
 )
 
 Wanted = dict[str, list[Debit]]
@@ -111,14 +112,7 @@ async def _without_lock(
         "version": state.version,
         "balance": plan.balance,
         "now": now,
-        "kinds": [row["kind"] for row in entries],
-        "amounts": [row["amount"] for row in entries],
-        "afters": [row["balance_after"] for row in entries],
-        "descriptions": [row["description"] for row in entries],
-        "references": [row["reference"] for row in entries],
-        "seqs": [row["seq"] for row in written],
-        "types": [row["type"] for row in written],
-        "datas": [row["data"] for row in written],
+        **row_arrays(entries, written),
     }
     arguments = [parameters[name] for name in WRITE_IF_UNCHANGED_ARGUMENTS]
     pooled = await db.engine.raw_connection()

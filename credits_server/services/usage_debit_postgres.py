@@ -182,6 +182,20 @@ def read(connection: Connection, account_id: str, references: list[str]) -> Stat
     return State(posted, threshold, last_seq, intent_open, version)
 
 
+def row_arrays(entries: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The new ledger and event rows as one array per column: the statements' `unnest` inputs."""
+    return {
+        "kinds": [row["kind"] for row in entries],
+        "amounts": [row["amount"] for row in entries],
+        "afters": [row["balance_after"] for row in entries],
+        "descriptions": [row["description"] for row in entries],
+        "references": [row["reference"] for row in entries],
+        "seqs": [row["seq"] for row in events],
+        "types": [row["type"] for row in events],
+        "datas": [row["data"] for row in events],
+    }
+
+
 def write(
     connection: Connection,
     account_id: str,
@@ -199,15 +213,8 @@ def write(
     parameters: dict[str, Any] = {
         "account_id": account_id,
         "now": now,
-        "kinds": [row["kind"] for row in entries],
-        "amounts": [row["amount"] for row in entries],
-        "afters": [row["balance_after"] for row in entries],
-        "descriptions": [row["description"] for row in entries],
-        "references": [row["reference"] for row in entries],
         "balance": balance,
-        "seqs": [row["seq"] for row in events],
-        "types": [row["type"] for row in events],
-        "datas": [row["data"] for row in events],
+        **row_arrays(entries, events),
         "open_intent": intent is not None,
     }
     for column in _INTENT_COLUMNS:
