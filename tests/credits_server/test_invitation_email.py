@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,29 +19,17 @@ from sqlalchemy.exc import IntegrityError
 from credits_core.notifications import TARGET_DISABLED
 from credits_server.context import Caller, Context, make_context
 from credits_server.migrate import migrate, migrate_sync
-from credits_server.models import NotificationTarget, OutboxMessage, utcnow
+from credits_server.models import NotificationTarget, OutboxMessage
 from credits_server.services import team
 from credits_server.services.notifications import targets, worker
 from credits_server.settings import Settings
+from tests.support.clock import Clock
 from tests.support.ports import free_port
 from tests.support.postgres import drop_database, private_database_url
 from tests.support.receivers import MailBox, smtp_receiver
 
 DAY = 24 * 3600.0
 PASSWORD = "a new password"
-
-
-class Clock:
-    """The worker's time: the real time moved on by the test."""
-
-    def __init__(self) -> None:
-        self.ahead = timedelta()
-
-    def __call__(self) -> datetime:
-        return utcnow() + self.ahead
-
-    def advance(self, seconds: float) -> None:
-        self.ahead += timedelta(seconds=seconds)
 
 
 @dataclasses.dataclass

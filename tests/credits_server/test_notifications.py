@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,24 +21,12 @@ from credits_server.models import NotificationTarget, utcnow
 from credits_server.services import operators, payment_methods, support, topups, usage
 from credits_server.services.notifications import addresses, targets, worker
 from credits_server.settings import Settings
+from tests.support.clock import Clock
 from tests.support.postgres import drop_database, private_database_url
 from tests.support.receivers import MailBox, WebhookInbox, smtp_receiver, webhook_receiver
 
 HOUR = 3600.0
 ALL = ["topup.succeeded", "support_request.received", "low_balance", "payment_method.removed"]
-
-
-class Clock:
-    """The worker's time: the real time moved on by the test."""
-
-    def __init__(self) -> None:
-        self.ahead = timedelta()
-
-    def __call__(self) -> datetime:
-        return utcnow() + self.ahead
-
-    def advance(self, seconds: float) -> None:
-        self.ahead += timedelta(seconds=seconds)
 
 
 @dataclasses.dataclass
